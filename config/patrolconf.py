@@ -1,0 +1,272 @@
+"""Load and validate ``patrol.yaml``.
+
+The schema below is the single place where keys, types and defaults are declared. A file
+holding only ``sites`` and ``crawl`` is valid; any unknown key or wrong value raises
+:class:`ConfigError` naming the file, the line and the reason.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+TIERS = ("county", "department", "town")
+SEVERITIES = ("low", "medium", "high")
+
+
+class ConfigError(ValueError):
+    """A config problem, with ``file:line: key: reason`` in its message."""
+
+
+@dataclass(frozen=True)
+class Key:
+    kind: type | tuple[type, ...]
+    default: Any = None
+    required: bool = False
+    choices: tuple | None = None
+    check: Any = None  # callable(value) -> error message or None
+    help: str = ""
+
+
+def _url(v: Any) -> str | None:
+    parts = urlsplit(str(v))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "must be an absolute http(s) URL"
+    return None
+
+
+def _urls(v: Any) -> str | None:
+    for u in v:
+        if _url(u):
+            return f"{u!r} must be an absolute http(s) URL"
+    return None
+
+
+def _slug(v: Any) -> str | None:
+    return None if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", str(v)) else "use letters, digits, '_', '-', '.'"
+
+
+def _positive(v: Any) -> str | None:
+    return None if v > 0 else "must be greater than 0"
+
+
+def _not_negative(v: Any) -> str | None:
+    return None if v >= 0 else "must not be negative"
+
+
+SITE_SCHEMA: dict[str, Key] = {
+    "id": Key(str, required=True, check=_slug, help="short unique id"),
+    "name": Key(str, required=True),
+    "tier": Key(str, required=True, choices=TIERS),
+    "url": Key(str, required=True, check=_url, help="homepage"),
+    "scope": Key(list, check=_urls, help="URL prefixes that belong to the site; default: url"),
+    "entry": Key(str, check=_url, help="the 信息公开 entry page when it cannot be found from the homepage"),
+    "overrides": Key(dict, default={}, help="selectors: row, title, date, pager (CSS or XPath)"),
+    "columns": Key(dict, default={}, help="per column URL or name: {kind, category, skip}"),
+}
+OVERRIDE_KEYS = ("row", "link", "date", "pager", "next")
+COLUMN_OVERRIDE_KEYS = ("kind", "category", "skip")
+
+CRAWL_SCHEMA: dict[str, Key] = {
+    "concurrency_per_site": Key(int, 2, check=_positive),
+    "concurrency_per_host": Key(int, 2, check=_positive),
+    "delay_seconds": Key((int, float), 0.5, check=_not_negative),
+    "obey_robots": Key(bool, True),
+    "autothrottle": Key(bool, True),
+    "timeout_seconds": Key((int, float), 30, check=_positive),
+    "retries": Key(int, 2, check=_not_negative),
+    "user_agent": Key(str, "portal-patrol/0.1 (+government website inspection)"),
+    "verify_tls": Key(bool, False),
+    "max_list_pages_per_column": Key(int, 1000, check=_positive),
+    "max_column_depth": Key(int, 4, check=_positive),
+    "fetch_attachments": Key(bool, True),
+    "max_attachment_mb": Key((int, float), 50, check=_positive),
+    "full": Key(bool, False, help="walk every list page even when nothing changed"),
+}
+
+SCREENING_SCHEMA: dict[str, Key] = {
+    "threshold": Key(str, "medium", choices=SEVERITIES),
+    "private_lexicon": Key(str, None, help="path to the bureau's own lexicon, outside the repo"),
+    "max_document_mb": Key((int, float), 50, check=_positive),
+    "max_pages": Key(int, 500, check=_positive),
+    "timeout_seconds": Key((int, float), 60, check=_positive),
+}
+
+SCHEDULE_SCHEMA: dict[str, Key] = {
+    "timezone": Key(str, "Asia/Shanghai"),
+    "patrol": Key(str, "0 1 * * *", help="cron expression"),
+    "timeliness_report": Key(str, "0 7 * * mon", help="cron expression"),
+    "patrol_timeout_minutes": Key((int, float), 360, check=_positive),
+    "misfire_grace_seconds": Key(int, 3600, check=_positive),
+    "mail_to": Key(list, default=[]),
+}
+
+TOP_SCHEMA: dict[str, Any] = {
+    "sites": SITE_SCHEMA,
+    "crawl": CRAWL_SCHEMA,
+    "screening": SCREENING_SCHEMA,
+    "schedule": SCHEDULE_SCHEMA,
+    "rules": Key(str, None, help="path to rules.yaml; default: config/rules.yaml"),
+}
+
+
+@dataclass
+class SiteConf:
+    id: str
+    name: str
+    tier: str
+    url: str
+    scope: list[str]
+    entry: str | None = None
+    overrides: dict = field(default_factory=dict)
+    columns: dict = field(default_factory=dict)
+
+
+@dataclass
+class PatrolConf:
+    path: str
+    sites: list[SiteConf]
+    crawl: dict[str, Any]
+    screening: dict[str, Any]
+    schedule: dict[str, Any]
+    rules: str | None
+
+    def site(self, site_id: str) -> SiteConf:
+        for s in self.sites:
+            if s.id == site_id:
+                return s
+        raise KeyError(site_id)
+
+
+def _err(path: str, node: yaml.Node | None, where: str, msg: str) -> ConfigError:
+    line = f":{node.start_mark.line + 1}" if node is not None else ""
+    return ConfigError(f"{path}{line}: {where}: {msg}")
+
+
+def _typename(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {int: "a whole number", float: "a number", str: "text", bool: "true or false",
+             list: "a list", dict: "a mapping"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _check_value(path: str, node: yaml.Node, where: str, key: Key, value: Any) -> Any:
+    kinds = key.kind if isinstance(key.kind, tuple) else (key.kind,)
+    ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+    if not ok:
+        raise _err(path, node, where, f"expected {_typename(key.kind)}, got {value!r}")
+    if key.choices and value not in key.choices:
+        raise _err(path, node, where, f"{value!r} is not one of {', '.join(key.choices)}")
+    if key.check:
+        problem = key.check(value)
+        if problem:
+            raise _err(path, node, where, problem)
+    return value
+
+
+def _section(path: str, node: yaml.Node, where: str, schema: dict[str, Key]) -> dict[str, Any]:
+    if not isinstance(node, yaml.MappingNode):
+        raise _err(path, node, where, "expected a mapping of keys")
+    data: dict[str, Any] = {}
+    for knode, vnode in node.value:
+        name = knode.value
+        if name not in schema:
+            hint = difflib.get_close_matches(name, list(schema), n=1)
+            extra = f" (did you mean {hint[0]}?)" if hint else f"; known keys: {', '.join(schema)}"
+            raise _err(path, knode, f"{where}.{name}", f"unknown key{extra}")
+        if name in data:
+            raise _err(path, knode, f"{where}.{name}", "key given twice")
+        value = yaml.safe_load(yaml.serialize(vnode)) if vnode is not None else None
+        data[name] = _check_value(path, vnode, f"{where}.{name}", schema[name], value)
+    for name, key in schema.items():
+        if name not in data:
+            if key.required:
+                raise _err(path, node, where, f"missing required key {name!r}")
+            data[name] = key.default
+    return data
+
+
+def _site(path: str, node: yaml.Node, where: str) -> SiteConf:
+    data = _section(path, node, where, SITE_SCHEMA)
+    nodes = {k.value: v for k, v in node.value}
+    for name in data["overrides"]:
+        if name not in OVERRIDE_KEYS:
+            raise _err(path, nodes.get("overrides"), f"{where}.overrides.{name}",
+                       f"unknown override; known: {', '.join(OVERRIDE_KEYS)}")
+    for col, conf in data["columns"].items():
+        if not isinstance(conf, dict) or set(conf) - set(COLUMN_OVERRIDE_KEYS):
+            raise _err(path, nodes.get("columns"), f"{where}.columns.{col}",
+                       f"expected a mapping with keys among {', '.join(COLUMN_OVERRIDE_KEYS)}")
+    scope = data["scope"] or [data["url"]]
+    return SiteConf(id=data["id"], name=data["name"], tier=data["tier"], url=data["url"], scope=list(scope),
+                    entry=data["entry"], overrides=data["overrides"], columns=data["columns"])
+
+
+def parse(text: str, path: str = "patrol.yaml") -> PatrolConf:
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if root is None or not isinstance(root, yaml.MappingNode):
+        raise ConfigError(f"{path}: expected a mapping with at least 'sites'")
+    sections: dict[str, Any] = {}
+    nodes: dict[str, yaml.Node] = {}
+    for knode, vnode in root.value:
+        name = knode.value
+        if name not in TOP_SCHEMA:
+            hint = difflib.get_close_matches(name, list(TOP_SCHEMA), n=1)
+            extra = f" (did you mean {hint[0]}?)" if hint else f"; known keys: {', '.join(TOP_SCHEMA)}"
+            raise _err(path, knode, name, f"unknown key{extra}")
+        nodes[name] = vnode
+    if "sites" not in nodes:
+        raise _err(path, root, "sites", "missing required key 'sites'")
+    sites_node = nodes["sites"]
+    if not isinstance(sites_node, yaml.SequenceNode) or not sites_node.value:
+        raise _err(path, sites_node, "sites", "expected a non-empty list of sites")
+    sites = [_site(path, n, f"sites[{i}]") for i, n in enumerate(sites_node.value)]
+    seen: dict[str, int] = {}
+    for i, s in enumerate(sites):
+        if s.id in seen:
+            raise _err(path, sites_node.value[i], f"sites[{i}].id", f"duplicate id {s.id!r} (also sites[{seen[s.id]}])")
+        seen[s.id] = i
+    for name in ("crawl", "screening", "schedule"):
+        node = nodes.get(name)
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null")):
+            sections[name] = {k: key.default for k, key in TOP_SCHEMA[name].items()}
+        else:
+            sections[name] = _section(path, node, name, TOP_SCHEMA[name])
+    rules = None
+    if "rules" in nodes:
+        rules = _check_value(path, nodes["rules"], "rules", TOP_SCHEMA["rules"], yaml.safe_load(yaml.serialize(nodes["rules"])))
+        rules = str((Path(path).parent / rules).resolve())
+    return PatrolConf(path=path, sites=sites, crawl=sections["crawl"], screening=sections["screening"],
+                      schedule=sections["schedule"], rules=rules)
+
+
+def load(path: str | Path) -> PatrolConf:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: config file not found (set --config or $PATROL_CONFIG)") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return parse(text, str(p))
+
+
+def site_for_url(sites: list[SiteConf], url: str) -> SiteConf | None:
+    """The site whose scope is the longest prefix of ``url`` (scopes may nest)."""
+    best: tuple[int, SiteConf] | None = None
+    for s in sites:
+        for prefix in s.scope:
+            if url.startswith(prefix) and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), s)
+    return best[1] if best else None

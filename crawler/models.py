@@ -1,0 +1,155 @@
+"""The patrol store: sites, their disclosure columns, listed items, fetched pages and runs.
+
+Consistency rule: everything one list page yields (its entries, their items, the column's
+progress marker) is written in one transaction, so a patrol killed at any point leaves
+whole list pages or nothing; the next patrol resumes from the stored progress.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+TIER_CHOICES = [("county", "县政府"), ("department", "县直部门"), ("town", "镇")]
+
+
+class PatrolRun(models.Model):
+    STATUS = [("running", "运行中"), ("ok", "完成"), ("failed", "失败"), ("interrupted", "中断"),
+              ("killed", "超时终止")]
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=STATUS, default="running")
+    trigger = models.CharField(max_length=16, default="manual")  # manual | schedule | demo
+    pid = models.IntegerField(null=True, blank=True)
+    sites = models.JSONField(default=list, blank=True)
+    requests = models.IntegerField(default=0)
+    pages = models.IntegerField(default=0)
+    new_items = models.IntegerField(default=0)
+    findings = models.IntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    stats = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+
+class Site(models.Model):
+    site_id = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    tier = models.CharField(max_length=16, choices=TIER_CHOICES)
+    url = models.URLField(max_length=1000)
+    scope = models.JSONField(default=list)
+    entry_url = models.URLField(max_length=1000, blank=True, default="")
+    active = models.BooleanField(default=True)
+    # the homepage's newest dated block item, for the stale-homepage rule
+    homepage_last_published = models.DateField(null=True, blank=True)
+    homepage_checked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.site_id})"
+
+
+class Column(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="columns")
+    url = models.URLField(max_length=1000)  # normalised first list page (ARCHITECTURE.md)
+    name = models.CharField(max_length=200)
+    path = models.CharField(max_length=500, blank=True, default="")  # "政策文件 > 县政府文件"
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    profile = models.CharField(max_length=32, blank=True, default="")
+    empty = models.BooleanField(default=False)  # shows 暂无信息 and lists nothing
+    items_listed = models.IntegerField(default=0)  # entries seen on the last complete walk
+    walk_complete = models.BooleanField(default=False)  # every list page walked at least once
+    next_page = models.URLField(max_length=2000, blank=True, default="")  # resume point of an unfinished walk
+    validators = models.JSONField(default=dict, blank=True)  # ETag / Last-Modified of the first list page
+    first_seen_run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    last_seen_run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.IntegerField(null=True, blank=True)  # HTTP status of the first list page
+
+    class Meta:
+        unique_together = [("site", "url")]
+
+    def __str__(self) -> str:
+        return f"{self.site.site_id}:{self.name}"
+
+
+class Item(models.Model):
+    """One article URL of a site, however many of its columns list it."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="items")
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=1000)
+    publish_date = models.DateField(null=True, blank=True, db_index=True)
+    date_source = models.CharField(max_length=16, blank=True, default="")  # row | detail | ""
+    written_date = models.DateField(null=True, blank=True)  # 成文日期
+    index_no = models.CharField(max_length=200, blank=True, default="")  # 索引号
+    doc_no = models.CharField(max_length=200, blank=True, default="")  # 文号
+    publisher = models.CharField(max_length=200, blank=True, default="")  # 发布机构
+    external = models.BooleanField(default=False)  # outside the site's scope: counted, not fetched
+    detail_status = models.IntegerField(null=True, blank=True)  # HTTP status of the detail page
+    soft_404 = models.BooleanField(default=False)
+    needs_detail = models.BooleanField(default=True)  # detail page to be (re)fetched
+    signature = models.CharField(max_length=64, blank=True, default="")  # hash of the list entry as listed
+    first_seen_run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    last_seen_run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        unique_together = [("site", "url")]
+        indexes = [models.Index(fields=["site", "needs_detail"])]
+
+    @property
+    def dead(self) -> bool:
+        return self.soft_404 or (self.detail_status is not None and self.detail_status >= 400)
+
+
+class Listing(models.Model):
+    """An item as one column lists it (an article cross-listed in two columns has two)."""
+
+    column = models.ForeignKey(Column, on_delete=models.CASCADE, related_name="listings")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="listings")
+    title = models.CharField(max_length=1000)
+    row_date = models.DateField(null=True, blank=True)
+    partial_date = models.CharField(max_length=8, blank=True, default="")  # "MM-DD" when the row lacks the year
+    pinned = models.BooleanField(default=False)
+    first_seen_run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    last_seen_run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        unique_together = [("column", "item")]
+
+
+class Snapshot(models.Model):
+    """Content-addressed bytes: ``<data>/snapshots/ab/cd/<sha256>``."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Page(models.Model):
+    """One fetch of a detail page (or homepage) whose bytes were kept."""
+
+    KINDS = [("detail", "详情页"), ("home", "首页"), ("list", "列表页")]
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="pages")
+    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.CASCADE, related_name="pages")
+    url = models.URLField(max_length=2000)
+    kind = models.CharField(max_length=8, choices=KINDS, default="detail")
+    status = models.IntegerField()
+    headers = models.JSONField(default=dict)
+    snapshot = models.ForeignKey(Snapshot, null=True, on_delete=models.PROTECT)
+    fetched_at = models.DateTimeField(auto_now_add=True)
+    run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    screen_status = models.CharField(max_length=16, blank=True, default="")  # screened | unscreened | ""
+    screen_reason = models.CharField(max_length=300, blank=True, default="")
+
+
+class Attachment(models.Model):
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="attachments")
+    item = models.ForeignKey(Item, null=True, on_delete=models.CASCADE, related_name="attachments")
+    url = models.URLField(max_length=2000)
+    name = models.CharField(max_length=500, blank=True, default="")
+    status = models.IntegerField(null=True, blank=True)
+    headers = models.JSONField(default=dict)
+    snapshot = models.ForeignKey(Snapshot, null=True, on_delete=models.PROTECT)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    screen_status = models.CharField(max_length=16, blank=True, default="")
+    screen_reason = models.CharField(max_length=300, blank=True, default="")
