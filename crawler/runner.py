@@ -1,0 +1,107 @@
+"""Run one patrol in this process (Scrapy's reactor cannot restart: one patrol per process)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+import traceback
+
+from config.patrolconf import PatrolConf
+
+from . import store
+
+log = logging.getLogger(__name__)
+
+
+def scrapy_settings(conf: PatrolConf) -> dict:
+    c = conf.crawl
+    return {
+        # The ORM is called synchronously from callbacks: use the plain Twisted reactor on purpose
+        # (Django refuses sync ORM calls from a thread running an asyncio loop).
+        "TWISTED_REACTOR": "twisted.internet.epollreactor.EPollReactor",
+        "ROBOTSTXT_OBEY": c["obey_robots"],
+        "CONCURRENT_REQUESTS": 32,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": c["concurrency_per_site"],  # Scrapy slots are per host
+        "DOWNLOAD_DELAY": c["delay_seconds"],
+        "RANDOMIZE_DOWNLOAD_DELAY": c["delay_seconds"] > 0,
+        "AUTOTHROTTLE_ENABLED": c["autothrottle"],
+        "AUTOTHROTTLE_START_DELAY": max(c["delay_seconds"], 0.1),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(c["concurrency_per_site"]),
+        "DOWNLOAD_TIMEOUT": c["timeout_seconds"],
+        "RETRY_TIMES": c["retries"],
+        "USER_AGENT": c["user_agent"],
+        "DOWNLOAD_MAXSIZE": int(c["max_attachment_mb"] * 1024 * 1024),
+        "DOWNLOAD_WARNSIZE": 0,
+        "COOKIES_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "LOG_LEVEL": "WARNING",
+        "LOG_ENABLED": True,
+        "REDIRECT_ENABLED": True,
+        "DNSCACHE_ENABLED": True,
+        "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+        "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
+    }
+
+
+class Progress:
+    """Prints a progress line at most every ``every`` seconds (to stderr)."""
+
+    def __init__(self, every: float = 2.0, stream=sys.stderr):
+        self.every, self.stream, self.last = every, stream, 0.0
+
+    def __call__(self, counters: dict, requests: int, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self.last < self.every:
+            return
+        self.last = now
+        print(f"巡查中: 请求 {requests}  栏目 {counters['columns']}  列表页 {counters['list_pages']}  "
+              f"详情页 {counters['details']}  附件 {counters['attachments']}  新信息 {counters['new_items']}  "
+              f"发现 {counters['findings']}", file=self.stream, flush=True)
+
+
+def run_patrol(conf: PatrolConf, site_ids: list[str] | None = None, trigger: str = "manual",
+               full: bool = False, progress: Progress | None = None) -> int:
+    """Crawl (and screen) the configured sites; returns the PatrolRun id."""
+    from scrapy.crawler import CrawlerProcess
+    from twisted.internet import task
+
+    from .spider import PatrolSpider
+
+    unknown = [s for s in site_ids or [] if s not in {x.id for x in conf.sites}]
+    if unknown:
+        raise ValueError(f"unknown site id(s): {', '.join(unknown)}")
+    run = store.start_run(trigger, site_ids or [s.id for s in conf.sites])
+    process = CrawlerProcess(settings=scrapy_settings(conf), install_root_handler=False)
+    crawler = process.create_crawler(PatrolSpider)
+    state: dict = {}
+
+    def tick():
+        spider = state.get("spider") or getattr(crawler, "spider", None)
+        if spider is not None and progress is not None:
+            progress(spider.counters, crawler.stats.get_value("downloader/request_count", 0))
+
+    loop = task.LoopingCall(tick)
+    try:
+        d = process.crawl(crawler, conf=conf, run_id=run.pk, site_ids=site_ids, full=full)
+        loop.start(1.0, now=False)
+        d.addBoth(lambda _: loop.running and loop.stop())
+        process.start(stop_after_crawl=True, install_signal_handlers=True)
+    except Exception as exc:  # noqa: BLE001 - record any crash in the run history, then re-raise
+        store.finish_run(run, "failed", "".join(traceback.format_exception(exc))[-4000:])
+        raise
+    spider = crawler.spider
+    stats = crawler.stats.get_stats()
+    run.refresh_from_db()
+    run.requests = int(stats.get("downloader/request_count", 0))
+    run.pages = spider.counters["list_pages"] + spider.counters["details"]
+    run.new_items = spider.counters["new_items"]
+    run.findings = spider.counters["findings"]
+    run.stats = {**spider.counters, "responses": int(stats.get("downloader/response_count", 0)),
+                 "finish_reason": str(stats.get("finish_reason", ""))}
+    if progress is not None:
+        progress(spider.counters, run.requests, force=True)
+    reason = str(stats.get("finish_reason", ""))
+    status = "ok" if reason == "finished" else "failed"
+    store.finish_run(run, status, "" if status == "ok" else f"crawl ended: {reason}")
+    return run.pk

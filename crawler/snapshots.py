@@ -1,0 +1,40 @@
+"""Content-addressed snapshot files: ``<data>/snapshots/ab/cd/<sha256>``.
+
+The file is written to a temporary name and renamed into place before any database row
+refers to it, so a crash never leaves a row pointing at a half-written file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from django.conf import settings
+
+from .models import Snapshot
+
+
+def root() -> Path:
+    return Path(settings.DATA_DIR) / "snapshots"
+
+
+def path_for(sha256: str) -> Path:
+    return root() / sha256[:2] / sha256[2:4] / sha256
+
+
+def store(data: bytes) -> Snapshot:
+    sha = hashlib.sha256(data).hexdigest()
+    target = path_for(sha)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{sha}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    snap, _ = Snapshot.objects.get_or_create(sha256=sha, defaults={"size": len(data)})
+    return snap
+
+
+def read(snapshot: Snapshot) -> bytes:
+    return path_for(snapshot.sha256).read_bytes()

@@ -1,0 +1,283 @@
+"""The patrol spider: one Scrapy spider walks every configured site with no per-site code.
+
+Per site: homepage → 信息公开 entry → column tree (links that look like columns, inside the
+site's scope) → every list page of every column (the CMS profile tells the pager) →
+detail pages of new or changed entries → attachments. Structural pages (homepage, tree
+nodes, a column's first list page) are revalidated with ETag/Last-Modified; on 304 the
+stored snapshot is parsed instead. A column that has been walked to its end once is
+walked again only until a list page brings nothing new (pinned rows do not count).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import scrapy
+from scrapy.http import Response
+
+from config.patrolconf import PatrolConf, SiteConf, site_for_url
+from crawler import extract, store
+from crawler.models import Column, Item, PatrolRun, Site
+from crawler.screen_hook import screen_attachment, screen_page
+from crawler.urls import column_url
+
+log = logging.getLogger(__name__)
+HTML_TYPES = ("text/html", "application/xhtml", "text/xml", "application/xml", "text/plain")
+
+
+@dataclass
+class SiteState:
+    conf: SiteConf
+    site: Site
+    seen: set[str] = field(default_factory=set)  # tree URLs already requested
+    nav: set[str] = field(default_factory=set)  # site-wide navigation (homepage nav blocks)
+    columns: set[int] = field(default_factory=set)
+
+
+def _headers(response: Response) -> dict[str, str]:
+    return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+
+
+class PatrolSpider(scrapy.Spider):
+    name = "patrol"
+    custom_settings: dict = {}
+
+    def __init__(self, conf: PatrolConf, run_id: int, site_ids: list[str] | None = None, full: bool = False,
+                 progress=None, **kwargs):
+        super().__init__(**kwargs)
+        self.conf = conf
+        self.run = PatrolRun.objects.get(pk=run_id)
+        self.full = full or conf.crawl["full"]
+        self.progress = progress
+        wanted = set(site_ids or [s.id for s in conf.sites])
+        sites = store.sync_sites(conf)
+        self.state = {s.id: SiteState(conf=s, site=sites[s.id]) for s in conf.sites if s.id in wanted}
+        self.detail_requested: set[int] = set()
+        self.counters = {"columns": 0, "list_pages": 0, "details": 0, "attachments": 0, "new_items": 0,
+                         "findings": 0, "errors": 0}
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _owns(self, st: SiteState, url: str) -> bool:
+        owner = site_for_url(self.conf.sites, url)
+        return owner is not None and owner.id == st.conf.id
+
+    def _conditional(self, url: str, meta: dict, callback, priority: int = 0) -> scrapy.Request:
+        headers = {}
+        cached = None if self.full else store.last_page(url)
+        if cached is not None:
+            etag = cached.headers.get("ETag") or cached.headers.get("Etag")
+            modified = cached.headers.get("Last-Modified")
+            if etag:
+                headers["If-None-Match"] = etag
+            if modified:
+                headers["If-Modified-Since"] = modified
+            headers["Cache-Control"] = "max-age=0"
+        meta = {**meta, "handle_httpstatus_all": True}
+        return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers, meta=meta,
+                              priority=priority, dont_filter=False)
+
+    def _body_text(self, response: Response, kind: str) -> str | None:
+        """Text of a structural page: fresh body (stored) or, on 304, the stored snapshot."""
+        st = self.state[response.meta["site"]]
+        if response.status == 304:
+            cached = store.last_page(response.url)
+            if cached is None:
+                return None
+            from crawler import snapshots
+
+            body = snapshots.read(cached.snapshot)
+            return extract.decode_html(body, None)
+        if response.status != 200:
+            return None
+        store.save_page(st.site, response.url, kind, response.status, _headers(response), response.body, self.run)
+        return extract.decode_html(response.body, _charset(response))
+
+    # -- start -----------------------------------------------------------------------------------
+    def start_requests(self):
+        for st in self.state.values():
+            yield self._conditional(st.conf.url, {"site": st.conf.id}, self.parse_home, priority=10)
+            for item_id, url in store.pending_details(st.site):
+                yield from self._detail_request(st, item_id, url)
+
+    def parse_home(self, response: Response):
+        st = self.state[response.meta["site"]]
+        html = self._body_text(response, "home")
+        if html is None:
+            self.counters["errors"] += 1
+            log.warning("homepage of %s answered HTTP %s", st.conf.id, response.status)
+            return
+        latest = extract.homepage_latest(response.url, html)
+        Site.objects.filter(pk=st.site.pk).update(homepage_last_published=latest,
+                                                  homepage_checked_at=self.run.started_at)
+        st.nav = {link.url for link in extract.page_links(response.url, html) if link.nav}
+        st.nav.add(st.conf.url)
+        entry = st.conf.entry or extract.find_disclosure_entry(response.url, html) or st.conf.url
+        if entry != st.site.entry_url:
+            Site.objects.filter(pk=st.site.pk).update(entry_url=entry)
+        st.seen.add(entry)
+        st.nav.discard(entry)
+        if entry == response.url:
+            yield from self._node(st, response.url, html, depth=0, path=[], parent_id=None, status=response.status)
+        else:
+            yield self._conditional(entry, {"site": st.conf.id, "depth": 0, "path": [], "parent": None},
+                                    self.parse_node, priority=9)
+
+    # -- column tree -----------------------------------------------------------------------------
+    def parse_node(self, response: Response):
+        st = self.state[response.meta["site"]]
+        html = self._body_text(response, "list")
+        if html is None:
+            self.counters["errors"] += 1
+            return
+        yield from self._node(st, response.url, html, response.meta["depth"], response.meta["path"],
+                              response.meta.get("parent"), response.status, link_name=response.meta.get("name"))
+
+    def _node(self, st: SiteState, url: str, html: str, depth: int, path: list[str], parent_id: int | None,
+              status: int, link_name: str | None = None):
+        page = extract.parse_list(url, html, st.conf.overrides or None)
+        exclude = st.seen | st.nav
+        candidates = [c for c in extract.column_candidates(url, html, exclude) if self._owns(st, c.url)]
+        entry_urls = {e.url for e in page.entries}
+        candidates = [c for c in candidates if c.url not in entry_urls and c.url not in st.seen]
+        is_column = depth > 0 and (page.entries or page.empty)
+        if depth == 0 and not candidates and (page.entries or page.empty):
+            is_column = True  # a disclosure entry that is itself a single list
+        column = None
+        if is_column:
+            name = link_name or page.column_name or (path[-1] if path else "")
+            column = store.upsert_column(st.site, column_url(url), name, " > ".join(path or [name]),
+                                         Column.objects.filter(pk=parent_id).first() if parent_id else None,
+                                         page.profile, self.run)
+            st.columns.add(column.pk)
+            self.counters["columns"] += 1
+        if depth < self.conf.crawl["max_column_depth"]:
+            for cand in candidates:
+                if cand.url in st.seen:
+                    continue
+                st.seen.add(cand.url)
+                meta = {"site": st.conf.id, "depth": depth + 1, "path": [*path, cand.text], "name": cand.text,
+                        "parent": column.pk if column else parent_id}
+                yield self._conditional(cand.url, meta, self.parse_node, priority=8)
+        if column is not None:
+            was_complete = column.walk_complete and not self.full
+            if status == 304 and was_complete:
+                return  # first list page unchanged: nothing new in this column
+            yield from self._list_page(st, column, page, 1, url, was_complete)
+
+    # -- list pages ------------------------------------------------------------------------------
+    def parse_list_page(self, response: Response):
+        st = self.state[response.meta["site"]]
+        column = Column.objects.select_related("site").get(pk=response.meta["column"])
+        if response.status != 200:
+            self.counters["errors"] += 1
+            log.warning("list page %s answered HTTP %s", response.url, response.status)
+            return
+        html = extract.decode_html(response.body, _charset(response))
+        page = extract.parse_list(response.url, html, st.conf.overrides or None)
+        yield from self._list_page(st, column, page, response.meta["page_no"], response.url,
+                                   response.meta["was_complete"], pages=response.meta.get("pages"))
+
+    def _list_page(self, st: SiteState, column: Column, page, page_no: int, url: str, was_complete: bool,
+                   pages: list[str] | None = None):
+        self.counters["list_pages"] += 1
+        pages = page.pages or pages or []
+        if pages and page_no < len(pages):
+            nxt = pages[page_no]
+        elif not pages:
+            nxt = page.next_url
+        else:
+            nxt = None
+        if nxt and (nxt == url or page_no >= self.conf.crawl["max_list_pages_per_column"]):
+            nxt = None
+        if nxt and not self._owns(st, nxt):
+            nxt = None
+        outcome = store.save_list_page(column, page.entries, self.run, self.conf, st.conf,
+                                       empty=page.empty and page_no == 1, next_page=nxt or "", last_page=nxt is None)
+        self.counters["new_items"] += outcome.new
+        for item_id, item_url in outcome.to_fetch:
+            yield from self._detail_request(st, item_id, item_url)
+        if nxt is None:
+            return
+        if was_complete and not outcome.fresh:
+            return  # incremental: this page brought nothing new, the rest is known
+        meta = {"site": st.conf.id, "column": column.pk, "page_no": page_no + 1, "was_complete": was_complete,
+                "pages": pages, "handle_httpstatus_all": True}
+        yield scrapy.Request(nxt, callback=self.parse_list_page, errback=self.on_error, meta=meta, priority=5)
+
+    # -- details and attachments -----------------------------------------------------------------
+    def _detail_request(self, st: SiteState, item_id: int, url: str):
+        if item_id in self.detail_requested or not self._owns(st, url):
+            return
+        self.detail_requested.add(item_id)
+        yield scrapy.Request(url, callback=self.parse_detail, errback=self.on_error, priority=1,
+                             meta={"site": st.conf.id, "item": item_id, "handle_httpstatus_all": True},
+                             dont_filter=True)
+
+    def parse_detail(self, response: Response):
+        st = self.state[response.meta["site"]]
+        item = Item.objects.get(pk=response.meta["item"])
+        self.counters["details"] += 1
+        if response.status in (301, 302, 303, 307, 308):
+            return
+        detail = None
+        soft_404 = False
+        body = response.body if response.status == 200 else None
+        if body is not None:
+            html = extract.decode_html(body, _charset(response))
+            detail = extract.parse_detail(response.url, html)
+            soft_404 = detail.soft_404
+        page = store.save_page(st.site, response.url, "detail", response.status, _headers(response), body,
+                               self.run, item=item)
+        store.save_detail(item, detail, response.status, soft_404, store.item_row_has_full_date(item), page)
+        if detail is None or soft_404:
+            return
+        self.counters["findings"] += screen_page(page, body, _content_type(response), self.run, self.conf)
+        if not self.conf.crawl["fetch_attachments"]:
+            return
+        for att in detail.attachments:
+            if not self._owns(st, att.url):
+                continue
+            yield scrapy.Request(
+                att.url, callback=self.parse_attachment, errback=self.on_error, priority=0,
+                meta={"site": st.conf.id, "page": page.pk, "item": item.pk, "name": att.name,
+                      "handle_httpstatus_all": True,
+                      "download_maxsize": int(self.conf.crawl["max_attachment_mb"] * 1024 * 1024)},
+            )
+
+    def parse_attachment(self, response: Response):
+        from crawler.models import Page
+
+        page = Page.objects.get(pk=response.meta["page"])
+        self.counters["attachments"] += 1
+        body = response.body if response.status == 200 else None
+        att = store.save_attachment(page, page.item, response.url, response.meta.get("name", ""), response.status,
+                                    _headers(response), body, self.run)
+        if body is not None:
+            self.counters["findings"] += screen_attachment(att, body, _content_type(response), self.run, self.conf)
+
+    def on_error(self, failure):
+        request = failure.request
+        self.counters["errors"] += 1
+        log.warning("request failed: %s (%s)", request.url, failure.getErrorMessage())
+        if request.callback == self.parse_attachment and "page" in request.meta:
+            from crawler.models import Page
+
+            page = Page.objects.filter(pk=request.meta["page"]).first()
+            if page is not None:
+                reason = failure.getErrorMessage()[:300]
+                if "maxsize" in reason.lower() or "max size" in reason.lower():
+                    reason = f"too large (over {self.conf.crawl['max_attachment_mb']} MB download limit)"
+                store.save_attachment(page, page.item, request.url, request.meta.get("name", ""), None, {}, None,
+                                      self.run, screen_status="unscreened", screen_reason=reason)
+
+
+def _charset(response: Response) -> str | None:
+    ctype = _content_type(response)
+    if "charset=" in ctype:
+        return ctype.split("charset=", 1)[1].split(";")[0].strip() or None
+    return None
+
+
+def _content_type(response: Response) -> str:
+    return response.headers.get("Content-Type", b"").decode("latin-1").lower()
