@@ -1,0 +1,107 @@
+"""HTML: the visible text, with the <title> and the keywords/description meta first.
+
+Scripts, styles and templates are dropped; comments are not text. Elements hidden with
+CSS are kept: they are public in the page source. Block elements and table cells are
+separated so words from neighbouring cells never run together.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from .base import Extracted, Limits
+from .codec import bom_encoding, sniff_decode
+
+SKIP = {"script", "style", "template", "head", "object", "embed", "svg", "math"}
+BLOCK = {
+    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hr", "li", "main", "nav", "ol", "option", "p", "pre", "section", "table", "tbody", "tfoot", "thead",
+    "tr", "ul", "title", "textarea", "select", "center",
+}
+CELL = {"td", "th"}
+META_NAMES = {"keywords", "description"}
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE
+)
+_HTMLISH = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|title|div|p|table)\b", re.IGNORECASE)
+
+
+def looks_like_html(head: bytes) -> bool:
+    found = bom_encoding(head)
+    if found:
+        enc, skip = found
+        head = head[skip:].decode(enc, errors="ignore").encode("ascii", errors="ignore")
+    return bool(_HTMLISH.search(head[:2048]))
+
+
+def decode_html(data: bytes, charset: str | None = None) -> str:
+    declared = charset
+    if not declared:
+        m = _META_CHARSET.search(data[:8192])
+        if m:
+            declared = m.group(1).decode("ascii", "ignore")
+    text, _ = sniff_decode(data, declared)
+    return text
+
+
+def _walk(root: etree._Element, out: list[str]) -> None:
+    stack: list[tuple[etree._Element, bool]] = [(root, True)]
+    while stack:
+        el, opening = stack.pop()
+        tag = el.tag if isinstance(el.tag, str) else None
+        name = tag.lower() if tag else None
+        if opening:
+            stack.append((el, False))
+            if name is None or name in SKIP:
+                continue
+            if name in BLOCK:
+                out.append("\n")
+            elif name in CELL:
+                out.append("\t")
+            if el.text:
+                out.append(el.text)
+            if name in ("input",) and el.get("type", "text").lower() in ("text", "hidden") and el.get("value"):
+                out.append(" " + el.get("value") + " ")
+            if name == "img" and el.get("alt"):
+                out.append(" " + el.get("alt") + " ")
+            stack.extend((child, True) for child in reversed(list(el)))
+        else:
+            if name in BLOCK:
+                out.append("\n")
+            if el.tail:
+                out.append(el.tail)
+
+
+_BLANK_LINES = re.compile(r"[ \t\r\f\v]*\n[\s]*\n")
+
+
+def html_to_text(markup: str) -> str:
+    if not markup.strip():
+        return ""
+    try:
+        root = lxml_html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return ""
+    lines: list[str] = []
+    title = root.findtext(".//title")
+    if title and title.strip():
+        lines.append(title.strip())
+    for meta in root.iter("meta"):
+        if (meta.get("name") or "").strip().lower() in META_NAMES and (meta.get("content") or "").strip():
+            lines.append(meta.get("content").strip())
+    body: list[str] = []
+    _walk(root, body)
+    text = "".join(body).replace("\xa0", " ")
+    text = _BLANK_LINES.sub("\n", text).strip()
+    if text:
+        lines.append(text)
+    return "\n".join(lines)
+
+
+def extract_html(data: bytes, limits: Limits, *, charset: str | None = None) -> Extracted:
+    return Extracted.ok(html_to_text(decode_html(data, charset)), "html")

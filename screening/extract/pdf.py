@@ -1,0 +1,119 @@
+"""PDF via pdfminer.six, with its CMaps so CID fonts (STSong-Light, Adobe-GB1) decode.
+
+A PDF whose pages carry no text is ``unscreened: no text layer`` (a scan), never clean;
+a PDF where some pages are scans is screened for its text and still reported
+unscreened for the scanned pages. Past ``limits.max_pages`` the remaining pages are
+reported unscreened. Damaged and password-protected files are unscreened with the
+parser's reason.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from .base import Extracted, Limits, Unscreenable
+
+# a page with fewer visible characters than this and an image on it is taken as scanned
+_SCAN_CHARS = 5
+
+
+def _pages_ranges(pages: list[int]) -> str:
+    spans: list[str] = []
+    start = prev = None
+    for p in pages:
+        if start is None:
+            start = prev = p
+        elif p == prev + 1:
+            prev = p
+        else:
+            spans.append(f"{start}" if start == prev else f"{start}–{prev}")
+            start = prev = p
+    if start is not None:
+        spans.append(f"{start}" if start == prev else f"{start}–{prev}")
+    return ", ".join(spans)
+
+
+def _has_image(obj) -> bool:
+    from pdfminer.layout import LTFigure, LTImage
+
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, LTImage):
+            return True
+        if isinstance(item, LTFigure) or hasattr(item, "__iter__") and not isinstance(item, str):
+            try:
+                stack.extend(list(item))
+            except TypeError:
+                pass
+    return False
+
+
+def extract_pdf(data: bytes, limits: Limits) -> Extracted:
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams, LTTextContainer
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        parser = PDFParser(io.BytesIO(data))
+        doc = PDFDocument(parser)
+    except PDFPasswordIncorrect as exc:
+        raise Unscreenable("encrypted PDF (password required)") from exc
+    except PDFEncryptionError as exc:
+        raise Unscreenable(f"encrypted PDF: {exc}") from exc
+    except Exception as exc:
+        raise Unscreenable(f"corrupt PDF: {type(exc).__name__}: {exc}".rstrip(": ")) from exc
+    try:
+        declared = int(resolve1(resolve1(doc.catalog.get("Pages")).get("Count", 0)) or 0)
+    except Exception:
+        declared = 0
+
+    rsrc = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(rsrc, laparams=LAParams())
+    interpreter = PDFPageInterpreter(rsrc, device)
+    texts: list[str] = []
+    scanned: list[int] = []
+    pages = 0
+    over = False
+    try:
+        for page in PDFPage.create_pages(doc):
+            if pages >= limits.max_pages:
+                over = True
+                break
+            pages += 1
+            interpreter.process_page(page)
+            layout = device.get_result()
+            page_text = "".join(el.get_text() for el in layout if isinstance(el, LTTextContainer))
+            visible = sum(1 for ch in page_text if not ch.isspace())
+            if visible < _SCAN_CHARS and _has_image(layout):
+                scanned.append(pages)
+            texts.append(page_text.strip("\n"))
+    except MemoryError:
+        raise
+    except Exception as exc:
+        if pages == 0:
+            raise Unscreenable(f"corrupt PDF: {type(exc).__name__}: {exc}".rstrip(": ")) from exc
+        text = "\n".join(texts)
+        return Extracted.unscreened(f"corrupt PDF after page {pages}: {type(exc).__name__}", "pdf", text)
+
+    text = "\n".join(texts)
+    total = max(declared, pages + (1 if over else 0))
+    if pages == 0:
+        raise Unscreenable("corrupt PDF: no pages")
+    if not any(not ch.isspace() for ch in text):
+        return Extracted.unscreened("no text layer", "pdf")
+    reasons = []
+    if scanned:
+        reasons.append(f"no text layer on page(s) {_pages_ranges(scanned)} of {total}")
+    if over:
+        reasons.append(f"too many pages ({total if declared else 'more than ' + str(pages)} > "
+                       f"{limits.max_pages} limit; first {pages} screened)")
+    if reasons:
+        return Extracted.unscreened("; ".join(reasons), "pdf", text)
+    return Extracted.ok(text, "pdf")

@@ -1,0 +1,13 @@
+"""Preloaded into the forkserver so every worker starts with the parsers imported."""
+
+from __future__ import annotations
+
+import pdfminer.converter  # noqa: F401
+import pdfminer.layout  # noqa: F401
+import pdfminer.pdfinterp  # noqa: F401
+import pdfminer.pdfpage  # noqa: F401
+import olefile  # noqa: F401
+import xlrd  # noqa: F401
+from lxml import etree  # noqa: F401
+
+from . import registry, sandbox  # noqa: F401
