@@ -1,0 +1,151 @@
+"""``parse_list``: one list page of a column -> entries (rows), pager facts and column name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from . import patterns as P
+from . import profiles
+from .dates import row_date
+from .dom import Doc, collapse, norm_space
+from .rows import Row, anchor_title, best_group, date_of_row, is_pinned
+
+
+@dataclass
+class Entry:
+    """One row of a list page."""
+
+    url: str  # absolute
+    title: str  # full title (title attribute when present, else link text)
+    date: dt.date | None  # the row's own full date
+    partial: tuple[int, int] | None  # (month, day) when the row shows MM-DD only
+    pinned: bool  # 置顶 marker in the row
+
+
+@dataclass
+class ListPage:
+    entries: list[Entry]
+    empty: bool
+    pages: list[str]
+    next_url: str | None
+    total_pages: int | None
+    total_records: int | None
+    profile: str
+    column_name: str | None
+    current_page: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def _select(el: etree._Element, selector: str) -> list:
+    """CSS selector, or XPath when it starts with / ( or ./"""
+    sel = selector.strip()
+    if sel.startswith(("/", "(", "./")):
+        return el.xpath(sel)
+    return el.cssselect(sel)
+
+
+def _override_rows(doc: Doc, root: etree._Element, ov: dict) -> list[Row]:
+    rows = []
+    for row_el in _select(root, ov["row"]):
+        if not isinstance(row_el, etree._Element):
+            continue
+        anchors = _select(row_el, ov["link"]) if ov.get("link") else list(row_el.iter("a"))
+        anchors = [a for a in anchors if isinstance(a, etree._Element) and doc.resolve(a.get("href"))]
+        if not anchors:
+            continue
+        a = max(anchors, key=lambda x: len(anchor_title(x)))
+        if ov.get("date"):
+            found = _select(row_el, ov["date"])
+            text = " ".join(x if isinstance(x, str) else x.text_content() for x in found)
+            d, p = row_date(text)
+        else:
+            d, p = date_of_row(row_el, a)
+        rows.append(Row(el=row_el, anchor=a, url=doc.resolve(a.get("href")), title=anchor_title(a),
+                        date=d, partial=p, pinned=is_pinned(row_el, a), nav=False))
+    return rows
+
+
+def column_name(doc: Doc) -> str | None:
+    """meta ColumnName, else the breadcrumb's last element, else the first part of <title>."""
+    for name in P.COLUMN_META_NAMES:
+        if doc.meta.get(name):
+            return doc.meta[name]
+    crumb = breadcrumb(doc)
+    if crumb:
+        return crumb[-1]
+    parts = [p for p in P.TITLE_SPLIT_RE.split(doc.title) if p]
+    return parts[0] if parts else None
+
+
+def breadcrumb(doc: Doc) -> list[str]:
+    """Breadcrumb trail ("当前位置：首页 > 信息公开 > 通知公告"), outermost first."""
+    best = None
+    for el in doc.root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body"):
+            continue
+        own = collapse(el.text or "")
+        if P.BREADCRUMB_TEXT_RE.search(own) or (P.BREADCRUMB_CLASS_RE.search((el.get("class") or "") + " " + (el.get("id") or ""))
+                                               and el.find(".//a") is not None):
+            if len(collapse(el.text_content())) < 200:
+                best = el
+                break
+    if best is None:
+        return []
+    anchors = [norm_space(a.text_content()) for a in best.iter("a")]
+    text = P.BREADCRUMB_TEXT_RE.sub("", collapse(best.text_content()))
+    text = re.sub(r"^[^:：]{0,6}[:：]", "", text).strip()
+    parts = [p.strip() for p in P.BREADCRUMB_SPLIT_RE.split(text) if p.strip()]
+    if parts and (not anchors or parts[-1] != anchors[-1]) and len(parts[-1]) <= P.COLUMN_NAME_MAX:
+        return parts
+    return [a for a in anchors if a] or parts
+
+
+def _main_text(doc: Doc) -> str:
+    return collapse(" ".join(t for t in doc.root.itertext()))
+
+
+def parse_list(url: str, html: str, overrides: dict | None = None) -> ListPage:
+    """Extract a column list page: entries in page order (duplicate URLs dropped, first kept),
+    emptiness, pager facts and the column name. ``overrides`` may give CSS/XPath selectors for
+    ``row``, ``link``, ``date`` (relative to the row), ``pager`` and ``next``."""
+    ov = overrides or {}
+    doc = Doc(url, html)
+    prof = profiles.get(ov["profile"]) if ov.get("profile") else profiles.choose(doc)
+    root = prof.row_root(doc)
+    root = root if root is not None else doc.root
+    rows = _override_rows(doc, root, ov) if ov.get("row") else best_group(doc, root)
+    page_text = _main_text(doc)
+    says_empty = bool(P.EMPTY_LIST_RE.search(page_text))
+    if says_empty and rows and sum(1 for r in rows if r.date or r.partial) < len(rows) / 2 and not ov.get("row"):
+        rows = []  # an empty column whose only links are menus
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for r in rows:
+        if r.url in seen:
+            continue
+        seen.add(r.url)
+        entries.append(Entry(url=r.url, title=r.title, date=r.date, partial=r.partial, pinned=r.pinned))
+    scope = None
+    if ov.get("pager"):
+        found = [e for e in _select(doc.root, ov["pager"]) if isinstance(e, etree._Element)]
+        scope = found[0] if found else None
+    next_el = None
+    if ov.get("next"):
+        found = [e for e in _select(doc.root, ov["next"]) if isinstance(e, etree._Element)]
+        next_el = found[0] if found else None
+    pager = prof.pager(doc, scope, next_el)
+    return ListPage(
+        entries=entries,
+        empty=says_empty and not entries,
+        pages=pager.pages,
+        next_url=pager.next_url,
+        total_pages=pager.total_pages,
+        total_records=pager.total_records,
+        profile=prof.name,
+        column_name=column_name(doc),
+        current_page=pager.current,
+    )

@@ -1,0 +1,221 @@
+"""Generic list-row detection: which repeated block of links is the column's list, and each row's
+own date, title and 置顶 flag.
+
+Every link with a title-like text is a candidate. Its row is the nearest li/tr/dd holding at most a
+few links (a category or attachment link may share the row), else the largest container holding no
+other candidate. Rows are grouped by their structural path (ancestor tags and classes), so a list
+split into several <ul> blocks is still one group. The group with the best score (size, share of
+rows with a date, article-like URLs, title length, not in nav/hidden containers) is the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from . import patterns as P
+from .dates import is_date_only, parse_date, row_date
+from .dom import Doc, collapse, norm_space, own_text_segments
+from .links import looks_like_article_url, looks_like_listing_url
+
+_PIN_TOKEN_RE = re.compile(r"^(icon?[_-]?)?(top|zd|zhiding|ding|istop|is_top|is-top|settop|set_top|pinned|sticky)([_-]?(icon?|\d+))?$", re.I)
+MAX_ROW_LINKS = 3
+MAX_ROW_TEXT = 600
+
+
+@dataclass
+class Row:
+    el: etree._Element
+    anchor: etree._Element
+    url: str
+    title: str
+    date: dt.date | None
+    partial: tuple[int, int] | None
+    pinned: bool
+    nav: bool
+
+
+def anchor_title(a: etree._Element) -> str:
+    """Full title: the title attribute when it is at least as long as the text (or the text is
+    cut with an ellipsis), else the link text; a leading [置顶] marker is dropped."""
+    text = norm_space(a.text_content())
+    attr = norm_space(a.get("title"))
+    if attr and (len(attr) >= len(text) or re.search(r"(\.\.\.|…|\.\.)$", text)):
+        title = attr
+    else:
+        title = text
+    return P.PINNED_TITLE_PREFIX_RE.sub("", title) or title
+
+
+def is_candidate_text(text: str) -> bool:
+    t = collapse(text)
+    if len(t) < 2 or t.isdigit():
+        return False
+    if t in P.PAGER_WORDS or P.MORE_WORDS_RE.match(t):
+        return False
+    return not re.fullmatch(r"[\W_\d]+", t)
+
+
+def _candidates(doc: Doc, root: etree._Element) -> list[tuple[etree._Element, str]]:
+    out = []
+    for a in root.iter("a"):
+        url = doc.resolve(a.get("href"))
+        if url and is_candidate_text(anchor_title(a)):
+            out.append((a, url))
+    return out
+
+
+def _url_sets(cands: list[tuple[etree._Element, str]]) -> dict:
+    """For each ancestor element: the distinct candidate URLs below it (capped at MAX_ROW_LINKS+1)."""
+    sets: dict = {}
+    for a, url in cands:
+        node = a
+        while node is not None:
+            s = sets.setdefault(node, set())
+            if len(s) > MAX_ROW_LINKS:
+                break
+            s.add(url)
+            node = node.getparent()
+    return sets
+
+
+def _row_of(a: etree._Element, sets: dict, stop: etree._Element) -> etree._Element:
+    node, depth = a, 0
+    while depth < 8:
+        parent = node.getparent()
+        if parent is None or parent is stop.getparent() or parent.tag in ("body", "html"):
+            break
+        node, depth = parent, depth + 1
+        if node.tag in P.ROW_TAGS:
+            n = len(sets.get(node, ()))
+            if n <= MAX_ROW_LINKS and len(node.text_content()) <= MAX_ROW_TEXT:
+                return node
+            break
+    # no natural row: the largest container around the link holding no other candidate
+    node, depth = a, 0
+    while depth < 4:
+        parent = node.getparent()
+        if parent is None or parent is stop.getparent() or parent.tag in ("body", "html"):
+            break
+        if len(sets.get(parent, ())) > 1:
+            break
+        node, depth = parent, depth + 1
+    return node
+
+
+def _inside(el: etree._Element, anchor: etree._Element) -> bool:
+    while el is not None:
+        if el is anchor:
+            return True
+        el = el.getparent()
+    return False
+
+
+def date_of_row(row: etree._Element, anchor: etree._Element | None) -> tuple[dt.date | None, tuple[int, int] | None]:
+    """The row's own date: a text segment that is only a date (outside the title link first, then
+    inside it but apart from the title text), else a full date in the row's other text."""
+    segs = own_text_segments(row)
+    outside = [t for t, e in segs if anchor is None or not _inside(e, anchor)]
+    inside = [t for t, e in segs if anchor is not None and _inside(e, anchor) and e is not anchor]
+    for group in (outside, inside):
+        for t in group:
+            if is_date_only(t):
+                d, p = row_date(t)
+                if d or p:
+                    return d, p
+    d = parse_date(" ".join(outside))
+    return d, None
+
+
+def is_pinned(row: etree._Element, anchor: etree._Element) -> bool:
+    raw = norm_space(anchor.text_content())
+    if P.PINNED_TITLE_PREFIX_RE.match(raw) and P.PINNED_TEXT_RE.search(raw[:6]):
+        return True
+    outside = " ".join(t for t, e in own_text_segments(row) if not _inside(e, anchor))
+    if P.PINNED_TEXT_RE.search(outside):
+        return True
+    for el in row.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for tok in (el.get("class") or "").split():
+            if _PIN_TOKEN_RE.match(tok):
+                return True
+        for attr in ("alt", "title"):
+            if el is not anchor and P.PINNED_TEXT_RE.search(el.get(attr) or ""):
+                return True
+        if el.tag == "img":
+            base = os.path.splitext(os.path.basename(urlsplit(el.get("src") or "").path))[0]
+            if _PIN_TOKEN_RE.match(base):
+                return True
+    return False
+
+
+def _signature(el: etree._Element, stop: etree._Element) -> tuple:
+    path = []
+    node = el.getparent()
+    while node is not None and node is not stop.getparent():
+        path.append((node.tag, " ".join(sorted((node.get("class") or "").split()))))
+        node = node.getparent()
+    return (el.tag, tuple(reversed(path)))
+
+
+def make_row(doc: Doc, row: etree._Element, anchor: etree._Element, url: str) -> Row:
+    d, p = date_of_row(row, anchor)
+    return Row(el=row, anchor=anchor, url=url, title=anchor_title(anchor), date=d, partial=p,
+               pinned=is_pinned(row, anchor), nav=doc.is_nav(row) or doc.is_hidden(row))
+
+
+def row_groups(doc: Doc, root: etree._Element) -> list[list[Row]]:
+    """All groups of repeated rows under ``root`` (each in document order)."""
+    cands = _candidates(doc, root)
+    sets = _url_sets(cands)
+    groups: dict[tuple, list[Row]] = {}
+    seen_rows: dict = {}
+    for a, url in cands:
+        row_el = _row_of(a, sets, root)
+        prev = seen_rows.get(row_el)
+        if prev is not None:
+            # keep the row's main link: the one with the longest title
+            if len(anchor_title(a)) > len(prev.title):
+                seen_rows[row_el] = new = make_row(doc, row_el, a, url)
+                lst = groups[_signature(row_el, root)]
+                lst[lst.index(prev)] = new
+            continue
+        row = make_row(doc, row_el, a, url)
+        seen_rows[row_el] = row
+        groups.setdefault(_signature(row_el, root), []).append(row)
+    return list(groups.values())
+
+
+def score_group(rows: list[Row]) -> float:
+    """Higher is more list-like; 0 means "not an item list"."""
+    n = len(rows)
+    if not n:
+        return 0.0
+    dated = sum(1 for r in rows if r.date or r.partial) / n
+    article = sum(1 for r in rows if looks_like_article_url(r.url)) / n
+    listing = sum(1 for r in rows if looks_like_listing_url(r.url)) / n
+    nav = sum(1 for r in rows if r.nav) / n
+    avg_len = sum(len(r.title) for r in rows) / n
+    if not (dated >= 0.5 or (article >= 0.5 and avg_len >= 5) or (avg_len >= 10 and listing < 0.5)):
+        return 0.0
+    if nav > 0.5 and dated < 0.5:
+        return 0.0
+    score = n * (0.3 + dated + 0.5 * article) * min(avg_len, 20) / 20
+    score *= (1 - 0.8 * nav) * (1 - 0.5 * listing)
+    return score
+
+
+def best_group(doc: Doc, root: etree._Element) -> list[Row]:
+    best: list[Row] = []
+    best_score = 0.0
+    for rows in row_groups(doc, root):
+        s = score_group(rows)
+        if s > best_score:
+            best, best_score = rows, s
+    return best
