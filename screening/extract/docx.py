@@ -26,6 +26,7 @@ _TAB = f"{{{W}}}tab"
 _BR = f"{{{W}}}br"
 _CR = f"{{{W}}}cr"
 _TC = f"{{{W}}}tc"
+_TR = f"{{{W}}}tr"
 _FALLBACK = f"{{{MC}}}Fallback"
 
 # order of the parts in the extracted text; anything else under word/ that holds text too
@@ -61,8 +62,16 @@ def _part_text(zf: zipfile.ZipFile, name: str) -> str:
         elif tag == _P:
             out.append("\n")
             el.clear(keep_tail=True)
-        elif tag == _TC:
-            out.append("\t")
+        elif tag == _TC:  # cells of a row on one line, tab-separated
+            if out and out[-1] == "\n":
+                out[-1] = "\t"
+            else:
+                out.append("\t")
+        elif tag == _TR:
+            if out and out[-1] == "\t":
+                out[-1] = "\n"
+            else:
+                out.append("\n")
     return "".join(out)
 
 

@@ -55,8 +55,13 @@ def run_extractor(kind: str, data: bytes, limits: Limits, *, charset: str | None
         kwargs["charset"] = charset
     if ex.takes_hint:
         kwargs["hint"] = hint
+    return guarded(kind, ex.func, data, limits, **kwargs)
+
+
+def guarded(kind: str, func: ExtractFn, data: bytes, limits: Limits, **kwargs: object) -> Extracted:
+    """Call an extractor; every failure becomes ``unscreened`` with a reason."""
     try:
-        return ex.func(data, limits, **kwargs)
+        return func(data, limits, **kwargs)
     except Unscreenable as exc:
         return Extracted.unscreened(str(exc), kind)
     except MemoryError:

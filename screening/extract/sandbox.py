@@ -31,9 +31,9 @@ def _context():
     return _CTX
 
 
-def _worker(conn, kind: str, data: bytes, limits: Limits, charset: str | None, hint: str) -> None:
-    from .registry import run_extractor
+def _worker(conn, kind: str, data: bytes, limits: Limits, charset: str | None, hint: str, func) -> None:
     from .base import cap_text
+    from .registry import guarded, run_extractor
 
     try:
         mem = limits.memory_mb * MB
@@ -47,7 +47,11 @@ def _worker(conn, kind: str, data: bytes, limits: Limits, charset: str | None, h
     except (ValueError, OSError):
         pass
     try:
-        result = cap_text(run_extractor(kind, data, limits, charset=charset, hint=hint), limits)
+        if func is None:
+            result = run_extractor(kind, data, limits, charset=charset, hint=hint)
+        else:
+            result = guarded(kind, func, data, limits)
+        result = cap_text(result, limits)
     except MemoryError:
         result = Extracted.unscreened(f"memory limit ({limits.memory_mb} MB) exceeded", kind)
     del data
@@ -60,10 +64,12 @@ def _worker(conn, kind: str, data: bytes, limits: Limits, charset: str | None, h
 
 
 def run_isolated(kind: str, data: bytes, limits: Limits, *, charset: str | None = None,
-                 hint: str = "") -> Extracted:
+                 hint: str = "", func=None) -> Extracted:
+    """Run the registered extractor for ``kind`` (or ``func``, a module-level function) in a
+    worker; returns ``unscreened`` on timeout, crash or memory exhaustion."""
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_worker, args=(sender, kind, data, limits, charset, hint), daemon=True)
+    proc = ctx.Process(target=_worker, args=(sender, kind, data, limits, charset, hint, func), daemon=True)
     started = time.monotonic()
     try:
         proc.start()
