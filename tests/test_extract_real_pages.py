@@ -34,7 +34,9 @@ SHARED = Path(os.environ.get("PATROL_SHARED") or Path(__file__).resolve().parent
 REAL = SHARED / "real-pages"
 STAND_IN_URL = "http://www.example.gov.cn/xxgk/xxgknb/"  # page 005 has no original URL
 
-pytestmark = pytest.mark.skipif(not (REAL / "manifest.json").exists(), reason="shared real pages not available")
+pytestmark = pytest.mark.skipif(
+    not (REAL / "manifest.json").exists(), reason="shared real pages not available"
+)
 
 # fields the manifest gives for 004 that only exist unlabelled in the body (see module docstring)
 UNLABELLED_NOT_EXTRACTED = {("pages/004.html", "written_date"), ("pages/004.html", "doc_no")}
@@ -127,15 +129,23 @@ def test_detail_fields_match_manifest(page):
 def test_detail_traps():
     by_file = {p["file"]: p for p in _manifest()}
     # 007: stale dates in alt attributes are ignored (meta and visible text agree on 2019-09-18)
-    assert parse_detail(_url(by_file["pages/007.html"]), _html(by_file["pages/007.html"])).publish_date == dt.date(2019, 9, 18)
+    assert parse_detail(
+        _url(by_file["pages/007.html"]), _html(by_file["pages/007.html"])
+    ).publish_date == dt.date(2019, 9, 18)
     # 006: Maketime meta is a generation time
-    assert parse_detail(_url(by_file["pages/006.html"]), _html(by_file["pages/006.html"])).publish_date == dt.date(2016, 11, 22)
+    assert parse_detail(
+        _url(by_file["pages/006.html"]), _html(by_file["pages/006.html"])
+    ).publish_date == dt.date(2016, 11, 22)
     # 008: date only in firstpublishedtime meta; body text survives a stray </html> mid-page
     d8 = parse_detail(STAND_IN_URL, _html(by_file["pages/008.html"]))
     assert d8.publish_date == dt.date(2007, 8, 20) and "会议决定" in d8.text
     # 013: &ensp;-split labels, values in <font>, 无 means none
     d13 = parse_detail(_url(by_file["pages/013.html"]), _html(by_file["pages/013.html"]))
-    assert (d13.index_no, d13.doc_no, d13.publisher) == ("PZ00103-2500-2025-00287", None, "平潭综合实验区经济发展局")
+    assert (d13.index_no, d13.doc_no, d13.publisher) == (
+        "PZ00103-2500-2025-00287",
+        None,
+        "平潭综合实验区经济发展局",
+    )
 
 
 def test_inline_js_column_object_is_not_links():

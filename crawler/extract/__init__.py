@@ -12,7 +12,19 @@ from .links import Link, page_links
 from .listpage import Entry, ListPage, parse_list
 
 __all__ = [
-    "Attachment", "Detail", "Entry", "Link", "ListPage", "column_candidates", "decode_html",
-    "find_disclosure_entry", "homepage_latest", "page_links", "parse_date", "parse_dates",
-    "parse_detail", "parse_list", "row_date",
+    "Attachment",
+    "Detail",
+    "Entry",
+    "Link",
+    "ListPage",
+    "column_candidates",
+    "decode_html",
+    "find_disclosure_entry",
+    "homepage_latest",
+    "page_links",
+    "parse_date",
+    "parse_dates",
+    "parse_detail",
+    "parse_list",
+    "row_date",
 ]

@@ -60,7 +60,7 @@ def is_date_only(text: str) -> bool:
     m = P.FULL_DATE_RE.search(text) or P.PARTIAL_DATE_RE.search(text)
     if not m:
         return False
-    rest = text[: m.start()] + " " + text[m.end():]
+    rest = text[: m.start()] + " " + text[m.end() :]
     rest = P.DATE_ONLY_NOISE_RE.sub("", rest)
     return rest == ""
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import patterns as P
-from .dates import parse_date, parse_datetime_str
+from .dates import is_date_only, parse_date, parse_datetime_str
 from .dom import Doc, collapse, norm_space, text_lines
 from .links import doc_links, is_attachment_url
 
@@ -56,7 +56,10 @@ def _field_regex(labels: tuple[str, ...], strict_prefix: bool) -> re.Pattern:
 _FIELD_RES = {
     k: tuple(
         _field_regex(labels, strict)
-        for labels, strict in ((tuple(lb for lb in v if len(lb) >= 3), False), (tuple(lb for lb in v if len(lb) < 3), True))
+        for labels, strict in (
+            (tuple(lb for lb in v if len(lb) >= 3), False),
+            (tuple(lb for lb in v if len(lb) < 3), True),
+        )
         if labels
     )
     for k, v in P.LABELS.items()
@@ -87,13 +90,15 @@ def labelled(lines: list[str], key: str) -> list[str]:
     return [v for _, v in sorted(out)]
 
 
-def _labelled_date(lines: list[str], key: str | None, rx: re.Pattern | None = None) -> tuple[dt.date | None, str | None]:
+def _labelled_date(
+    lines: list[str], key: str | None, rx: re.Pattern | None = None
+) -> tuple[dt.date | None, str | None]:
     for i, line in enumerate(lines):
         regexes = _FIELD_RES[key] if key else (rx,)
         for r in regexes:
             for m in r.finditer(line):
                 v = m.group("v")
-                if not v.strip() and i + 1 < len(lines):
+                if not v.strip() and i + 1 < len(lines) and is_date_only(lines[i + 1]):
                     v = lines[i + 1]
                 d = parse_date(v[:40])
                 if d:
@@ -120,7 +125,11 @@ def _title(doc: Doc) -> str | None:
     heads = [h for h in heads if h]
     if parts:
         for h in heads:
-            if h == parts[0] or (len(h) >= 6 and parts[0].startswith(h)) or (len(parts[0]) >= 6 and h.startswith(parts[0])):
+            if (
+                h == parts[0]
+                or (len(h) >= 6 and parts[0].startswith(h))
+                or (len(parts[0]) >= 6 and h.startswith(parts[0]))
+            ):
                 return h if len(h) >= len(parts[0]) else parts[0]
     h1 = [norm_space(h.text_content()) for h in doc.root.iter("h1")]
     h1 = [h for h in h1 if h]
@@ -165,7 +174,9 @@ def parse_detail(url: str, html: str) -> Detail:
     found = {k: labelled(lines, k) for k in ("index_no", "doc_no", "publisher", "source")}
     index_no = found["index_no"][0].split()[0] if found["index_no"] else None
     doc_no = collapse(found["doc_no"][0]) if found["doc_no"] else None
-    src = next((doc.meta[n] for n in P.SOURCE_META_NAMES if doc.meta.get(n)), None) or (found["source"][0] if found["source"] else None)
+    src = next((doc.meta[n] for n in P.SOURCE_META_NAMES if doc.meta.get(n)), None) or (
+        found["source"][0] if found["source"] else None
+    )
     return Detail(
         title=_title(doc).replace("\u3000", "") if _title(doc) else None,
         publish_date=pub,

@@ -15,7 +15,18 @@ from .rows import date_of_row, row_groups
 
 def _same_page(a: str, b: str) -> bool:
     pa, pb = urlsplit(a), urlsplit(b)
-    strip = ("/", "/index.html", "/index.htm", "/index.shtml", "/default.htm", "/default.html", "/index.jsp", "/index.php", "/default.aspx", "/default.asp")
+    strip = (
+        "/",
+        "/index.html",
+        "/index.htm",
+        "/index.shtml",
+        "/default.htm",
+        "/default.html",
+        "/index.jsp",
+        "/index.php",
+        "/default.aspx",
+        "/default.asp",
+    )
 
     def norm(path: str) -> str:
         for s in strip:
@@ -77,7 +88,9 @@ def column_candidates(url: str, html: str, exclude: set[str]) -> list[Link]:
 
 def _in_footer(el) -> bool:
     while el is not None and isinstance(el.tag, str):
-        if el.tag == "footer" or P.FOOTER_CLASS_RE.search(((el.get("class") or "") + " " + (el.get("id") or "")).lower()):
+        if el.tag == "footer" or P.FOOTER_CLASS_RE.search(
+            ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
+        ):
             return True
         el = el.getparent()
     return False

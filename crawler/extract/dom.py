@@ -12,6 +12,7 @@ from lxml import etree
 
 from . import patterns as P
 
+PAGER_MARK = "data-patrol-pager"
 _WS_BREAK_RE = re.compile(r"[ \xa0]*[\r\n\t\f\v]+[\s]*")
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # browsers ignore </body> and </html> (server-side includes often emit them mid-page); libxml2
@@ -105,6 +106,10 @@ class Doc:
             name = (m.get("name") or m.get("property") or m.get("http-equiv") or "").strip().lower()
             if name and name not in self.meta and m.get("content") is not None:
                 self.meta[name] = m.get("content").strip()
+        for sc in root.iter("script"):
+            parent = sc.getparent()
+            if parent is not None and sc.text and P.PAGER_SCRIPT_RE.search(sc.text):
+                parent.set(PAGER_MARK, "1")  # remember where a script-written pager sits
         drop_noise(root)
         self.root = root
 
@@ -134,7 +139,11 @@ class Doc:
                 result = self._nav[key]
                 break
             chain.append(key)
-            if cur.tag in P.NAV_TAGS or P.NAV_CLASS_RE.search(class_id(cur)) or cur.get("role") == "navigation":
+            if (
+                cur.tag in P.NAV_TAGS
+                or P.NAV_CLASS_RE.search(class_id(cur))
+                or cur.get("role") == "navigation"
+            ):
                 result = True
                 break
             cur = cur.getparent()

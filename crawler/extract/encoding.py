@@ -61,7 +61,7 @@ def decode_html(body: bytes, header_charset: str | None = None) -> str:
         return ""
     for bom, enc in _BOMS:
         if body.startswith(bom):
-            return body[len(bom):].decode(enc, "replace")
+            return body[len(bom) :].decode(enc, "replace")
     header = normalise_charset(header_charset)
     if header in P.WEAK_HEADER_CHARSETS or header in ("latin-1", "iso8859-1", "ascii", "cp1252"):
         header = None

@@ -64,8 +64,18 @@ def _override_rows(doc: Doc, root: etree._Element, ov: dict) -> list[Row]:
             d, p = row_date(text)
         else:
             d, p = date_of_row(row_el, a)
-        rows.append(Row(el=row_el, anchor=a, url=doc.resolve(a.get("href")), title=anchor_title(a),
-                        date=d, partial=p, pinned=is_pinned(row_el, a), nav=False))
+        rows.append(
+            Row(
+                el=row_el,
+                anchor=a,
+                url=doc.resolve(a.get("href")),
+                title=anchor_title(a),
+                date=d,
+                partial=p,
+                pinned=is_pinned(row_el, a),
+                nav=False,
+            )
+        )
     return rows
 
 
@@ -88,8 +98,10 @@ def breadcrumb(doc: Doc) -> list[str]:
         if not isinstance(el.tag, str) or el.tag in ("html", "body"):
             continue
         own = collapse(el.text or "")
-        if P.BREADCRUMB_TEXT_RE.search(own) or (P.BREADCRUMB_CLASS_RE.search((el.get("class") or "") + " " + (el.get("id") or ""))
-                                               and el.find(".//a") is not None):
+        if P.BREADCRUMB_TEXT_RE.search(own) or (
+            P.BREADCRUMB_CLASS_RE.search((el.get("class") or "") + " " + (el.get("id") or ""))
+            and el.find(".//a") is not None
+        ):
             if len(collapse(el.text_content())) < 200:
                 best = el
                 break
@@ -120,7 +132,12 @@ def parse_list(url: str, html: str, overrides: dict | None = None) -> ListPage:
     rows = _override_rows(doc, root, ov) if ov.get("row") else best_group(doc, root)
     page_text = _main_text(doc)
     says_empty = bool(P.EMPTY_LIST_RE.search(page_text))
-    if says_empty and rows and sum(1 for r in rows if r.date or r.partial) < len(rows) / 2 and not ov.get("row"):
+    if (
+        says_empty
+        and rows
+        and sum(1 for r in rows if r.date or r.partial) < len(rows) / 2
+        and not ov.get("row")
+    ):
         rows = []  # an empty column whose only links are menus
     entries: list[Entry] = []
     seen: set[str] = set()

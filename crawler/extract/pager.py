@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 from lxml import etree
 
 from . import patterns as P
-from .dom import Doc, collapse
+from .dom import PAGER_MARK, Doc, collapse
 
 
 @dataclass
@@ -38,19 +38,19 @@ class Template:
     delta: int
 
     def render(self, page: int) -> str:
-        return self.url[: self.start] + str(page + self.delta) + self.url[self.end:]
+        return self.url[: self.start] + str(page + self.delta) + self.url[self.end :]
 
     def page_of(self, url: str) -> int | None:
-        pre, suf = self.url[: self.start], self.url[self.end:]
+        pre, suf = self.url[: self.start], self.url[self.end :]
         if url.startswith(pre) and url.endswith(suf):
-            mid = url[len(pre): len(url) - len(suf)]
+            mid = url[len(pre) : len(url) - len(suf)]
             if mid.isdigit():
                 return int(mid) - self.delta
         return None
 
     def first_page(self) -> str:
         """Page 1 when it has no number (index_2.html -> index.html, ?page=2 dropped)."""
-        pre, suf = self.url[: self.start], self.url[self.end:]
+        pre, suf = self.url[: self.start], self.url[self.end :]
         m = re.search(r"[_\-]$", pre)
         if m and "?" not in pre:
             return pre[: m.start()] + suf
@@ -116,7 +116,9 @@ def text_facts(text: str) -> tuple[int | None, int | None, int | None]:
 
 def _word(text: str, words: tuple[str, ...]) -> bool:
     t = collapse(text).strip("[]【】()（）<> ")
-    return t in words or any(t == w or (len(w) > 1 and t.startswith(w) and len(t) <= len(w) + 2) for w in words)
+    return t in words or any(
+        t == w or (len(w) > 1 and t.startswith(w) and len(t) <= len(w) + 2) for w in words
+    )
 
 
 def _number(text: str) -> int | None:
@@ -127,9 +129,12 @@ def _number(text: str) -> int | None:
 def pager_container(doc: Doc, scope: etree._Element | None = None) -> etree._Element | None:
     """The element holding the pager: the nearest common parent of 下一页/尾页/numbered links."""
     root = scope if scope is not None else doc.root
-    hits = [a for a in root.iter("a") if _word(a.text_content(), P.NEXT_WORDS + P.LAST_WORDS + ("上一页", "上页"))]
+    hits = [
+        a for a in root.iter("a") if _word(a.text_content(), P.NEXT_WORDS + P.LAST_WORDS + ("上一页", "上页"))
+    ]
     if not hits:
-        return None
+        marked = root.xpath(f".//*[@{PAGER_MARK}]")
+        return marked[0] if marked else None
     node = hits[0].getparent()
     # widen to a container that also holds the numbered links / 共N页 text
     for _ in range(3):

@@ -9,7 +9,19 @@ from __future__ import annotations
 import re
 
 # ---------------------------------------------------------------------------- encodings
-GB_FAMILY = {"gb2312", "gb_2312", "gb_2312-80", "gbk", "x-gbk", "cp936", "ms936", "windows-936", "gb18030", "euc-cn", "hz-gb-2312"}
+GB_FAMILY = {
+    "gb2312",
+    "gb_2312",
+    "gb_2312-80",
+    "gbk",
+    "x-gbk",
+    "cp936",
+    "ms936",
+    "windows-936",
+    "gb18030",
+    "euc-cn",
+    "hz-gb-2312",
+}
 WEAK_HEADER_CHARSETS = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252"}
 META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
 XML_DECL_RE = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""", re.I)
@@ -30,13 +42,60 @@ COMPACT_URL_DATE_RE = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
 PATH_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[-/](\d{1,2})[-/](\d{1,2})/")
 
 # ---------------------------------------------------------------------------- html structure
-DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "select", "textarea")
+DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "select",
+    "textarea",
+)
 ROW_TAGS = {"li", "tr", "dd", "dt"}
 BLOCK_TAGS = {
-    "address", "article", "aside", "blockquote", "body", "center", "dd", "div", "dl", "dt", "fieldset",
-    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html",
-    "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul", "br",
-    "caption", "title",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "center",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "html",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "tr",
+    "ul",
+    "br",
+    "caption",
+    "title",
 }
 CELL_TAGS = {"td", "th"}
 NAV_TAGS = {"nav", "header", "footer", "menu"}
@@ -52,29 +111,88 @@ TEMPLATE_ATTR_PREFIXES = ("ms-repeat", "ms-for", "v-for", "ng-repeat", "x-for")
 
 # ---------------------------------------------------------------------------- list rows
 MIN_TITLE_CHARS = 4
-PAGER_WORDS = ("首页", "上一页", "下一页", "尾页", "末页", "最后一页", "上页", "下页", "前一页", "后一页",
-               "第一页", "跳转", "GO", "go", "Next", "next", "Prev", "prev", "Last", "last", "First", "first")
+PAGER_WORDS = (
+    "首页",
+    "上一页",
+    "下一页",
+    "尾页",
+    "末页",
+    "最后一页",
+    "上页",
+    "下页",
+    "前一页",
+    "后一页",
+    "第一页",
+    "跳转",
+    "GO",
+    "go",
+    "Next",
+    "next",
+    "Prev",
+    "prev",
+    "Last",
+    "last",
+    "First",
+    "first",
+)
 NEXT_WORDS = ("下一页", "下页", "后一页", "next", "Next", "NEXT", "›", "»", ">", "＞", ">>")
 LAST_WORDS = ("尾页", "末页", "最后一页", "最末页", "last", "Last", ">>|", "»|")
 FIRST_WORDS = ("首页", "第一页", "first", "First")
 MORE_WORDS_RE = re.compile(r"^(更多|more|MORE|More|更多>>|更多»|>>|\+|查看更多)")
 PINNED_TEXT_RE = re.compile(r"置顶|【顶】|\[顶\]")
 PINNED_TITLE_PREFIX_RE = re.compile(r"^\s*[\[【(（]\s*置顶\s*[\]】)）]\s*|^\s*置顶\s*[:：|]?\s*")
-PINNED_ATTR_RE = re.compile(r"(^|[\s_\-/.])(zhiding|zd|istop|is_top|is-top|settop|top|pinned|sticky|ding)([\s_\-.\d]|$)", re.I)
-EMPTY_LIST_RE = re.compile(r"暂无(信息|数据|内容|记录|文章|相关信息|相关内容|相关数据)|没有(记录|相关记录|数据|信息|找到相关)|无记录|共\s*0\s*条|记录数\s*[:：]?\s*0(?!\d)")
+PINNED_ATTR_RE = re.compile(
+    r"(^|[\s_\-/.])(zhiding|zd|istop|is_top|is-top|settop|top|pinned|sticky|ding)([\s_\-.\d]|$)", re.I
+)
+EMPTY_LIST_RE = re.compile(
+    r"暂无(信息|数据|内容|记录|文章|相关信息|相关内容|相关数据)|没有(记录|相关记录|数据|信息|找到相关)|无记录|共\s*0\s*条|记录数\s*[:：]?\s*0(?!\d)"
+)
 
 # ---------------------------------------------------------------------------- URLs
-ATTACHMENT_EXT = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "et", "txt", "zip", "rar", "ofd", "ppt", "pptx", "7z", "csv")
+ATTACHMENT_EXT = (
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "wps",
+    "et",
+    "txt",
+    "zip",
+    "rar",
+    "ofd",
+    "ppt",
+    "pptx",
+    "7z",
+    "csv",
+)
 ATTACHMENT_EXT_RE = re.compile(r"\.(" + "|".join(ATTACHMENT_EXT) + r")(?:$|[?#;])", re.I)
-DOWNLOAD_URL_RE = re.compile(r"download|downfile|down\.(asp|jsp|php|aspx)|getfile|attachment|attach\.|fileid=|file_id=|filedown", re.I)
+DOWNLOAD_URL_RE = re.compile(
+    r"download|downfile|down\.(asp|jsp|php|aspx)|getfile|attachment|attach\.|fileid=|file_id=|filedown", re.I
+)
 SKIP_HREF_RE = re.compile(r"^\s*(javascript:|mailto:|tel:|data:|about:|#|$)", re.I)
-LISTING_FILE_RE = re.compile(r"^(index|default|list|more|column|lm|node)([_\-]\d+)?\.(s?html?|aspx?|jsp|php)$", re.I)
+LISTING_FILE_RE = re.compile(
+    r"^(index|default|list|more|column|lm|node)([_\-]\d+)?\.(s?html?|aspx?|jsp|php)$", re.I
+)
 ARTICLE_URL_RE = re.compile(
     r"(/t\d{8}_\d+\.s?html?$)|(/art_\d+_\d+\.html?$)|(/\d{4}-?\d{2}-?\d{2}/)|(content_\d+)|(/\d{3,}\.s?html?$)|"
     r"([?&](id|articleid|newsid|infoid|docid|aid|nid|itemid|contentid|fileid)=\d+)|(/(detail|show|view|article|content|info)\w*\.(asp|aspx|jsp|php|html?))",
     re.I,
 )
-PAGE_PARAM_NAMES = ("page", "pageno", "pagenum", "pageindex", "curpage", "currentpage", "p", "pn", "ipage", "pg", "pagecurrent", "startrecord")
+PAGE_PARAM_NAMES = (
+    "page",
+    "pageno",
+    "pagenum",
+    "pageindex",
+    "curpage",
+    "currentpage",
+    "p",
+    "pn",
+    "ipage",
+    "pg",
+    "pagecurrent",
+    "startrecord",
+)
 
 # ---------------------------------------------------------------------------- pager text
 TOTAL_RECORDS_RES = (
@@ -97,10 +215,21 @@ CURRENT_PAGE_RES = (
 )
 # EmpireCMS and similar: <a title="Total record"><b>333</b></a>
 TOTAL_RECORD_TITLE_XPATH = "//*[@title='Total record' or @title='总记录数' or @title='记录数']"
-SCRIPT_RECORD_COUNT_RE = re.compile(r"\b(?:recordCount|totalRecord|totalRecords|recordTotal|totalCount|total_count|allRecord)\b\s*[:=]\s*['\"]?(\d+)", re.I)
-SCRIPT_PAGE_SIZE_RE = re.compile(r"\b(?:prepage|perpage|pageSize|page_size|perPageCount|pagesize)\b\s*[:=]\s*['\"]?(\d+)", re.I)
-SCRIPT_PAGE_COUNT_RE = re.compile(r"\b(?:countPage|pageCount|totalPage|totalPages|page_count|maxPage)\b\s*[:=]\s*['\"]?(\d+)", re.I)
-SCRIPT_CURRENT_PAGE_RE = re.compile(r"\b(?:currentPage|curPage|pageIndex|current_page)\b\s*[:=]\s*['\"]?(\d+)", re.I)
+SCRIPT_RECORD_COUNT_RE = re.compile(
+    r"\b(?:recordCount|totalRecord|totalRecords|recordTotal|totalCount|total_count|allRecord)\b\s*[:=]\s*['\"]?(\d+)",
+    re.I,
+)
+SCRIPT_PAGE_SIZE_RE = re.compile(
+    r"\b(?:prepage|perpage|pageSize|page_size|perPageCount|pagesize)\b\s*[:=]\s*['\"]?(\d+)", re.I
+)
+SCRIPT_PAGE_COUNT_RE = re.compile(
+    r"\b(?:countPage|pageCount|totalPage|totalPages|page_count|maxPage)\b\s*[:=]\s*['\"]?(\d+)", re.I
+)
+SCRIPT_CURRENT_PAGE_RE = re.compile(
+    r"\b(?:currentPage|curPage|pageIndex|current_page)\b\s*[:=]\s*['\"]?(\d+)", re.I
+)
+
+PAGER_SCRIPT_RE = re.compile(r"createPageHTML|countPage|pageCount|totalPage|下一页|jpage\(", re.I)
 
 # ---------------------------------------------------------------------------- TRS
 TRS_CREATE_PAGE_RE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
@@ -108,7 +237,9 @@ TRS_MARKERS_RE = re.compile(r"TRS_Editor|trs_|/t\d{8}_\d+\.s?html?|TRS WCM|trsap
 
 # ---------------------------------------------------------------------------- Hanweb jpage
 HANWEB_RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
-HANWEB_TOTAL_RE = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>|\btotalRecord\b\s*[:=]\s*['\"]?(\d+)", re.I)
+HANWEB_TOTAL_RE = re.compile(
+    r"<totalrecord>\s*(\d+)\s*</totalrecord>|\btotalRecord\b\s*[:=]\s*['\"]?(\d+)", re.I
+)
 HANWEB_DATASTORE_RE = re.compile(r"<datastore>|<recordset>", re.I)
 HANWEB_PARAM_RE = re.compile(
     r"\b(columnid|unitid|webid|path|webname|col|appid|sourcecontenttype|permissiontype|perpage|classid)\b"
@@ -116,23 +247,54 @@ HANWEB_PARAM_RE = re.compile(
     re.I,
 )
 HANWEB_SCRIPT_HINT_RE = re.compile(r"jpage|dataproxy|datastore|totalRecord|columnid", re.I)
+HANWEB_PROXY_URL_RE = re.compile(r"""(?:proxyUrl\s*[:=]\s*['"]|href=['"])([^'"?]*dataproxy\.jsp)""", re.I)
 HANWEB_PROXY_PATH = "/module/web/jpage/dataproxy.jsp"
-HANWEB_MARKERS_RE = re.compile(r"/module/web/jpage/|/module/jslib/|dataproxy\.jsp|/art/\d{4}/\d{1,2}/\d{1,2}/art_", re.I)
+HANWEB_MARKERS_RE = re.compile(
+    r"/module/web/jpage/|/module/jslib/|dataproxy\.jsp|/art/\d{4}/\d{1,2}/\d{1,2}/art_", re.I
+)
 HANWEB_GROUP_SIZE_RE = re.compile(r"\bgroupSize\b\s*[:=]\s*['\"]?(\d+)", re.I)
 
 # ---------------------------------------------------------------------------- detail metadata labels
 # each label is written without spaces; the matcher allows whitespace (&ensp; etc.) between characters
 LABELS: dict[str, tuple[str, ...]] = {
-    "publish": ("发布日期", "发布时间", "公开日期", "公开时间", "发表日期", "发表时间", "上网日期", "上网时间", "生效日期"),
+    "publish": (
+        "发布日期",
+        "发布时间",
+        "公开日期",
+        "公开时间",
+        "发表日期",
+        "发表时间",
+        "上网日期",
+        "上网时间",
+        "生效日期",
+    ),
     "written": ("成文日期", "成文时间", "发文日期", "印发日期"),
     "index_no": ("信息索引号", "索引号", "索取号"),
     "doc_no": ("发文字号", "发文文号", "文件编号", "文件字号", "文号"),
-    "publisher": ("发布机构", "发文机关", "发布单位", "发文单位", "公开主体", "信息公开主体", "所属机构", "责任部门"),
+    "publisher": (
+        "发布机构",
+        "发文机关",
+        "发布单位",
+        "发文单位",
+        "公开主体",
+        "信息公开主体",
+        "所属机构",
+        "责任部门",
+    ),
     "source": ("信息来源", "文章来源", "稿件来源", "来源"),
 }
 WEAK_PUBLISH_LABELS = ("时间", "日期")  # only when nothing better exists, and never after another CJK char
 NO_VALUE_RE = re.compile(r"^(无|暂无|空|/|-|—|－|--|null|none|n/?a)$", re.I)
-PUBLISH_META_NAMES = ("pubdate", "publishdate", "firstpublishedtime", "publishtime", "pubtime", "article:published_time", "dc.date.issued", "releasedate")
+PUBLISH_META_NAMES = (
+    "pubdate",
+    "publishdate",
+    "firstpublishedtime",
+    "publishtime",
+    "pubtime",
+    "article:published_time",
+    "dc.date.issued",
+    "releasedate",
+)
 TITLE_META_NAMES = ("articletitle", "title", "og:title")
 SOURCE_META_NAMES = ("contentsource", "source")
 COLUMN_META_NAMES = ("columnname",)
@@ -149,8 +311,15 @@ SOFT404_MAX_TEXT = 1200
 
 # ---------------------------------------------------------------------------- discovery
 DISCLOSURE_TEXTS: tuple[tuple[str, int], ...] = (
-    ("政府信息公开平台", 100), ("政府信息公开专栏", 100), ("政府信息公开", 95), ("信息公开平台", 90),
-    ("信息公开专栏", 90), ("信息公开", 85), ("信息公开目录", 80), ("政府信息公开目录", 80), ("政务公开", 70),
+    ("政府信息公开平台", 100),
+    ("政府信息公开专栏", 100),
+    ("政府信息公开", 95),
+    ("信息公开平台", 90),
+    ("信息公开专栏", 90),
+    ("信息公开", 85),
+    ("信息公开目录", 80),
+    ("政府信息公开目录", 80),
+    ("政务公开", 70),
 )
 DISCLOSURE_EXCLUDE_RE = re.compile(r"指南|年报|年度报告|制度|规定|申请|意见箱|条例|查询|办法")
 NON_COLUMN_TEXT_RE = re.compile(

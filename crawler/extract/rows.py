@@ -22,10 +22,16 @@ from . import patterns as P
 from .dates import is_date_only, parse_date, row_date
 from .dom import Doc, collapse, norm_space, own_text_segments
 from .links import looks_like_article_url, looks_like_listing_url
+from .pager import pager_container
 
-_PIN_TOKEN_RE = re.compile(r"^(icon?[_-]?)?(top|zd|zhiding|ding|istop|is_top|is-top|settop|set_top|pinned|sticky)([_-]?(icon?|\d+))?$", re.I)
+_PIN_TOKEN_RE = re.compile(
+    r"^(icon?[_-]?)?(top|zd|zhiding|ding|istop|is_top|is-top|settop|set_top|pinned|sticky)([_-]?(icon?|\d+))?$",
+    re.I,
+)
 MAX_ROW_LINKS = 3
 MAX_ROW_TEXT = 600
+PAGER_BONUS = 2.0  # the group nearest the pager (within 6 levels)
+PAGER_BONUS_NEAR = 20.0  # ... when it shares a container with the pager (within 3 levels)
 
 
 @dataclass
@@ -44,6 +50,11 @@ def anchor_title(a: etree._Element) -> str:
     """Full title: the title attribute when it is at least as long as the text (or the text is
     cut with an ellipsis), else the link text; a leading [置顶] marker is dropped."""
     text = norm_space(a.text_content())
+    if len(a):  # a whole-row link: drop child segments that are only a date (the row's date)
+        segs = [t for t, _ in own_text_segments(a)]
+        kept = norm_space("".join(t for t in segs if not is_date_only(t)))
+        if len(kept) >= 2 and any(is_date_only(t) for t in segs):
+            text = kept
     attr = norm_space(a.get("title"))
     if attr and (len(attr) >= len(text) or re.search(r"(\.\.\.|…|\.\.)$", text)):
         title = attr
@@ -116,7 +127,9 @@ def _inside(el: etree._Element, anchor: etree._Element) -> bool:
     return False
 
 
-def date_of_row(row: etree._Element, anchor: etree._Element | None) -> tuple[dt.date | None, tuple[int, int] | None]:
+def date_of_row(
+    row: etree._Element, anchor: etree._Element | None
+) -> tuple[dt.date | None, tuple[int, int] | None]:
     """The row's own date: a text segment that is only a date (outside the title link first, then
     inside it but apart from the title text), else a full date in the row's other text."""
     segs = own_text_segments(row)
@@ -166,30 +179,54 @@ def _signature(el: etree._Element, stop: etree._Element) -> tuple:
 
 def make_row(doc: Doc, row: etree._Element, anchor: etree._Element, url: str) -> Row:
     d, p = date_of_row(row, anchor)
-    return Row(el=row, anchor=anchor, url=url, title=anchor_title(anchor), date=d, partial=p,
-               pinned=is_pinned(row, anchor), nav=doc.is_nav(row) or doc.is_hidden(row))
+    return Row(
+        el=row,
+        anchor=anchor,
+        url=url,
+        title=anchor_title(anchor),
+        date=d,
+        partial=p,
+        pinned=is_pinned(row, anchor),
+        nav=doc.is_nav(row) or doc.is_hidden(row),
+    )
+
+
+def _kind(rows: list[Row]) -> tuple[bool, bool]:
+    n = len(rows)
+    dated = sum(1 for r in rows if r.date or r.partial) / n
+    article = sum(1 for r in rows if looks_like_article_url(r.url)) / n
+    return dated >= 0.5, article >= 0.5
 
 
 def row_groups(doc: Doc, root: etree._Element) -> list[list[Row]]:
-    """All groups of repeated rows under ``root`` (each in document order)."""
+    """All groups of repeated rows under ``root`` (each in document order).
+
+    Rows are first collected per parent (a block); blocks with the same structural signature and
+    the same kind (dated or not, article links or not) are merged, so a list split into several
+    <ul> blocks is one group while a menu table shaped like the list table is not.
+    """
     cands = _candidates(doc, root)
     sets = _url_sets(cands)
-    groups: dict[tuple, list[Row]] = {}
+    blocks: dict[tuple, list[Row]] = {}
     seen_rows: dict = {}
     for a, url in cands:
         row_el = _row_of(a, sets, root)
+        key = (_signature(row_el, root), row_el.getparent())
         prev = seen_rows.get(row_el)
         if prev is not None:
             # keep the row's main link: the one with the longest title
             if len(anchor_title(a)) > len(prev.title):
                 seen_rows[row_el] = new = make_row(doc, row_el, a, url)
-                lst = groups[_signature(row_el, root)]
+                lst = blocks[key]
                 lst[lst.index(prev)] = new
             continue
         row = make_row(doc, row_el, a, url)
         seen_rows[row_el] = row
-        groups.setdefault(_signature(row_el, root), []).append(row)
-    return list(groups.values())
+        blocks.setdefault(key, []).append(row)
+    merged: dict[tuple, list[Row]] = {}
+    for (sig, _parent), rows in blocks.items():
+        merged.setdefault((sig, _kind(rows)), []).extend(rows)
+    return list(merged.values())
 
 
 def score_group(rows: list[Row]) -> float:
@@ -211,11 +248,30 @@ def score_group(rows: list[Row]) -> float:
     return score
 
 
+def _distance_to(el: etree._Element, target: etree._Element, limit: int = 8) -> int | None:
+    """Levels from ``el`` up to the nearest ancestor that also contains ``target``."""
+    holders = {target, *target.iterancestors()}
+    for i, node in enumerate([el, *el.iterancestors()][: limit + 1]):
+        if node in holders:
+            return i
+    return None
+
+
 def best_group(doc: Doc, root: etree._Element) -> list[Row]:
-    best: list[Row] = []
-    best_score = 0.0
-    for rows in row_groups(doc, root):
-        s = score_group(rows)
-        if s > best_score:
-            best, best_score = rows, s
-    return best
+    """The list: the best-scoring group; among several, the one nearest the pager gets a bonus
+    (so a sidebar of dated links does not beat a last page holding one or two rows)."""
+    scored = [(score_group(rows), rows) for rows in row_groups(doc, root)]
+    scored = [(s, rows) for s, rows in scored if s > 0]
+    if not scored:
+        return []
+    pager = pager_container(doc, root) if len(scored) > 1 else None
+    if pager is not None:
+        dist = [_distance_to(rows[0].el, pager) for _, rows in scored]
+        known = [d for d in dist if d is not None and d <= 6]
+        if known:
+            near = min(known)
+            bonus = PAGER_BONUS_NEAR if near <= 3 else PAGER_BONUS
+            scored = [
+                (s * bonus if d == near else s, rows) for (s, rows), d in zip(scored, dist, strict=True)
+            ]
+    return max(scored, key=lambda x: x[0])[1]

@@ -24,7 +24,9 @@ class Profile:
         """Element to look for rows in; None means the whole document."""
         return None
 
-    def pager(self, doc: Doc, scope: etree._Element | None = None, next_el: etree._Element | None = None) -> Pager:
+    def pager(
+        self, doc: Doc, scope: etree._Element | None = None, next_el: etree._Element | None = None
+    ) -> Pager:
         """Pager links/text; when the page shows none, facts stated in script variables
         (recordCount / prepage, as in static+JS hybrid lists whose pager is a template)."""
         pager = link_pager(doc, scope, next_el)

@@ -21,7 +21,17 @@ from ..dom import Doc
 from ..pager import Pager, query_int
 from . import Profile, register
 
-_PARAM_ORDER = ("col", "appid", "webid", "path", "columnid", "sourcecontenttype", "unitid", "webname", "permissiontype")
+_PARAM_ORDER = (
+    "col",
+    "appid",
+    "webid",
+    "path",
+    "columnid",
+    "sourcecontenttype",
+    "unitid",
+    "webname",
+    "permissiontype",
+)
 _PARAM_CASE = {"sourcecontenttype": "sourceContentType"}
 
 
@@ -55,12 +65,21 @@ def params(doc: Doc) -> dict[str, str]:
     return out
 
 
+def proxy_path(doc: Doc) -> str:
+    """The dataproxy endpoint: the jpage ``proxyUrl``, a dataproxy link in <nextgroup>, or the
+    conventional /module/web/jpage/dataproxy.jsp; resolved against the page URL."""
+    if urlsplit(doc.url).path.endswith("dataproxy.jsp"):
+        return urljoin(doc.url, urlsplit(doc.url).path)
+    m = P.HANWEB_PROXY_URL_RE.search(doc.scripts)
+    return urljoin(doc.url, m.group(1) if m else P.HANWEB_PROXY_PATH)
+
+
 def proxy_url(doc: Doc, prm: dict[str, str], start: int, end: int, perpage: int) -> str:
     query = [("startrecord", str(start)), ("endrecord", str(end)), ("perpage", str(perpage))]
     for k in _PARAM_ORDER:
         if k in prm:
             query.append((_PARAM_CASE.get(k, k), prm[k]))
-    return urljoin(doc.url, P.HANWEB_PROXY_PATH) + "?" + urlencode(query)
+    return proxy_path(doc) + "?" + urlencode(query)
 
 
 @register
@@ -81,7 +100,9 @@ class HanwebProfile(Profile):
         frag = lxml.html.fragment_fromstring("<div>" + "\n".join(recs) + "</div>", create_parent=False)
         return frag
 
-    def pager(self, doc: Doc, scope: etree._Element | None = None, next_el: etree._Element | None = None) -> Pager:
+    def pager(
+        self, doc: Doc, scope: etree._Element | None = None, next_el: etree._Element | None = None
+    ) -> Pager:
         total = total_records(doc)
         prm = params(doc)
         perpage = int(prm["perpage"]) if prm.get("perpage", "").isdigit() else None
@@ -92,11 +113,18 @@ class HanwebProfile(Profile):
             start = query_int(doc.url, "startrecord") or 1
             end = query_int(doc.url, "endrecord") or (start + max(n_here, 1) - 1)
             size = end - start + 1
-            nxt = proxy_url(doc, prm, end + 1, min(end + size, total), perpage or size) if end < total else None
+            nxt = (
+                proxy_url(doc, prm, end + 1, min(end + size, total), perpage or size) if end < total else None
+            )
             return Pager(next_url=nxt, total_records=total)
         group = n_here or (perpage or 15) * 3
         pages = [doc.url]
         for start in range(n_here + 1, total + 1, group):
             pages.append(proxy_url(doc, prm, start, min(start + group - 1, total), perpage or group))
-        return Pager(pages=pages, next_url=pages[1] if len(pages) > 1 else None,
-                     total_pages=len(pages), total_records=total, current=1)
+        return Pager(
+            pages=pages,
+            next_url=pages[1] if len(pages) > 1 else None,
+            total_pages=len(pages),
+            total_records=total,
+            current=1,
+        )

@@ -44,7 +44,13 @@ def trs_script_pager(doc: Doc) -> tuple[int, int, str, str, int | None] | None:
     if count:
         cur = re.search(r"\bvar\s+currentPage\s*=\s*['\"]?(\d+)", doc.scripts)
         ext = re.search(r"""index["']?\s*\+\s*["']?\.?["']?\s*\+?\s*["']\.?(s?html?)""", doc.scripts)
-        return int(count.group(1)), int(cur.group(1)) if cur else 0, "index", ext.group(1) if ext else "html", None
+        return (
+            int(count.group(1)),
+            int(cur.group(1)) if cur else 0,
+            "index",
+            ext.group(1) if ext else "html",
+            None,
+        )
     return None
 
 
@@ -59,14 +65,18 @@ class TrsProfile(Profile):
             return 8.0
         return 2.0 if P.TRS_MARKERS_RE.search(doc.html[:200000]) else 0.0
 
-    def pager(self, doc: Doc, scope: etree._Element | None = None, next_el: etree._Element | None = None) -> Pager:
+    def pager(
+        self, doc: Doc, scope: etree._Element | None = None, next_el: etree._Element | None = None
+    ) -> Pager:
         facts = trs_script_pager(doc)
         if facts is None:
             return super().pager(doc, scope, next_el)
         count, cur, prefix, ext, records = facts
         count = max(count, 1)
         cur = min(max(cur, 0), count - 1)
-        pages = [urljoin(doc.base, f"{prefix}.{ext}")] + [urljoin(doc.base, f"{prefix}_{k}.{ext}") for k in range(1, count)]
+        pages = [urljoin(doc.base, f"{prefix}.{ext}")] + [
+            urljoin(doc.base, f"{prefix}_{k}.{ext}") for k in range(1, count)
+        ]
         pages[cur] = doc.url
         if records is None:
             records = script_facts(doc)[0]
