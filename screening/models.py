@@ -24,14 +24,18 @@ class Finding(models.Model):
 
     url = models.URLField(max_length=2000)  # the page or the attachment
     page_url = models.URLField(max_length=2000, blank=True, default="")  # the page it hangs on
-    snapshot = models.ForeignKey("crawler.Snapshot", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="findings")
-    page = models.ForeignKey("crawler.Page", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="findings")
-    attachment = models.ForeignKey("crawler.Attachment", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="findings")
-    run = models.ForeignKey("crawler.PatrolRun", null=True, blank=True, on_delete=models.SET_NULL,
-                            related_name="screen_findings")
+    snapshot = models.ForeignKey(
+        "crawler.Snapshot", null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
+    )
+    page = models.ForeignKey(
+        "crawler.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
+    )
+    attachment = models.ForeignKey(
+        "crawler.Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
+    )
+    run = models.ForeignKey(
+        "crawler.PatrolRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="screen_findings"
+    )
     severity = models.CharField(max_length=8, choices=SEVERITY)
     flagged = models.BooleanField(default=False, db_index=True)
     kinds = models.JSONField(default=list)
@@ -79,8 +83,9 @@ class Finding(models.Model):
 
 class Review(models.Model):
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                 related_name="screen_reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="screen_reviews"
+    )
     decision = models.CharField(max_length=16, choices=Finding.STATUS)
     note = models.TextField(blank=True, default="")
     at = models.DateTimeField(auto_now_add=True)
@@ -89,8 +94,16 @@ class Review(models.Model):
         ordering = ["-at", "-id"]
 
 
-def record_findings(doc_result: Any, *, url: str, page_url: str = "", snapshot: Any = None, page: Any = None,
-                    attachment: Any = None, run: Any = None) -> Finding | None:
+def record_findings(
+    doc_result: Any,
+    *,
+    url: str,
+    page_url: str = "",
+    snapshot: Any = None,
+    page: Any = None,
+    attachment: Any = None,
+    run: Any = None,
+) -> Finding | None:
     """Store a DocResult's hits against the snapshot they came from.
 
     Idempotent per (url, snapshot): screening the same bytes again updates the hits and

@@ -75,8 +75,9 @@ def _screener(screener: Any | None) -> Any:
     return _DEFAULT_SCREENER
 
 
-def screen_extracted(extracted: Extracted, source: str, *, url: str | None = None,
-                     screener: Any | None = None) -> DocResult:
+def screen_extracted(
+    extracted: Extracted, source: str, *, url: str | None = None, screener: Any | None = None
+) -> DocResult:
     """Screen text that was already extracted (the patrol reuses extraction results)."""
     hits: list[Any] = []
     severity: str | None = None
@@ -101,15 +102,26 @@ def screen_extracted(extracted: Extracted, source: str, *, url: str | None = Non
     )
 
 
-def screen_bytes(data: bytes, name: str, content_type: str | None = None, url: str | None = None,
-                 limits: Limits | None = None, screener: Any | None = None) -> DocResult:
+def screen_bytes(
+    data: bytes,
+    name: str,
+    content_type: str | None = None,
+    url: str | None = None,
+    limits: Limits | None = None,
+    screener: Any | None = None,
+) -> DocResult:
     """Screen one document given as bytes; ``name`` is its file name or URL (type hint)."""
     extracted = extract(data, name=name, content_type=content_type, limits=limits)
     return screen_extracted(extracted, name, url=url, screener=screener)
 
 
-def screen_path(path: str | os.PathLike[str], content_type: str | None = None, url: str | None = None,
-                limits: Limits | None = None, screener: Any | None = None) -> DocResult:
+def screen_path(
+    path: str | os.PathLike[str],
+    content_type: str | None = None,
+    url: str | None = None,
+    limits: Limits | None = None,
+    screener: Any | None = None,
+) -> DocResult:
     """Screen one file; its size on disk is checked before any of it is read."""
     source = os.fspath(path)
     try:

@@ -77,7 +77,9 @@ def test_txt_big5_is_sniffed_not_read_as_gbk():
 
 def test_gb2312_label_decodes_gbk_only_characters():
     # 镕 and 喆 are GBK, not GB2312: pages labelled gb2312 use them all the time
-    page = '<html><head><meta charset="gb2312"><title>朱镕基 陶喆</title></head><body><p>正文</p></body></html>'
+    page = (
+        '<html><head><meta charset="gb2312"><title>朱镕基 陶喆</title></head><body><p>正文</p></body></html>'
+    )
     result = extract(page.encode("gbk"), "index.html")
     assert result.text.startswith("朱镕基 陶喆")
 
@@ -246,7 +248,7 @@ def test_word97_and_wps_text_from_the_piece_table(name):
 
 
 def test_word_field_codes_dropped_and_results_kept():
-    result = extract(word_document("见\x13 HYPERLINK \"http://x\" \x14链接文字\x15。"), "f.doc")
+    result = extract(word_document('见\x13 HYPERLINK "http://x" \x14链接文字\x15。'), "f.doc")
     assert "链接文字" in result.text and "HYPERLINK" not in result.text
 
 

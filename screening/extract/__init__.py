@@ -33,8 +33,9 @@ __all__ = [
 ]
 
 
-def extract(data: bytes, name: str = "", content_type: str | None = None,
-            limits: Limits | None = None) -> Extracted:
+def extract(
+    data: bytes, name: str = "", content_type: str | None = None, limits: Limits | None = None
+) -> Extracted:
     limits = limits or Limits()
     if len(data) > limits.max_bytes:
         kind, _ = detect(data[:4096], name, content_type)
@@ -54,8 +55,9 @@ def extract(data: bytes, name: str = "", content_type: str | None = None,
 _OLE_NAMES = {"doc": "doc", "dot": "doc", "wps": "wps", "xls": "xls", "xlt": "xls", "et": "et", "ppt": "ppt"}
 
 
-def extract_path(path: str | os.PathLike[str], content_type: str | None = None,
-                 limits: Limits | None = None) -> Extracted:
+def extract_path(
+    path: str | os.PathLike[str], content_type: str | None = None, limits: Limits | None = None
+) -> Extracted:
     """Extract a file; an oversize file is refused from its size on disk, unread."""
     limits = limits or Limits()
     name = os.fspath(path)

@@ -17,17 +17,53 @@ from .codec import bom_encoding, sniff_decode
 
 SKIP = {"script", "style", "template", "head", "object", "embed", "svg", "math"}
 BLOCK = {
-    "address", "article", "aside", "blockquote", "body", "br", "caption", "dd", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-    "hr", "li", "main", "nav", "ol", "option", "p", "pre", "section", "table", "tbody", "tfoot", "thead",
-    "tr", "ul", "title", "textarea", "select", "center",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "br",
+    "caption",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "option",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "tfoot",
+    "thead",
+    "tr",
+    "ul",
+    "title",
+    "textarea",
+    "select",
+    "center",
 }
 CELL = {"td", "th"}
 META_NAMES = {"keywords", "description"}
 
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE
-)
+_META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _HTMLISH = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|title|div|p|table)\b", re.IGNORECASE)
 
 
@@ -65,7 +101,11 @@ def _walk(root: etree._Element, out: list[str]) -> None:
                 out.append("\t")
             if el.text:
                 out.append(el.text)
-            if name in ("input",) and el.get("type", "text").lower() in ("text", "hidden") and el.get("value"):
+            if (
+                name in ("input",)
+                and el.get("type", "text").lower() in ("text", "hidden")
+                and el.get("value")
+            ):
                 out.append(" " + el.get("value") + " ")
             if name == "img" and el.get("alt"):
                 out.append(" " + el.get("alt") + " ")

@@ -31,8 +31,19 @@ from .xls import extract_xls
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _CONTROL = {
-    "\r": "\n", "\x07": "\t", "\x0b": "\n", "\x0c": "\n", "\x0e": "\n",
-    "\x1e": "-", "\x1f": "", "\x01": "", "\x02": "", "\x03": "", "\x04": "", "\x05": "", "\x08": "",
+    "\r": "\n",
+    "\x07": "\t",
+    "\x0b": "\n",
+    "\x0c": "\n",
+    "\x0e": "\n",
+    "\x1e": "-",
+    "\x1f": "",
+    "\x01": "",
+    "\x02": "",
+    "\x03": "",
+    "\x04": "",
+    "\x05": "",
+    "\x08": "",
 }
 
 
@@ -61,7 +72,7 @@ def _fib(word: bytes) -> tuple[int, int, int, int]:
 
 def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int, bool]]:
     """(cpStart, cpEnd, fc, compressed) for each text piece."""
-    clx = table[fc_clx: fc_clx + lcb_clx]
+    clx = table[fc_clx : fc_clx + lcb_clx]
     if len(clx) != lcb_clx or not clx:
         raise Unscreenable("corrupt DOC: piece table outside the table stream")
     i = 0
@@ -72,7 +83,7 @@ def _pieces(table: bytes, fc_clx: int, lcb_clx: int) -> list[tuple[int, int, int
     if i + 5 > len(clx) or clx[i] != 0x02:
         raise Unscreenable("corrupt DOC: no Pcdt in the piece table")
     lcb = struct.unpack_from("<I", clx, i + 1)[0]
-    plc = clx[i + 5: i + 5 + lcb]
+    plc = clx[i + 5 : i + 5 + lcb]
     if (len(plc) - 4) % 12 != 0 or len(plc) < 16:
         raise Unscreenable("corrupt DOC: bad PlcPcd size")
     n = (len(plc) - 4) // 12
@@ -122,9 +133,9 @@ def word_text(word: bytes, table_0: bytes | None, table_1: bytes | None, limits:
         if total > limits.max_text_chars:
             raise Unscreenable(f"corrupt DOC: text longer than {limits.max_text_chars:,} characters")
         if compressed:
-            chunk = word[fc: fc + count].decode("cp1252", errors="replace")
+            chunk = word[fc : fc + count].decode("cp1252", errors="replace")
         else:
-            chunk = word[fc: fc + 2 * count].decode("utf-16-le", errors="replace")
+            chunk = word[fc : fc + 2 * count].decode("utf-16-le", errors="replace")
         parts.append(chunk)
     return _clean("".join(parts))
 

@@ -112,8 +112,10 @@ def extract_pdf(data: bytes, limits: Limits) -> Extracted:
     if scanned:
         reasons.append(f"no text layer on page(s) {_pages_ranges(scanned)} of {total}")
     if over:
-        reasons.append(f"too many pages ({total if declared else 'more than ' + str(pages)} > "
-                       f"{limits.max_pages} limit; first {pages} screened)")
+        reasons.append(
+            f"too many pages ({total if declared else 'more than ' + str(pages)} > "
+            f"{limits.max_pages} limit; first {pages} screened)"
+        )
     if reasons:
         return Extracted.unscreened("; ".join(reasons), "pdf", text)
     return Extracted.ok(text, "pdf")

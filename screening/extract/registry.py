@@ -35,8 +35,9 @@ UNSUPPORTED = {
 }
 
 
-def register(kind: str, func: ExtractFn, *, isolated: bool, takes_charset: bool = False,
-             takes_hint: bool = False) -> None:
+def register(
+    kind: str, func: ExtractFn, *, isolated: bool, takes_charset: bool = False, takes_hint: bool = False
+) -> None:
     _REGISTRY[kind] = Extractor(kind, func, isolated, takes_charset, takes_hint)
 
 
@@ -44,8 +45,9 @@ def get(kind: str) -> Extractor | None:
     return _REGISTRY.get(kind)
 
 
-def run_extractor(kind: str, data: bytes, limits: Limits, *, charset: str | None = None,
-                  hint: str = "") -> Extracted:
+def run_extractor(
+    kind: str, data: bytes, limits: Limits, *, charset: str | None = None, hint: str = ""
+) -> Extracted:
     """Run the extractor for ``kind`` here, turning every failure into ``unscreened``."""
     ex = _REGISTRY.get(kind)
     if ex is None:

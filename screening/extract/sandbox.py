@@ -63,8 +63,9 @@ def _worker(conn, kind: str, data: bytes, limits: Limits, charset: str | None, h
         conn.close()
 
 
-def run_isolated(kind: str, data: bytes, limits: Limits, *, charset: str | None = None,
-                 hint: str = "", func=None) -> Extracted:
+def run_isolated(
+    kind: str, data: bytes, limits: Limits, *, charset: str | None = None, hint: str = "", func=None
+) -> Extracted:
     """Run the registered extractor for ``kind`` (or ``func``, a module-level function) in a
     worker; returns ``unscreened`` on timeout, crash or memory exhaustion."""
     ctx = _context()
@@ -106,4 +107,3 @@ def run_isolated(kind: str, data: bytes, limits: Limits, *, charset: str | None 
             return Extracted.unscreened(f"timed out after {elapsed:.0f} s (CPU limit)", kind)
         return Extracted.unscreened(f"parser crashed ({name}); memory limit {limits.memory_mb} MB", kind)
     return Extracted.unscreened(f"parser failed (exit code {code})", kind)
-

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import olefile  # noqa: F401
 import pdfminer.converter  # noqa: F401
 import pdfminer.layout  # noqa: F401
 import pdfminer.pdfinterp  # noqa: F401
 import pdfminer.pdfpage  # noqa: F401
-import olefile  # noqa: F401
 import xlrd  # noqa: F401
 from lxml import etree  # noqa: F401
 

@@ -28,7 +28,10 @@ _ROW = f"{{{S}}}row"
 _C = f"{{{S}}}c"
 _V = f"{{{S}}}v"
 _IS = f"{{{S}}}is"
-_HF = {f"{{{S}}}{n}" for n in ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")}
+_HF = {
+    f"{{{S}}}{n}"
+    for n in ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter")
+}
 _EXP = re.compile(r"^-?\d+(\.\d+)?[eE][+-]?\d+$")
 
 

@@ -54,13 +54,21 @@ def member(zf: zipfile.ZipFile, name: str) -> str | None:
     return None
 
 
-def iterparse(zf: zipfile.ZipFile, name: str, tags: tuple[str, ...] | None = None,
-              events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, etree._Element]]:
+def iterparse(
+    zf: zipfile.ZipFile, name: str, tags: tuple[str, ...] | None = None, events: tuple[str, ...] = ("end",)
+) -> Iterator[tuple[str, etree._Element]]:
     with zf.open(name) as fh:
         kwargs = {"tag": tags} if tags else {}
         ctx = etree.iterparse(
-            fh, events=events, resolve_entities=False, no_network=True, load_dtd=False,
-            huge_tree=True, remove_comments=True, recover=False, **kwargs,
+            fh,
+            events=events,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=True,
+            remove_comments=True,
+            recover=False,
+            **kwargs,
         )
         yield from ctx
 

@@ -31,7 +31,7 @@ _W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 def id18(region: str, birth: str, seq: str) -> str:
     body = region + birth + seq
-    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, _W)) % 11]
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, _W, strict=True)) % 11]
 
 
 def bad_check(valid: str) -> str:
@@ -84,59 +84,158 @@ def cases(seed: int = 20240315) -> list[Case]:
 
     out = [
         # ---- positives
-        Case("mark_star", "positive", ["classified_mark"],
-             [("hit", "秘密★1年")] + around(before=0, after=3)),
-        Case("mark_spaced", "positive", ["classified_mark"],
-             [("hit", "机 密 ★ 长 期")] + around(before=0, after=3)),
-        Case("mark_fullwidth", "positive", ["classified_mark"],
-             around(("hit", "绝密＊会议结束前"), before=0)),
-        Case("mark_in_body", "positive", ["classified_mark"],
-             around(("hit", "本件密级：秘密☆2年，请妥善保管。"))),
-        Case("mark_bare_first_line", "positive", ["classified_mark"],
-             [("hit", "机密"), ("p", "县人民政府关于印发春季森林防火工作方案的通知")] + around(before=0)),
-        Case("mark_miji_colon", "positive", ["classified_mark"],
-             [("hit", "密级：秘密")] + around(before=0)),
-        Case("id18", "positive", ["id_number"],
-             around(("hit", f"申请人：李建国，公民身份号码：{ID_A}"))),
-        Case("id18_table", "positive", ["id_number"],
-             around(("table", [["序号", "姓名", "身份证号", "补贴金额"], ["1", "王秀兰", ID_B, "1200"],
-                               ["2", "赵德明", ID_C, "800"]]))),
-        Case("id15_old", "positive", ["id_number"],
-             around(("hit", f"户主姓名：陈玉梅，身份证号：{ID_OLD}"))),
-        Case("mobiles_three", "positive", ["mobile"],
-             around(("table", [["姓名", "村组", "手机"], ["刘长青", "东风村三组", "13991512345"],
-                               ["张翠华", "新华村一组", "15809156789"], ["周文军", "龙泉村五组", "18700918765"]]))),
-        Case("mobile_private_name", "positive", ["mobile"],
-             around(("hit", "低保户姓名：张桂兰，手机号码：13800138000"))),
-        Case("bank_card", "positive", ["bank_card"],
-             around(("hit", "开户银行：中国农业银行石泉县支行"), ("hit", f"银行卡号：{CARD}"))),
-        Case("internal_marker", "positive", ["internal_marker"],
-             [("hit", "内部资料  注意保存")] + around(before=0)),
-        Case("internal_marker_body", "positive", ["internal_marker"],
-             around(("hit", "本材料仅供内部参考，不得外传。"))),
-        Case("lexicon_term", "positive", ["keyword"],
-             around(("hit", "该批材料属于国家秘密，严禁在互联网上传播。"))),
+        Case("mark_star", "positive", ["classified_mark"], [("hit", "秘密★1年")] + around(before=0, after=3)),
+        Case(
+            "mark_spaced",
+            "positive",
+            ["classified_mark"],
+            [("hit", "机 密 ★ 长 期")] + around(before=0, after=3),
+        ),
+        Case(
+            "mark_fullwidth", "positive", ["classified_mark"], around(("hit", "绝密＊会议结束前"), before=0)
+        ),
+        Case(
+            "mark_in_body",
+            "positive",
+            ["classified_mark"],
+            around(("hit", "本件密级：秘密☆2年，请妥善保管。")),
+        ),
+        Case(
+            "mark_bare_first_line",
+            "positive",
+            ["classified_mark"],
+            [("hit", "机密"), ("p", "县人民政府关于印发春季森林防火工作方案的通知")] + around(before=0),
+        ),
+        Case("mark_miji_colon", "positive", ["classified_mark"], [("hit", "密级：秘密")] + around(before=0)),
+        Case("id18", "positive", ["id_number"], around(("hit", f"申请人：李建国，公民身份号码：{ID_A}"))),
+        Case(
+            "id18_table",
+            "positive",
+            ["id_number"],
+            around(
+                (
+                    "table",
+                    [
+                        ["序号", "姓名", "身份证号", "补贴金额"],
+                        ["1", "王秀兰", ID_B, "1200"],
+                        ["2", "赵德明", ID_C, "800"],
+                    ],
+                )
+            ),
+        ),
+        Case("id15_old", "positive", ["id_number"], around(("hit", f"户主姓名：陈玉梅，身份证号：{ID_OLD}"))),
+        Case(
+            "mobiles_three",
+            "positive",
+            ["mobile"],
+            around(
+                (
+                    "table",
+                    [
+                        ["姓名", "村组", "手机"],
+                        ["刘长青", "东风村三组", "13991512345"],
+                        ["张翠华", "新华村一组", "15809156789"],
+                        ["周文军", "龙泉村五组", "18700918765"],
+                    ],
+                )
+            ),
+        ),
+        Case(
+            "mobile_private_name",
+            "positive",
+            ["mobile"],
+            around(("hit", "低保户姓名：张桂兰，手机号码：13800138000")),
+        ),
+        Case(
+            "bank_card",
+            "positive",
+            ["bank_card"],
+            around(("hit", "开户银行：中国农业银行石泉县支行"), ("hit", f"银行卡号：{CARD}")),
+        ),
+        Case(
+            "internal_marker",
+            "positive",
+            ["internal_marker"],
+            [("hit", "内部资料  注意保存")] + around(before=0),
+        ),
+        Case(
+            "internal_marker_body",
+            "positive",
+            ["internal_marker"],
+            around(("hit", "本材料仅供内部参考，不得外传。")),
+        ),
+        Case(
+            "lexicon_term",
+            "positive",
+            ["keyword"],
+            around(("hit", "该批材料属于国家秘密，严禁在互联网上传播。")),
+        ),
         # ---- hard negatives
-        Case("neg_masked", "negative", [],
-             around(("p", "经审核，申请人王某，身份证号610922********1234，联系电话138****1234，符合补助条件。"))),
-        Case("neg_wrong_check", "negative", [],
-             around(("p", f"公民身份号码：{bad_check(ID_A)}（号码有误，已退回更正）。"))),
-        Case("neg_doc_numbers", "negative", [],
-             around(("p", "订单编号：202312150000123456，合同编号：440300202399887766。"),
-                    ("p", "交易流水号：202305061523480917，石政办发〔2023〕18号。"))),
-        Case("neg_organic_seal", "negative", [],
-             around(("p", "该泵阀采用有机密封材料，耐高温、耐腐蚀，使用寿命长。"))),
-        Case("neg_avoid_close", "negative", [],
-             around(("p", "各单位要坚决杜绝密切关系人违规插手工程项目，严肃查处违纪违法行为。"))),
-        Case("neg_secrecy_meeting", "negative", [],
-             around(("p", "3月15日，县委保密委员会召开全县保密工作会议，传达学习全市保密工作会议精神。"
-                          "会议要求，各级各部门要切实增强保密意识，扎实做好保密宣传教育和保密检查工作。"))),
-        Case("neg_nature_secret", "negative", [],
-             around(("p", "县图书馆举办少儿科普活动，带领孩子们一起探索大自然的秘密。"))),
-        Case("neg_landlines", "negative", [],
-             around(("p", "联系电话：0915-6321234，传真：0915-6321235，监督电话：12345。"))),
-        Case("neg_official_mobile", "negative", [],
-             around(("p", "咨询单位：县政务服务中心办公室，联系电话：13909151234。"))),
+        Case(
+            "neg_masked",
+            "negative",
+            [],
+            around(
+                ("p", "经审核，申请人王某，身份证号610922********1234，联系电话138****1234，符合补助条件。")
+            ),
+        ),
+        Case(
+            "neg_wrong_check",
+            "negative",
+            [],
+            around(("p", f"公民身份号码：{bad_check(ID_A)}（号码有误，已退回更正）。")),
+        ),
+        Case(
+            "neg_doc_numbers",
+            "negative",
+            [],
+            around(
+                ("p", "订单编号：202312150000123456，合同编号：440300202399887766。"),
+                ("p", "交易流水号：202305061523480917，石政办发〔2023〕18号。"),
+            ),
+        ),
+        Case(
+            "neg_organic_seal",
+            "negative",
+            [],
+            around(("p", "该泵阀采用有机密封材料，耐高温、耐腐蚀，使用寿命长。")),
+        ),
+        Case(
+            "neg_avoid_close",
+            "negative",
+            [],
+            around(("p", "各单位要坚决杜绝密切关系人违规插手工程项目，严肃查处违纪违法行为。")),
+        ),
+        Case(
+            "neg_secrecy_meeting",
+            "negative",
+            [],
+            around(
+                (
+                    "p",
+                    "3月15日，县委保密委员会召开全县保密工作会议，传达学习全市保密工作会议精神。"
+                    "会议要求，各级各部门要切实增强保密意识，扎实做好保密宣传教育和保密检查工作。",
+                )
+            ),
+        ),
+        Case(
+            "neg_nature_secret",
+            "negative",
+            [],
+            around(("p", "县图书馆举办少儿科普活动，带领孩子们一起探索大自然的秘密。")),
+        ),
+        Case(
+            "neg_landlines",
+            "negative",
+            [],
+            around(("p", "联系电话：0915-6321234，传真：0915-6321235，监督电话：12345。")),
+        ),
+        Case(
+            "neg_official_mobile",
+            "negative",
+            [],
+            around(("p", "咨询单位：县政务服务中心办公室，联系电话：13909151234。")),
+        ),
         Case("neg_plain", "negative", [], around(before=2, after=2)),
     ]
     return out
@@ -162,7 +261,9 @@ def _layout(case: Case) -> list[tuple]:
     """The blocks in document order: an opening mark, the title (``h``), the rest."""
     blocks = list(case.blocks)
     opening = (
-        blocks and blocks[0][0] == "hit" and case.name.startswith(("mark_", "internal_marker"))
+        blocks
+        and blocks[0][0] == "hit"
+        and case.name.startswith(("mark_", "internal_marker"))
         and case.name not in ("mark_in_body", "internal_marker_body", "mark_fullwidth")
     )
     head = [blocks.pop(0)] if opening else []
@@ -185,20 +286,22 @@ def render_html(case: Case) -> bytes:
     parts = []
     for block in _layout(case):
         if block[0] == "h":
-            parts.append(f"<h1 class=\"title\">{escape(block[1])}</h1>")
+            parts.append(f'<h1 class="title">{escape(block[1])}</h1>')
         elif block[0] == "table":
-            rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in block[1])
-            parts.append(f"<table class=\"tab\">{rows}</table>")
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in block[1]
+            )
+            parts.append(f'<table class="tab">{rows}</table>')
         else:
             parts.append(f"<p>{escape(block[1])}</p>")
     page = (
-        "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\">"
+        '<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
         f"<title>{escape(case.title)}_石泉县人民政府</title>"
-        "<meta name=\"keywords\" content=\"通知,政务公开\"><style>.title{font-size:20px}</style>"
+        '<meta name="keywords" content="通知,政务公开"><style>.title{font-size:20px}</style>'
         "<script>var _hmt = _hmt || []; var phone='13900000000';</script></head><body>"
-        "<div class=\"nav\"><a href=\"/\">首页</a> &gt; <a href=\"/zwgk/\">政务公开</a></div>"
-        f"<div class=\"content\">{''.join(parts)}</div>"
-        "<div class=\"footer\">主办：石泉县人民政府办公室 联系电话：0915-6321000</div></body></html>"
+        '<div class="nav"><a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a></div>'
+        f'<div class="content">{"".join(parts)}</div>'
+        '<div class="footer">主办：石泉县人民政府办公室 联系电话：0915-6321000</div></body></html>'
     )
     return page.encode("gb18030")
 
@@ -208,7 +311,7 @@ def render_txt(case: Case) -> bytes:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    return [text[i: i + width] for i in range(0, len(text), width)] or [""]
+    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
 
 
 def render_pdf(case: Case | None, lines: list[str] | None = None) -> bytes:
@@ -372,7 +475,9 @@ def placement(name: str, rng: random.Random) -> bytes:
         document = _docx_doc()
         _clean_body(document, rng, 1)
         p = document.add_paragraph("请核对以上申报对象的基本信息。")
-        document.add_comment(p.runs, text=f"申报人李建国，身份证号{ID_A}，请核实。", author="审核人", initials="SH")
+        document.add_comment(
+            p.runs, text=f"申报人李建国，身份证号{ID_A}，请核实。", author="审核人", initials="SH"
+        )
         _clean_body(document, rng, 1)
         return _docx_bytes(document)
     if name == "docx_deletion":
@@ -523,8 +628,9 @@ def build(out: str | Path, seed: int = 20240315) -> list[dict]:
             path = out / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(render(case))
-            manifest.append({"file": name, "case": case.name, "format": fmt, "label": case.label,
-                             "kinds": case.kinds})
+            manifest.append(
+                {"file": name, "case": case.name, "format": fmt, "label": case.label, "kinds": case.kinds}
+            )
     rng = random.Random(seed + 1)
     for pname, ext, label, kinds in PLACEMENTS:
         name = f"{label}/{pname}.{ext}"
@@ -534,8 +640,15 @@ def build(out: str | Path, seed: int = 20240315) -> list[dict]:
     # traditional Chinese in Big5: a classified mark
     trad = "機密★長期\r\n縣人民政府關於做好防汛工作的通知\r\n各鄉鎮人民政府：\r\n請認真做好汛期值班工作。\r\n"
     (out / "positive/mark_big5.txt").write_bytes(trad.encode("big5"))
-    manifest.append({"file": "positive/mark_big5.txt", "case": "mark_big5", "format": "txt", "label": "positive",
-                     "kinds": ["classified_mark"]})
+    manifest.append(
+        {
+            "file": "positive/mark_big5.txt",
+            "case": "mark_big5",
+            "format": "txt",
+            "label": "positive",
+            "kinds": ["classified_mark"],
+        }
+    )
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest
 

@@ -90,8 +90,11 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     # directory: root, then the streams as a simple right-leaning chain sorted by CFB order
     ordered = sorted(names, key=lambda n: (len(n), n.upper()))
     ids = {n: i + 1 for i, n in enumerate(ordered)}
-    entries = [_dir_entry("Root Entry", 5, NOSTREAM, NOSTREAM, ids[ordered[0]] if ordered else NOSTREAM,
-                          ENDOFCHAIN, 0)]
+    entries = [
+        _dir_entry(
+            "Root Entry", 5, NOSTREAM, NOSTREAM, ids[ordered[0]] if ordered else NOSTREAM, ENDOFCHAIN, 0
+        )
+    ]
     for i, n in enumerate(ordered):
         right = ids[ordered[i + 1]] if i + 1 < len(ordered) else NOSTREAM
         entries.append(_dir_entry(n, 2, NOSTREAM, right, NOSTREAM, starts[n], len(streams[n])))

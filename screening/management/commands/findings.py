@@ -22,8 +22,9 @@ class Command(BaseCommand):
     help = "List confidentiality findings (open ones by default)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--status", default="open",
-                            choices=["open", "confirmed", "dismissed", "taken_down", "all"])
+        parser.add_argument(
+            "--status", default="open", choices=["open", "confirmed", "dismissed", "taken_down", "all"]
+        )
         parser.add_argument("--format", choices=["table", "json"], default="table")
         parser.add_argument("--flagged", action="store_true", help="only findings at or above the threshold")
 
@@ -35,15 +36,25 @@ class Command(BaseCommand):
             qs = qs.filter(flagged=True)
         findings = sorted(qs, key=lambda f: (_ORDER.get(f.severity, 3), -f.created_at.timestamp(), -f.id))
         if opts["format"] == "json":
-            self.stdout.write(json.dumps({"findings": [f.to_json() for f in findings]}, ensure_ascii=False,
-                                         indent=2))
+            self.stdout.write(
+                json.dumps({"findings": [f.to_json() for f in findings]}, ensure_ascii=False, indent=2)
+            )
             return
         rows = []
         for f in findings:
             kinds = "、".join(KIND_ZH.get(k, k) for k in f.kinds)
             hits = "，".join(h.get("text", "") for h in f.hits[:3])
-            rows.append([f.url, f.page_url or "-", SEVERITY_ZH.get(f.severity, f.severity),
-                         STATUS_ZH.get(f.status, f.status), kinds, f"{len(f.hits)}：{hits}"])
-        self.stdout.write(render(["网址", "所在页面", "等级", "状态", "类别", "命中"], rows,
-                                 [60, 50, 4, 6, 24, 50]))
+            rows.append(
+                [
+                    f.url,
+                    f.page_url or "-",
+                    SEVERITY_ZH.get(f.severity, f.severity),
+                    STATUS_ZH.get(f.status, f.status),
+                    kinds,
+                    f"{len(f.hits)}：{hits}",
+                ]
+            )
+        self.stdout.write(
+            render(["网址", "所在页面", "等级", "状态", "类别", "命中"], rows, [60, 50, 4, 6, 24, 50])
+        )
         self.stdout.write(f"\n共 {len(findings)} 条。")

@@ -62,8 +62,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for stdin")
         parser.add_argument("--format", choices=["table", "json"], default="table")
-        parser.add_argument("--threshold", choices=["high", "medium", "low"], default=None,
-                            help="severity that flags a document (default: config, else medium)")
+        parser.add_argument(
+            "--threshold",
+            choices=["high", "medium", "low"],
+            default=None,
+            help="severity that flags a document (default: config, else medium)",
+        )
         parser.add_argument("--max-mb", type=float, default=None, help="per-document size limit")
         parser.add_argument("--max-pages", type=int, default=None, help="PDF page limit")
         parser.add_argument("--timeout", type=float, default=None, help="seconds per document")
