@@ -1,0 +1,57 @@
+"""Masking of personal data in hit texts and context snippets (138****1234, 610922********1234)."""
+
+from __future__ import annotations
+
+import re
+
+from .types import PERSONAL_KINDS
+
+# kind -> (leading, trailing) characters kept
+KEEP: dict[str, tuple[int, int]] = {"id_number": (6, 4), "mobile": (3, 4), "bank_card": (4, 4)}
+CONTEXT_CHARS = 30
+_LONG_NUMBER = re.compile(r"\d(?:[ -]?\d){10,}[Xx]?")
+
+
+def mask_digits(s: str, lead: int, trail: int) -> str:
+    """Replace the digits (and a trailing X) of ``s`` by '*', keeping the first and last few."""
+    idx = [i for i, ch in enumerate(s) if ch.isdigit() or ch in "Xx"]
+    if len(idx) <= lead + trail:
+        lead, trail = min(lead, len(idx) // 3), min(trail, len(idx) // 3)
+    hide = set(idx[lead : len(idx) - trail])
+    return "".join("*" if i in hide else ch for i, ch in enumerate(s))
+
+
+def mask_hit_text(kind: str, text: str) -> str:
+    if kind not in PERSONAL_KINDS:
+        return text
+    lead, trail = KEEP.get(kind, (3, 4))
+    return mask_digits(text, lead, trail)
+
+
+def _mask_other_numbers(s: str) -> str:
+    def repl(m: re.Match) -> str:
+        n = sum(ch.isdigit() for ch in m.group())
+        return mask_digits(m.group(), 6, 4) if n >= 15 else mask_digits(m.group(), 3, 4)
+
+    return _LONG_NUMBER.sub(repl, s)
+
+
+def snippet(original: str, start: int, end: int, personal: list[tuple[int, int, str]], width: int = CONTEXT_CHARS) -> str:
+    """``width`` characters either side of [start, end) with personal data masked.
+
+    ``personal`` lists (start, end, kind) spans of personal-data hits in the original text;
+    any other run of 11+ digits in the snippet is masked too.
+    """
+    a, b = max(0, start - width), min(len(original), end + width)
+    spans = sorted((s, e, k) for s, e, k in personal if s < b and a < e)
+    for s, e, _ in spans:  # never cut a personal value in half
+        a, b = min(a, s), max(b, e)
+    out, pos = [], a
+    for s, e, k in spans:
+        if s < pos:
+            continue
+        out.append(_mask_other_numbers(original[pos:s]))
+        out.append(mask_hit_text(k, original[s:e]))
+        pos = e
+    out.append(_mask_other_numbers(original[pos:b]))
+    return re.sub(r"[\r\n\t]+", " ", "".join(out))

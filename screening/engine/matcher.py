@@ -1,0 +1,256 @@
+"""Lexicon matching: a multi-pattern scan for candidates, jieba for token boundaries.
+
+1. One Aho-Corasick pass over the normalised text finds every occurrence of
+   every lexicon term, allowlist phrase and context phrase (overlapping
+   matches included; overlaps are resolved here, not by the automaton).
+2. A term counts as a hit when both its ends fall on token boundaries of a
+   dedicated ``jieba.Tokenizer`` (lexicon terms added as user words, HMM off).
+   jieba cuts the text into blocks of ``re_han_default`` characters and
+   segments each block on its own, so segmenting only the block around a
+   candidate gives exactly the boundaries that segmenting the whole text
+   gives; ``mode="whole"`` does the latter and serves as the reference.
+3. A term the segmenter splits (有机/密封, 杜绝/密切) is kept as a ``low``
+   ``keyword`` hit with rule ``lexicon-substring:<term>``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable
+
+import jieba
+
+from .lexicon import Entry, Lexicon
+from .spans import Covering, DisjointSpans, greedy
+from .types import Candidate, severity_rank
+
+# ------------------------------------------------------------ multi-pattern scan
+
+BACKENDS: dict[str, type] = {}
+SMALL_AUTOMATON = 150  # below this many patterns pyahocorasick is the faster scanner
+
+
+def backend(name: str):
+    def deco(cls: type) -> type:
+        cls.name = name
+        BACKENDS[name] = cls
+        return cls
+
+    return deco
+
+
+@backend("pyahocorasick")
+class _PyAhoCorasick:
+    def __init__(self, patterns: list[str]):
+        import ahocorasick
+
+        self._auto = ahocorasick.Automaton()
+        for i, p in enumerate(patterns):
+            self._auto.add_word(p, (i, len(p)))
+        self._empty = not patterns
+        if patterns:
+            self._auto.make_automaton()
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        if self._empty:
+            return []
+        return [(end + 1 - n, end + 1, i) for end, (i, n) in self._auto.iter(text)]
+
+
+@backend("ahocorasick_rs")
+class _RsAhoCorasick:
+    def __init__(self, patterns: list[str]):
+        import ahocorasick_rs
+
+        self._ac = ahocorasick_rs.AhoCorasick(patterns) if patterns else None
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        if self._ac is None:
+            return []
+        return [(s, e, i) for i, s, e in self._ac.find_matches_as_indexes(text, overlapping=True)]
+
+
+def choose_backend(n_patterns: int) -> str:
+    if n_patterns >= SMALL_AUTOMATON:
+        try:
+            import ahocorasick_rs  # noqa: F401
+
+            return "ahocorasick_rs"
+        except ImportError:
+            pass
+    return "pyahocorasick"
+
+
+class PatternIndex:
+    """All occurrences of many literal patterns, sorted by (start, end, index)."""
+
+    def __init__(self, patterns: list[str], backend_name: str | None = None):
+        self.patterns = patterns
+        self.backend_name = backend_name or choose_backend(len(patterns))
+        self._impl = BACKENDS[self.backend_name](patterns)
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        return sorted(self._impl.find(text))
+
+
+# ------------------------------------------------------------ jieba boundaries
+
+_HAN_CLASS = jieba.re_han_default.pattern[1:-2]  # "[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]"
+_NONHAN = re.compile("[^" + _HAN_CLASS[1:])
+_HAN_CHAR = re.compile(_HAN_CLASS)
+
+_base_lock = threading.Lock()
+_base: jieba.Tokenizer | None = None
+_tokenizers: dict[tuple, jieba.Tokenizer] = {}
+
+
+def base_tokenizer() -> jieba.Tokenizer:
+    """jieba's default dictionary, loaded once per process."""
+    global _base
+    with _base_lock:
+        if _base is None:
+            level = jieba.default_logger.level
+            jieba.default_logger.setLevel(logging.WARNING)
+            try:
+                tk = jieba.Tokenizer()
+                tk.initialize()
+            finally:
+                jieba.default_logger.setLevel(level)
+            _base = tk
+        return _base
+
+
+def lexicon_tokenizer(entries: Iterable[Entry]) -> jieba.Tokenizer:
+    """A dedicated tokenizer: jieba's dictionary plus the lexicon terms as user words (cached)."""
+    words = sorted({(e.term, e.freq or 0) for e in entries if _is_token_like(e.term)})
+    key = tuple(words)
+    with _base_lock:
+        tk = _tokenizers.get(key)
+    if tk is not None:
+        return tk
+    base = base_tokenizer()
+    tk = jieba.Tokenizer()
+    tk.FREQ = dict(base.FREQ)
+    tk.total = base.total
+    tk.initialized = True
+    for term, freq in words:
+        tk.add_word(term, freq or None)
+    with _base_lock:
+        _tokenizers[key] = tk
+    return tk
+
+
+def _is_token_like(term: str) -> bool:
+    """Only terms made of jieba's block characters can ever be one token."""
+    return bool(term) and _NONHAN.search(term) is None
+
+
+class WindowBoundaries:
+    """Token boundaries found by segmenting only the jieba block around a position."""
+
+    def __init__(self, tokenizer: jieba.Tokenizer, text: str):
+        self.tk = tokenizer
+        self.text = text
+        self._blocks: dict[int, set[int]] = {}  # block end -> boundaries inside the block
+        self.segmented_chars = 0
+
+    def __contains__(self, pos: int) -> bool:
+        text = self.text
+        if pos <= 0 or pos >= len(text):
+            return True
+        if not (_HAN_CHAR.match(text, pos - 1) and _HAN_CHAR.match(text, pos)):
+            return True
+        m = _NONHAN.search(text, pos)
+        end = m.start() if m else len(text)
+        cuts = self._blocks.get(end)
+        if cuts is None:
+            start = pos - 1
+            while start > 0 and _HAN_CHAR.match(text, start - 1):
+                start -= 1
+            cuts = set()
+            at = start
+            for word in self.tk.cut(text[start:end], HMM=False):
+                at += len(word)
+                cuts.add(at)
+            self._blocks[end] = cuts
+            self.segmented_chars += end - start
+        return pos in cuts
+
+
+class WholeBoundaries:
+    """Token boundaries of the whole text segmented at once (the reference)."""
+
+    def __init__(self, tokenizer: jieba.Tokenizer, text: str):
+        cuts = {0}
+        at = 0
+        for word in tokenizer.cut(text, HMM=False):
+            at += len(word)
+            cuts.add(at)
+        self._cuts = cuts
+        self.segmented_chars = len(text)
+
+    def __contains__(self, pos: int) -> bool:
+        return pos in self._cuts
+
+
+BOUNDARY_MODES = {"window": WindowBoundaries, "whole": WholeBoundaries}
+
+# ------------------------------------------------------------ keyword matcher
+
+
+class KeywordMatcher:
+    def __init__(self, lexicon: Lexicon, backend_name: str | None = None):
+        self.lexicon = lexicon
+        patterns: list[str] = []
+        self._roles: list[tuple[Entry | None, bool, bool]] = []  # (entry, is_allow, is_context)
+        index: dict[str, int] = {}
+        allow = set(lexicon.allow_phrases)
+        context = set(lexicon.context_phrases)
+        for p in list(lexicon.entries) + lexicon.allow_phrases + lexicon.context_phrases:
+            if p and p not in index:
+                index[p] = len(patterns)
+                patterns.append(p)
+                self._roles.append((lexicon.entries.get(p), p in allow, p in context))
+        self.index = PatternIndex(patterns, backend_name)
+        self.tokenizer = lexicon_tokenizer(lexicon.entries.values())
+
+    def match(self, text: str, mode: str = "window") -> tuple[list[Candidate], bool, object]:
+        """Lexicon candidates in normalised coordinates, whether a context phrase occurs, the boundary oracle."""
+        found = self.index.find(text)
+        allow_spans: list[tuple[int, int]] = []
+        terms: list[tuple[int, int, Entry]] = []
+        context = False
+        for s, e, i in found:
+            entry, is_allow, is_context = self._roles[i]
+            if is_allow:
+                allow_spans.append((s, e))
+            if is_context:
+                context = True
+            if entry is not None:
+                terms.append((s, e, entry))
+        if allow_spans:
+            cover = Covering(allow_spans)
+            terms = [t for t in terms if not cover.covers(t[0], t[1])]
+        if not terms:
+            return [], context, None
+        bounds = BOUNDARY_MODES[mode](self.tokenizer, text)
+        aligned, split = [], []
+        for s, e, entry in terms:
+            (aligned if (s in bounds and e in bounds) else split).append((s, e, entry))
+        kept = greedy(aligned, key=lambda t: (-severity_rank(t[2].severity), -(t[1] - t[0]), t[0]))
+        out = [
+            Candidate(entry.kind, f"lexicon:{entry.term}", entry.severity, s, e, 1.0, data={"entry": entry})
+            for s, e, entry in kept
+        ]
+        taken = DisjointSpans()
+        for s, e, _ in kept:
+            taken.add(s, e)
+        split = [t for t in split if not taken.overlaps(t[0], t[1])]
+        for s, e, entry in greedy(split, key=lambda t: (-(t[1] - t[0]), t[0])):
+            out.append(
+                Candidate("keyword", f"lexicon-substring:{entry.term}", "low", s, e, 0.3, data={"entry": entry})
+            )
+        return out, context, bounds
+

@@ -1,0 +1,139 @@
+"""Normalisation with an offset map back to the original text.
+
+One pass of ``str.translate`` (1:1 replacements: full-width -> half-width,
+traditional -> simplified from OpenCC's character table, compatibility/Kangxi
+ideographs -> unified ideographs), then one regex pass that finds the
+characters to drop (zero-width characters anywhere; runs of up to three
+spaces/dots/dodge symbols between two CJK characters, so 秘 密 and 机·密 read
+秘密 and 机密).  Because replacements are 1:1, only the dropped characters
+shift offsets, and the map is stored as a few breakpoints instead of one
+integer per character.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+# characters put between the characters of a term to dodge a filter
+BRIDGE = re.escape(" \t\u00a0\u3000\u00b7\u30fb\uff65\u2022\u2027\u2219\u22c5*_-~|/\\.+^`'")
+CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+MAX_BRIDGE = 3
+
+_DROP = re.compile(
+    rf"(?<=[{CJK}])[{BRIDGE}{ZERO_WIDTH}]{{1,{MAX_BRIDGE}}}(?=[{CJK}])|[{ZERO_WIDTH}]+"
+)
+
+
+def _opencc_table() -> dict[int, str]:
+    """Traditional -> simplified, one character to one character, from OpenCC's own dictionary."""
+    import opencc  # opencc-python-reimplemented ships OpenCC's dictionaries
+
+    path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSCharacters.txt")
+    table: dict[int, str] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            key, _, values = line.rstrip("\n").partition("\t")
+            value = values.split(" ")[0]
+            if len(key) == 1 and len(value) == 1 and key != value:
+                table[ord(key)] = value
+    return table
+
+
+@lru_cache(maxsize=1)
+def translation_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    # compatibility and Kangxi/radical forms that PDFs often emit instead of ideographs
+    for lo, hi in ((0x2E80, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)):
+        for cp in range(lo, hi + 1):
+            nf = unicodedata.normalize("NFKC", chr(cp))
+            if len(nf) == 1 and nf != chr(cp):
+                table[cp] = nf
+    table.update(_opencc_table())
+    for cp in range(0xFF01, 0xFF5F):  # full-width ASCII
+        table[cp] = chr(cp - 0xFEE0)
+    table[0x3000] = " "  # ideographic space
+    table[0xFF65] = "\u00b7"  # half-width katakana middle dot
+    return table
+
+
+class OffsetMap(Sequence):
+    """Maps each index of the normalised text to its index in the original text.
+
+    Behaves like a list of ints (len, indexing, iteration) but stores only the
+    points where the shift changes.
+    """
+
+    __slots__ = ("_starts", "_shifts", "_len", "_orig_len")
+
+    def __init__(self, starts: list[int], shifts: list[int], length: int, orig_length: int):
+        self._starts = starts
+        self._shifts = shifts
+        self._len = length
+        self._orig_len = orig_length
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._len))]
+        if i < 0:
+            i += self._len
+        if not 0 <= i < self._len:
+            raise IndexError(i)
+        return i + self._shifts[bisect_right(self._starts, i) - 1]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original span of the normalised span [start, end)."""
+        if end <= start:
+            o = self[start] if start < self._len else self._orig_len
+            return o, o
+        return self[start], self[end - 1] + 1
+
+    def to_list(self) -> list[int]:
+        return list(self)
+
+
+@dataclass(frozen=True)
+class Normalized:
+    text: str
+    offsets: OffsetMap
+    original: str
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets.span(start, end)
+
+
+def normalize(text: str) -> Normalized:
+    """Return the normalised text and the map back to ``text``."""
+    translated = text.translate(translation_table())
+    pieces: list[str] = []
+    starts = [0]
+    shifts = [0]
+    pos = 0
+    dropped = 0
+    for m in _DROP.finditer(translated):
+        a, b = m.span()
+        pieces.append(translated[pos:a])
+        starts.append(a - dropped)  # normalised index of the first kept character after the run
+        dropped += b - a
+        shifts.append(dropped)
+        pos = b
+    if pos == 0:
+        norm = translated
+    else:
+        pieces.append(translated[pos:])
+        norm = "".join(pieces)
+    return Normalized(norm, OffsetMap(starts, shifts, len(norm), len(text)), text)
+
+
+def normalize_text(text: str) -> str:
+    """Just the normalised string (for lexicon terms and tests)."""
+    return normalize(text).text

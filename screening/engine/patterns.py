@@ -1,0 +1,109 @@
+"""Regexes and word lists used by the detectors and the scorer: data, no logic.
+
+All patterns run on the *normalised* text (see normalize.py): full-width forms
+are already half-width (``：`` is ``:``), traditional characters simplified,
+and dodge spaces/dots between CJK characters removed.
+"""
+
+from __future__ import annotations
+
+import re
+
+HAN = "\u4e00-\u9fff"
+LEVEL = r"(?:绝密|机密|秘密)"
+STAR = r"[★☆✩✪✫✬✭✮✯✰⭐*]"
+_SP = r"[ \t]*"
+# 保密期限 after the star: 1年, 6个月, 长期, 会议结束前, 公开前, a date ...
+TERM = (
+    rf"(?:\d{{1,3}}{_SP}(?:年|个月|月|周|天|日)(?:内)?"
+    rf"|长期|永久"
+    rf"|[{HAN}]{{0,8}}(?:结束|公开|公布|发布|印发)前"
+    rf"|(?:解密(?:时间|日期)?{_SP}:?{_SP})?\d{{4}}{_SP}年(?:{_SP}\d{{1,2}}{_SP}月(?:{_SP}\d{{1,2}}{_SP}日)?)?前?)"
+)
+
+# name -> (kind, severity, regex); ordered; flags are part of the regex
+MARK_PATTERNS: dict[str, tuple[str, str, re.Pattern[str]]] = {
+    # 秘密★1年, 机密 ☆ 长期, 绝密*, 秘密★★
+    "mark:star": ("classified_mark", "high", re.compile(rf"{LEVEL}{_SP}{STAR}+(?:{_SP}{TERM})?")),
+    # 机密 5年, 绝密长期 (no star, period right after; not followed by more prose)
+    "mark:term": (
+        "classified_mark",
+        "high",
+        re.compile(rf"{LEVEL}{_SP}(?:\d{{1,2}}{_SP}年|长期)(?![{HAN}\d])"),
+    ),
+    # 密级：秘密 / 密级 机密 (spaces between CJK are already bridged)
+    "mark:field": (
+        "classified_mark",
+        "high",
+        re.compile(rf"密级{_SP}[:：]?{_SP}{LEVEL}(?![{HAN}])"),
+    ),
+    # a level word alone on its line (with optional brackets, 份号 and urgency)
+    "mark:line": (
+        "classified_mark",
+        "high",
+        re.compile(
+            rf"^{_SP}(?:(?:份号|编号)?{_SP}:?{_SP}\d{{1,8}}{_SP})?[(\[【〔<《]?{_SP}{LEVEL}{_SP}[)\]】〕>》]?"
+            rf"{_SP}(?:(?:特急|加急|特提|平急|急件){_SP})?$",
+            re.M,
+        ),
+    ),
+    # 密级：内部 — an internal-only marker given in the 密级 field
+    "marker:field": (
+        "internal_marker",
+        "medium",
+        re.compile(rf"密级{_SP}[:：]{_SP}(?:内部(?:资料|文件)?|工作秘密)"),
+    ),
+}
+HEAD_LINES = 10  # a bare level line within this many first non-blank lines is reported as mark:head
+
+# --- personal data -----------------------------------------------------------
+ID18 = re.compile(r"(?<!\d)(\d{6}[ -]?\d{8}[ -]?\d{3}[0-9Xx]|\d{6} \d{4} \d{4} \d{3}[0-9Xx])(?![0-9])")
+ID15 = re.compile(r"(?<!\d)(\d{15})(?![0-9])")
+MOBILE = re.compile(r"(?<!\d)(?:(?:\+|00)?86[ -]?)?(1[3-9]\d(?:\d{8}|-\d{4}-\d{4}| \d{4} \d{4}))(?!\d)")
+BANK_CARD = re.compile(r"(?<!\d)(\d{4}(?:[ -]?\d{4}){3}(?:[ -]?\d{1,3})?)(?!\d)")
+MASK_CHARS = "*×●•○#"
+MASKED_X = re.compile(r"[Xx]{3,}")
+
+PROVINCES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
+    "50 51 52 53 54 61 62 63 64 65 71 81 82 83".split()
+)
+# 台湾/香港/澳门 codes used on residence permits: 710000, 810000, 820000, 830000
+WHOLE_REGION_PROVINCES = frozenset({"71", "81", "82", "83"})
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+
+# --- context words (searched as substrings in a window of normalised text) ---
+CONTEXT_WINDOW = 40
+# words that say a number belongs to a private person
+PERSONAL_WORDS = (
+    "姓名", "身份证", "证件号", "公民身份", "身份号码", "住址", "家庭地址", "户籍", "出生日期", "出生年月",
+    "性别", "民族", "户主", "患者", "病人", "来电人", "反映人", "监护人", "被执行人", "户名",
+)
+# words that say a number is an official contact
+OFFICIAL_WORDS = (
+    "联系电话", "咨询电话", "监督电话", "举报电话", "投诉电话", "服务电话", "值班电话", "办公电话",
+    "热线", "联系人", "联系方式", "咨询", "监督", "受理", "报名", "办公室", "传真", "邮箱",
+)
+BANK_CARD_WORDS = ("卡号", "银行卡", "储蓄卡", "借记卡", "信用卡", "社保卡", "一卡通", "存折")
+BANK_ACCOUNT_WORDS = ("银行", "账号", "帐号", "账户", "帐户", "开户", "户名")
+ID_WORDS = ("身份证", "证件号", "公民身份", "身份号码", "证号", "姓名", "出生", "户主", "性别", "民族")
+# a label right before a long number that says it is not an ID
+NOT_ID_LABELS = (
+    "订单", "单号", "编号", "流水号", "文号", "批次", "合同号", "发票", "条码", "序列号", "税号",
+    "纳税人识别号", "登记号", "代码", "卡号", "账号", "帐号", "账户", "许可证号", "备案号", "工号",
+    "证书号", "案号", "运单", "快递", "交易号", "凭证号",
+)
+NOT_ID_LABEL_WINDOW = 14
+# sentence punctuation ends the clause a label or a verb belongs to
+CLAUSE_END = "。;!?\n,，；！？、"
+# words before an internal marker in the same clause that make it rule talk, not a marking
+PROHIBITION_WORDS = ("严禁", "禁止", "不准", "严防", "防止", "杜绝", "切勿", "不要", "不许", "不能", "避免", "防范")
+LABEL_STRIP = " \t()[]【】〔〕<>《》“”\"'「」『』:：·-—*★☆"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+TITLE_SUFFIXES = ("长", "主任", "书记", "老师", "经理", "先生", "女士", "同志", "工", "师傅", "总", "委员", "干事")
+MOBILE_PERSONAL_WINDOW = 40  # an ID or bank-card hit this close makes a mobile personal
+BULK_MOBILES = 3  # this many distinct mobiles on a page are a list of people

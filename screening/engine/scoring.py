@@ -1,0 +1,165 @@
+"""Context scoring: turn detector candidates into final severities (RULES.md).
+
+Each rule is one small function registered in ``RULES``, run in order over
+the candidate list of a page; the page severity is the highest that remains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import patterns as P
+from .document import Doc
+from .spans import greedy
+from .types import LEXICON_KINDS, Candidate, severity_rank
+
+Rule = Callable[[Doc, list[Candidate], dict], list[Candidate]]
+RULES: list[tuple[str, Rule]] = []
+
+
+def rule(name: str):
+    def deco(fn: Rule) -> Rule:
+        RULES.append((name, fn))
+        return fn
+
+    return deco
+
+
+def _has_not_id_label(doc: Doc, c: Candidate) -> bool:
+    before = doc.clause_before(c.start, P.NOT_ID_LABEL_WINDOW)
+    return any(w in before for w in P.NOT_ID_LABELS)
+
+
+@rule("ids")
+def score_ids(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
+    """A number labelled 订单号/编号/卡号 … is not an ID unless ID words are near; 15-digit IDs need context for high."""
+    out = []
+    for c in cands:
+        if c.kind == "id_number":
+            id_word = doc.near(c.start, c.end, P.ID_WORDS + P.PERSONAL_WORDS)
+            if _has_not_id_label(doc, c) and not id_word:
+                continue
+            if c.rule == "id:15":
+                c.severity = "high" if id_word else "medium"
+                c.confidence = 0.95 if id_word else 0.7
+            else:
+                c.confidence = 1.0 if id_word else 0.9
+        out.append(c)
+    return out
+
+
+@rule("bank_cards")
+def score_bank_cards(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
+    """A context word is required; card words or Luhn or a person make it medium, a bare account low."""
+    ids = [c for c in cands if c.kind == "id_number"]
+    out = []
+    for c in cands:
+        if c.kind == "bank_card":
+            if any(i.start < c.end and c.start < i.end for i in ids):
+                continue
+            card_word = doc.near(c.start, c.end, P.BANK_CARD_WORDS)
+            account_word = doc.near(c.start, c.end, P.BANK_ACCOUNT_WORDS)
+            if not (card_word or account_word):
+                continue
+            luhn = c.data.get("luhn", False)
+            personal = doc.near(c.start, c.end, P.PERSONAL_WORDS) is not None
+            if card_word or luhn or personal:
+                c.severity, c.rule = "medium", "card:luhn" if luhn else "card:context"
+            else:
+                c.severity, c.rule = "low", "card:account"
+            c.confidence = 0.95 if luhn else 0.6
+        out.append(c)
+    return out
+
+
+def _name_before(doc: Doc, start: int) -> bool:
+    """A private-looking name (surname + 1-2 characters, no title) right before the number."""
+    t = doc.text
+    piece = t[max(0, start - 8) : start].rstrip(" \t:：(（,，")
+    for n in (3, 2):
+        name = piece[-n:]
+        if len(name) == n and name[0] in P.SURNAMES and all("\u4e00" <= ch <= "\u9fff" for ch in name):
+            if not any(name.endswith(s) for s in P.TITLE_SUFFIXES):
+                return True
+    return False
+
+
+@rule("mobiles")
+def score_mobiles(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
+    personal_hits = [c for c in cands if c.kind == "id_number" or (c.kind == "bank_card" and c.severity != "low")]
+    distinct = {c.value for c in cands if c.kind == "mobile"}
+    bulk = len(distinct) >= P.BULK_MOBILES
+    w = P.MOBILE_PERSONAL_WINDOW
+    for c in cands:
+        if c.kind != "mobile":
+            continue
+        beside_hit = any(h.start < c.end + w and c.start - w < h.end for h in personal_hits)
+        if beside_hit or doc.near(c.start, c.end, P.PERSONAL_WORDS):
+            c.severity, c.rule, c.confidence = "medium", "mobile:personal", 0.9
+        elif bulk:
+            c.severity, c.rule, c.confidence = "medium", "mobile:bulk", 0.8
+        elif doc.near(c.start, c.end, P.OFFICIAL_WORDS):
+            c.severity, c.rule, c.confidence = "low", "mobile:official", 0.5
+        elif _name_before(doc, c.start):
+            c.severity, c.rule, c.confidence = "medium", "mobile:name", 0.6
+        else:
+            c.severity, c.rule, c.confidence = "low", "mobile", 0.5
+    return cands
+
+
+def is_label(doc: Doc, c: Candidate) -> bool:
+    """The term stands as a label: alone at the start or end of its line (brackets and spaces aside)."""
+    before, after = doc.line_of(c.start, c.end)
+    return not before.strip(P.LABEL_STRIP) or not after.strip(P.LABEL_STRIP)
+
+
+@rule("lexicon")
+def score_lexicon(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
+    """Lexicon hits in running prose drop to low on pages about secrecy work, after a prohibition,
+    or when the entry counts only as a label."""
+    for c in cands:
+        entry = c.data.get("entry")
+        if entry is None or c.rule.startswith("lexicon-substring:") or c.severity == "low":
+            continue
+        if is_label(doc, c):
+            continue
+        reason = None
+        if entry.form == "label":
+            reason = "not a label"
+        elif page.get("context"):
+            reason = "secrecy-work context"
+        elif any(w in doc.clause_before(c.start, 12) for w in P.PROHIBITION_WORDS):
+            reason = "prohibition"
+        if reason:
+            c.severity, c.confidence = "low", 0.4
+            c.data["downgraded"] = reason
+    return cands
+
+
+@rule("url_allowlist")
+def drop_allowlisted(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
+    kinds = page.get("suppressed_kinds") or frozenset()
+    return [c for c in cands if c.kind not in kinds] if kinds else cands
+
+
+@rule("overlaps")
+def resolve_overlaps(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
+    """Where hits overlap, the more severe (then longer, then earlier) one stays."""
+    items = [(c.start, c.end, i) for i, c in enumerate(cands)]
+    kept = greedy(items, key=lambda t: (-severity_rank(cands[t[2]].severity), -(t[1] - t[0]), t[0]))
+    return [cands[i] for _, _, i in kept]
+
+
+def score(doc: Doc, cands: list[Candidate], *, context: bool = False, suppressed_kinds=frozenset()) -> list[Candidate]:
+    page = {"context": context, "suppressed_kinds": suppressed_kinds}
+    for _, fn in RULES:
+        cands = fn(doc, cands, page)
+    return cands
+
+
+def page_severity(cands: list[Candidate]) -> str | None:
+    best = max((severity_rank(c.severity) for c in cands), default=0)
+    return None if best == 0 else ("low", "medium", "high")[best - 1]
+
+
+__all__ = ["score", "page_severity", "RULES", "LEXICON_KINDS"]

@@ -1,0 +1,113 @@
+"""The screener: normalise, run the detectors and the lexicon matcher, score, build hits."""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_left, bisect_right
+from pathlib import Path
+
+from .document import Doc
+from .lexicon import Lexicon, load_lexicon
+from .masking import mask_hit_text, snippet
+from .matcher import KeywordMatcher
+from .scoring import page_severity, score
+from .types import PERSONAL_KINDS, SEVERITIES, Candidate, Hit, ScreenResult, severity_rank
+from .validators import DETECTORS
+
+REPO_LEXICON = Path(__file__).resolve().parents[2] / "config" / "lexicon"
+PRIVATE_LEXICON_ENV = "PATROL_PRIVATE_LEXICON"
+
+
+class Screener:
+    def __init__(self, lexicon: Lexicon | None = None, threshold: str = "medium", *, backend: str | None = None):
+        if threshold not in SEVERITIES:
+            raise ValueError(f"threshold: {threshold!r} is not one of {list(SEVERITIES)}")
+        self.lexicon = lexicon if lexicon is not None else Lexicon()
+        self.threshold = threshold
+        self._backend = backend
+        self._detectors = [cls() for cls in DETECTORS.values()]
+        self.last_stats: dict = {}
+        self._build()
+
+    def _build(self) -> None:
+        self._keywords = KeywordMatcher(self.lexicon, self._backend)
+        self._version = self.lexicon.version
+
+    def reload(self) -> None:
+        """Re-read the lexicon files and rebuild the automaton and tokenizer."""
+        self.lexicon.reload()
+        self._build()
+
+    @property
+    def tokenizer(self):
+        return self._keywords.tokenizer
+
+    def screen(self, text: str, *, url: str | None = None) -> ScreenResult:
+        return self._screen(text, url, "window")
+
+    def reference_screen(self, text: str, *, url: str | None = None) -> ScreenResult:
+        """Same screen, but token boundaries come from segmenting the whole normalised text."""
+        return self._screen(text, url, "whole")
+
+    def _screen(self, text: str, url: str | None, mode: str) -> ScreenResult:
+        if self.lexicon.version != self._version:
+            self._build()
+        doc = Doc.from_text(text, url)
+        cands: list[Candidate] = []
+        for det in self._detectors:
+            cands.extend(det.detect(doc))
+        kw, context, bounds = self._keywords.match(doc.text, mode)
+        cands.extend(kw)
+        cands = score(doc, cands, context=context, suppressed_kinds=self.lexicon.url_suppressed_kinds(url))
+        hits = self._hits(doc, cands)
+        severity = page_severity(cands)
+        self.last_stats = {
+            "chars": len(text),
+            "segmented_chars": getattr(bounds, "segmented_chars", 0),
+            "candidates": len(kw),
+        }
+        return ScreenResult(
+            hits=hits,
+            severity=severity,
+            flagged=severity_rank(severity) >= severity_rank(self.threshold),
+            kinds=sorted({h.kind for h in hits}),
+        )
+
+    @staticmethod
+    def _hits(doc: Doc, cands: list[Candidate]) -> list[Hit]:
+        spans = [(c, *doc.norm.span(c.start, c.end)) for c in cands]
+        spans.sort(key=lambda t: (t[1], t[2], t[0].kind))
+        personal = [(s, e, c.kind) for c, s, e in spans if c.kind in PERSONAL_KINDS]
+        starts = [p[0] for p in personal]
+        original = doc.original
+        hits = []
+        for c, s, e in spans:
+            # only the personal spans near this hit matter for its snippet
+            lo = bisect_left(starts, s - 200)
+            hi = bisect_right(starts, e + 200)
+            hits.append(
+                Hit(
+                    kind=c.kind,
+                    rule=c.rule,
+                    severity=c.severity,
+                    start=s,
+                    end=e,
+                    text=mask_hit_text(c.kind, original[s:e]),
+                    context=snippet(original, s, e, personal[lo:hi]),
+                    confidence=round(c.confidence, 3),
+                )
+            )
+        return hits
+
+
+def default_lexicon_paths() -> list[Path]:
+    paths: list[Path] = [REPO_LEXICON]
+    private = os.environ.get(PRIVATE_LEXICON_ENV, "").strip()
+    if private:
+        paths.extend(Path(p) for p in private.split(os.pathsep) if p.strip())
+    return paths
+
+
+def default_screener(threshold: str = "medium") -> Screener:
+    """The repo's lexicon (config/lexicon/) plus the private list named by $PATROL_PRIVATE_LEXICON."""
+    return Screener(load_lexicon(default_lexicon_paths()), threshold=threshold)

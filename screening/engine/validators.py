@@ -1,0 +1,195 @@
+"""Pattern detectors: classification marks, resident IDs, mobiles, bank cards.
+
+Pure validation functions first (testable alone), then the detectors, each a
+small class registered in ``DETECTORS`` by its ``name``.  Detectors decide
+what a string *is*; scoring.py decides how severe it is in its context.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable
+
+from . import patterns as P
+from .document import Doc
+from .types import Candidate
+
+# ---------------------------------------------------------------- validators
+
+
+def digits_of(s: str) -> str:
+    return "".join(c for c in s if c.isdigit() or c in "Xx").upper()
+
+
+def id_check_char(first17: str) -> str:
+    total = sum(int(c) * w for c, w in zip(first17, P.ID_WEIGHTS, strict=True))
+    return P.ID_CHECK_CHARS[total % 11]
+
+
+def valid_region(code6: str) -> bool:
+    """Province code from GB/T 2260 and a plausible city/county part."""
+    if len(code6) != 6 or not code6.isdigit():
+        return False
+    prov, city = code6[:2], code6[2:4]
+    if prov not in P.PROVINCES:
+        return False
+    if prov in P.WHOLE_REGION_PROVINCES:
+        return code6[2:] == "0000"
+    return city != "00"
+
+
+def valid_date(yyyymmdd: str, *, earliest: int = 1900, today: _dt.date | None = None) -> bool:
+    try:
+        d = _dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    return earliest <= d.year and d <= (today or _dt.date.today())
+
+
+def valid_id18(s: str) -> bool:
+    s = s.upper()
+    if len(s) != 18 or not s[:17].isdigit() or not (s[17].isdigit() or s[17] == "X"):
+        return False
+    return valid_region(s[:6]) and valid_date(s[6:14]) and id_check_char(s[:17]) == s[17]
+
+
+def valid_id15(s: str) -> bool:
+    """Old first-generation ID: region, 19YYMMDD birth date, 3-digit sequence."""
+    return len(s) == 15 and s.isdigit() and valid_region(s[:6]) and valid_date("19" + s[6:12])
+
+
+def luhn_valid(number: str) -> bool:
+    if not number.isdigit() or len(number) < 2:
+        return False
+    total = 0
+    for i, c in enumerate(reversed(number)):
+        d = int(c)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def valid_mobile(s: str) -> bool:
+    return len(s) == 11 and s.isdigit() and s[0] == "1" and s[1] in "3456789"
+
+
+def is_masked_at(text: str, start: int, end: int) -> bool:
+    """True when the number touches masking characters (610922********1234, 138****1234)."""
+    before = text[start - 1 : start]
+    after = text[end : end + 1]
+    if (before and before in P.MASK_CHARS) or (after and after in P.MASK_CHARS):
+        return True
+    return bool(P.MASKED_X.match(text, end)) or bool(re.search(r"[Xx]{3}$", text[max(0, start - 3) : start]))
+
+
+# ---------------------------------------------------------------- detectors
+
+DETECTORS: dict[str, type] = {}
+
+
+def register(cls: type) -> type:
+    DETECTORS[cls.name] = cls
+    return cls
+
+
+@register
+class ClassificationMarks:
+    """密级标志 (RULES.md): level + star + term, 密级：秘密, a level alone on a line; 密级：内部."""
+
+    name = "marks"
+
+    def __init__(self, patterns: dict | None = None, head_lines: int = P.HEAD_LINES):
+        self.patterns = patterns or P.MARK_PATTERNS
+        self.head_lines = head_lines
+
+    def detect(self, doc: Doc) -> list[Candidate]:
+        text = doc.text
+        out: list[Candidate] = []
+        for rule, (kind, severity, rx) in self.patterns.items():
+            for m in rx.finditer(text):
+                start, end = m.span()
+                # trim the whitespace/brackets a line pattern may have taken
+                s = m.group()
+                lead = len(s) - len(s.lstrip(" \t"))
+                trail = len(s) - len(s.rstrip(" \t"))
+                start, end = start + lead, end - trail
+                if rule == "mark:line" and self._line_number(text, start) < self.head_lines:
+                    rule_name = "mark:head"
+                else:
+                    rule_name = rule
+                out.append(Candidate(kind, rule_name, severity, start, end))
+        return out
+
+    @staticmethod
+    def _line_number(text: str, pos: int) -> int:
+        """Index of the line among the non-blank lines before ``pos``."""
+        return sum(1 for line in text[:pos].split("\n")[:-1] if line.strip())
+
+
+@register
+class ResidentIds:
+    """18-character GB 11643 IDs and 15-digit first-generation IDs."""
+
+    name = "ids"
+
+    def detect(self, doc: Doc) -> list[Candidate]:
+        text = doc.text
+        out: list[Candidate] = []
+        taken: list[tuple[int, int]] = []
+        for m in P.ID18.finditer(text):
+            value = digits_of(m.group(1))
+            if valid_id18(value) and not is_masked_at(text, *m.span()):
+                out.append(Candidate("id_number", "id:gb11643", "high", *m.span(), value=value))
+                taken.append(m.span())
+        for m in P.ID15.finditer(text):
+            value = m.group(1)
+            if valid_id15(value) and not is_masked_at(text, *m.span()):
+                if not any(a <= m.start() < b for a, b in taken):
+                    out.append(Candidate("id_number", "id:15", "high", *m.span(), value=value))
+        return out
+
+
+@register
+class Mobiles:
+    name = "mobiles"
+
+    def detect(self, doc: Doc) -> list[Candidate]:
+        text = doc.text
+        out = []
+        for m in P.MOBILE.finditer(text):
+            value = digits_of(m.group(1))
+            if valid_mobile(value) and not is_masked_at(text, *m.span()):
+                out.append(Candidate("mobile", "mobile", "low", m.start(1), m.end(1), value=value))
+        return out
+
+
+@register
+class BankCards:
+    """16-19 digits (grouped by four or not); Luhn is recorded, context is judged by scoring."""
+
+    name = "bank_cards"
+
+    def detect(self, doc: Doc) -> list[Candidate]:
+        text = doc.text
+        out = []
+        for m in P.BANK_CARD.finditer(text):
+            value = digits_of(m.group(1))
+            if not 16 <= len(value) <= 19 or "X" in value or is_masked_at(text, *m.span()):
+                continue
+            if len(set(value)) <= 2:  # 0000000000000000 and the like
+                continue
+            out.append(
+                Candidate("bank_card", "card", "medium", *m.span(), value=value, data={"luhn": luhn_valid(value)})
+            )
+        return out
+
+
+def run_detectors(doc: Doc, detectors: list[Callable[[Doc], list[Candidate]]]) -> list[Candidate]:
+    out: list[Candidate] = []
+    for detect in detectors:
+        out.extend(detect(doc))
+    return out
