@@ -60,6 +60,29 @@ def _not_negative(v: Any) -> str | None:
     return None if v >= 0 else "must not be negative"
 
 
+def _cron(v: Any) -> str | None:
+    fields = str(v).split()
+    return None if len(fields) == 5 else "expected a 5-field cron expression: minute hour day month weekday"
+
+
+def _timezone(v: Any) -> str | None:
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(str(v))
+    except (ValueError, KeyError, OSError):
+        return "unknown time zone (use an IANA name such as Asia/Shanghai)"
+    return None
+
+
+REPORT_FORMATS = ("html", "xlsx", "json")
+
+
+def _report_formats(v: Any) -> str | None:
+    bad = [f for f in v if f not in REPORT_FORMATS]
+    return f"unknown format(s) {bad}; known: {', '.join(REPORT_FORMATS)}" if bad or not v else None
+
+
 SITE_SCHEMA: dict[str, Key] = {
     "id": Key(str, required=True, check=_slug, help="short unique id"),
     "name": Key(str, required=True),
@@ -99,11 +122,14 @@ SCREENING_SCHEMA: dict[str, Key] = {
 }
 
 SCHEDULE_SCHEMA: dict[str, Key] = {
-    "timezone": Key(str, "Asia/Shanghai"),
-    "patrol": Key(str, "0 1 * * *", help="cron expression"),
-    "timeliness_report": Key(str, "0 7 * * mon", help="cron expression"),
+    "timezone": Key(str, "Asia/Shanghai", check=_timezone),
+    "patrol": Key(str, "0 1 * * *", check=_cron, help="cron expression (weekday 0 or 7 = Sunday)"),
+    "timeliness_report": Key(str, "0 7 * * mon", check=_cron, help="cron expression"),
     "patrol_timeout_minutes": Key((int, float), 360, check=_positive),
     "misfire_grace_seconds": Key(int, 3600, check=_positive),
+    "kill_grace_seconds": Key((int, float), 30, check=_positive,
+                              help="after the time limit: SIGTERM, then SIGKILL this much later"),
+    "report_formats": Key(list, default=["html", "xlsx"], check=_report_formats),
     "mail_to": Key(list, default=[]),
 }
 

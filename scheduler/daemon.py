@@ -1,0 +1,232 @@
+"""``patrol schedule``: APScheduler 3.x on the project database, one job process at a time.
+
+The plan (triggers, commands, limits) comes from ``patrol.yaml``'s ``schedule`` section;
+tests and trials replace the triggers and commands. Jobs are replaced on every start, so a
+changed config takes effect, but a job whose schedule did not change keeps its stored next
+run time: runs missed while the daemon was down are then run once (coalesced) if they are
+within the misfire grace time, and recorded as skipped otherwise.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+
+from . import jobs, reportjob
+from .jobstore import DjangoJobStore
+from .lock import SchedulerLock
+from .triggers import cron_trigger, describe
+
+log = logging.getLogger(__name__)
+
+REPORT_TIMEOUT_SECONDS = 1800
+
+
+def patrol_command(config: str, data: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "config.cli",
+        "--config",
+        config,
+        "--data",
+        data,
+        "crawl",
+        "--trigger",
+        "schedule",
+        "--quiet",
+    ]
+
+
+def report_command(config: str, data: str) -> list[str]:
+    return [sys.executable, "-m", "config.cli", "--config", config, "--data", data, "report"]
+
+
+@dataclass
+class Plan:
+    """Everything the daemon schedules, as plain values."""
+
+    timezone: ZoneInfo
+    data_dir: Path
+    patrol_trigger: BaseTrigger
+    patrol_command: list[str]
+    patrol_timeout: float  # seconds
+    report_trigger: BaseTrigger | None = None
+    report_command: list[str] = field(default_factory=list)
+    report_formats: list[str] = field(default_factory=lambda: ["html", "xlsx"])
+    report_timeout: float = REPORT_TIMEOUT_SECONDS
+    mail_to: list[str] = field(default_factory=list)
+    misfire_grace: int = 3600
+    kill_grace: float = 30
+    cwd: str | None = None
+
+    @property
+    def log_dir(self) -> str:
+        return str(self.data_dir / "logs")
+
+    def jobs(self) -> list[dict]:
+        specs = [
+            dict(
+                id=jobs.PATROL_JOB_ID,
+                name="巡查",
+                func=jobs.patrol_job,
+                trigger=self.patrol_trigger,
+                kwargs=dict(
+                    command=self.patrol_command,
+                    timeout=self.patrol_timeout,
+                    grace=self.kill_grace,
+                    log_dir=self.log_dir,
+                    cwd=self.cwd,
+                ),
+            )
+        ]
+        if self.report_trigger is not None:
+            specs.append(
+                dict(
+                    id=jobs.REPORT_JOB_ID,
+                    name="时效性报告",
+                    func=reportjob.report_job,
+                    trigger=self.report_trigger,
+                    kwargs=dict(
+                        command=self.report_command,
+                        formats=self.report_formats,
+                        out_dir=str(self.data_dir / "reports"),
+                        mail_to=self.mail_to,
+                        timeout=self.report_timeout,
+                        grace=self.kill_grace,
+                        log_dir=self.log_dir,
+                    ),
+                )
+            )
+        return specs
+
+
+def plan_from_schedule(schedule: dict, config_path: str, data_dir: Path, cwd: str | None = None) -> Plan:
+    """A plan from the validated ``schedule`` section; ``ValueError`` names the bad key."""
+    tz = ZoneInfo(schedule["timezone"])
+    triggers = {}
+    for key in ("patrol", "timeliness_report"):
+        try:
+            triggers[key] = cron_trigger(schedule[key], tz)
+        except ValueError as exc:
+            raise ValueError(f"schedule.{key}: {schedule[key]!r}: {exc}") from None
+    return Plan(
+        timezone=tz,
+        data_dir=data_dir,
+        patrol_trigger=triggers["patrol"],
+        patrol_command=patrol_command(config_path, str(data_dir)),
+        patrol_timeout=float(schedule["patrol_timeout_minutes"]) * 60,
+        report_trigger=triggers["timeliness_report"],
+        report_command=report_command(config_path, str(data_dir)),
+        report_formats=list(schedule["report_formats"]),
+        mail_to=list(schedule["mail_to"]),
+        misfire_grace=int(schedule["misfire_grace_seconds"]),
+        kill_grace=float(schedule["kill_grace_seconds"]),
+        cwd=cwd,
+    )
+
+
+def _on_skipped(event: JobEvent) -> None:
+    try:
+        if event.code == EVENT_JOB_MAX_INSTANCES:
+            when = event.scheduled_run_times[-1] if event.scheduled_run_times else None
+            jobs.record_skipped(event.job_id, when, "the previous run was still going (max_instances=1)")
+        else:
+            jobs.record_skipped(
+                event.job_id,
+                event.scheduled_run_time,
+                f"missed: more than the misfire grace time late (run due {event.scheduled_run_time})",
+            )
+    except Exception:  # noqa: BLE001 - a listener must not break the scheduler
+        log.exception("could not record a skipped run of %s", event.job_id)
+
+
+def build_scheduler(plan: Plan) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
+        jobstores={"default": DjangoJobStore()},
+        executors={"default": ThreadPoolExecutor(max_workers=4)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": plan.misfire_grace},
+        timezone=plan.timezone,
+    )
+    scheduler.add_listener(_on_skipped, EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED)
+    return scheduler
+
+
+def install_jobs(scheduler: BackgroundScheduler, plan: Plan) -> None:
+    """Add or replace the plan's jobs (scheduler started, paused); keep unchanged schedules' next run."""
+    wanted = plan.jobs()
+    for spec in wanted:
+        extra = {}
+        old = scheduler.get_job(spec["id"])
+        if (
+            old is not None
+            and old.next_run_time is not None
+            and describe(old.trigger) == describe(spec["trigger"])
+        ):
+            extra["next_run_time"] = old.next_run_time
+        scheduler.add_job(
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=plan.misfire_grace,
+            **spec,
+            **extra,
+        )
+    for job in scheduler.get_jobs():
+        if job.id not in {s["id"] for s in wanted}:
+            job.remove()
+
+
+class Daemon:
+    """Lock, start, wait for SIGTERM/SIGINT, stop: ends a running child and records it."""
+
+    def __init__(self, plan: Plan, out=sys.stdout) -> None:
+        self.plan, self.out = plan, out
+        self.stop_requested = threading.Event()
+
+    def _signal(self, signum: int, _frame) -> None:
+        log.warning("received %s: stopping", signal.Signals(signum).name)
+        self.stop_requested.set()
+
+    def run(self) -> int:
+        lock = SchedulerLock(self.plan.data_dir).acquire()  # AlreadyRunning: the caller says why
+        scheduler = build_scheduler(self.plan)
+        old = {s: signal.signal(s, self._signal) for s in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            stale = jobs.close_stale_runs()
+            if stale:
+                log.warning("%d job run(s) left running by a previous scheduler marked failed", stale)
+            jobs.CHILDREN.reset()
+            scheduler.start(paused=True)
+            install_jobs(scheduler, self.plan)
+            scheduler.resume()
+            for job in scheduler.get_jobs():
+                self.out.write(f"调度已启动: {job.name} 下次运行 {job.next_run_time:%Y-%m-%d %H:%M:%S %Z}\n")
+            self.out.flush()
+            while not self.stop_requested.wait(0.5):
+                pass
+            self.out.write("正在停止调度...\n")
+            self.out.flush()
+            scheduler.pause()
+            jobs.CHILDREN.stop()  # job threads end their children and record them
+            scheduler.shutdown(wait=True)
+            self.out.write("调度已停止\n")
+            self.out.flush()
+            return 0
+        finally:
+            if scheduler.running:
+                jobs.CHILDREN.stop()
+                scheduler.shutdown(wait=True)
+            for s, handler in old.items():
+                signal.signal(s, handler)
+            lock.release()

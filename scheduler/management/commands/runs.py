@@ -1,0 +1,127 @@
+"""``patrol runs`` — the patrol history: start, end, status, pages, new items, findings, error."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from crawler.models import PatrolRun
+from scheduler.models import JobRun
+from screening.management.table import render
+
+PATROL_HEADERS = ["编号", "开始", "结束", "状态", "触发", "页面", "新信息", "发现", "错误"]
+JOB_HEADERS = ["编号", "任务", "开始", "结束", "状态", "巡查", "错误", "输出"]
+
+
+def _when(value) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def _short(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def patrol_runs(limit: int) -> list[dict]:
+    return [
+        {
+            "id": r.pk,
+            "started": _when(r.started_at),
+            "finished": _when(r.finished_at),
+            "status": r.status,
+            "trigger": r.trigger,
+            "requests": r.requests,
+            "pages": r.pages,
+            "new_items": r.new_items,
+            "findings": r.findings,
+            "error": r.error,
+        }
+        for r in PatrolRun.objects.order_by("-started_at", "-pk")[:limit]
+    ]
+
+
+def job_runs(limit: int) -> list[dict]:
+    return [
+        {
+            "id": r.pk,
+            "job": r.job_id,
+            "kind": r.kind,
+            "scheduled_for": _when(r.scheduled_for),
+            "started": _when(r.started_at),
+            "finished": _when(r.finished_at),
+            "status": r.status,
+            "patrol_run": r.patrol_run_id,
+            "error": r.error,
+            "note": r.note,
+            "output": r.output,
+        }
+        for r in JobRun.objects.order_by("-started_at", "-pk")[:limit]
+    ]
+
+
+class Command(BaseCommand):
+    help = "Patrol run history (newest first); --jobs shows the scheduler's job runs instead."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--limit", type=int, default=20)
+        parser.add_argument("--format", choices=["table", "json"], default="table")
+        parser.add_argument(
+            "--jobs", action="store_true", help="the scheduler's job runs (patrols and reports)"
+        )
+
+    def handle(self, *args, **opts):
+        limit = max(1, opts["limit"])
+        if opts["jobs"]:
+            rows, key = job_runs(limit), "jobs"
+        else:
+            rows, key = patrol_runs(limit), "runs"
+        if opts["format"] == "json":
+            sys.stdout.write(json.dumps({key: rows}, ensure_ascii=False, indent=1) + "\n")
+            sys.stdout.flush()
+            return
+        if not rows:
+            self.stdout.write("还没有运行记录")
+            return
+        if opts["jobs"]:
+            kinds, status = dict(JobRun.KIND), dict(JobRun.STATUS)
+            table = [
+                [
+                    str(r["id"]),
+                    kinds.get(r["kind"], r["kind"]),
+                    _short_iso(r["started"]),
+                    _short_iso(r["finished"]),
+                    status.get(r["status"], r["status"]),
+                    str(r["patrol_run"] or "-"),
+                    _first_line(r["error"]),
+                    r["output"].splitlines()[0] if r["output"] else "",
+                ]
+                for r in rows
+            ]
+            self.stdout.write(render(JOB_HEADERS, table, [6, 6, 19, 19, 8, 6, 50, 60]))
+            return
+        status = dict(PatrolRun.STATUS)
+        table = [
+            [
+                str(r["id"]),
+                _short_iso(r["started"]),
+                _short_iso(r["finished"]),
+                status.get(r["status"], r["status"]),
+                r["trigger"],
+                str(r["pages"]),
+                str(r["new_items"]),
+                str(r["findings"]),
+                _first_line(r["error"]),
+            ]
+            for r in rows
+        ]
+        self.stdout.write(render(PATROL_HEADERS, table, [6, 19, 19, 10, 8, 8, 8, 8, 60]))
+
+
+def _short_iso(text: str | None) -> str:
+    return text[:19].replace("T", " ") if text else "-"
