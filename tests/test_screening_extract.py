@@ -184,6 +184,29 @@ def test_docx_tables_keep_rows_together():
     assert "姓名\t身份证号\n王秀兰\t" + ID_B in text
 
 
+def test_docx_with_an_embedded_spreadsheet_reads_the_workbook():
+    import random
+    import zipfile as zf_mod
+
+    inner = placement("xlsx_hidden_column", random.Random(1))
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("附件：补贴发放名单（见嵌入对象）")
+    buf = io.BytesIO()
+    document.save(buf)
+    out = io.BytesIO()
+    with (
+        zf_mod.ZipFile(io.BytesIO(buf.getvalue())) as src,
+        zf_mod.ZipFile(out, "w", zf_mod.ZIP_DEFLATED) as dst,
+    ):
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr("word/embeddings/Microsoft_Excel_Worksheet.xlsx", inner)
+    result = extract(out.getvalue(), "notice.docx")
+    assert result.status == "screened" and ID_A in result.text and "附件" in result.text
+
+
 def test_zip_bomb_disguised_as_docx_is_refused_before_inflating(hostile):
     files = hostile
     started = time.monotonic()

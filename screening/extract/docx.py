@@ -15,6 +15,7 @@ import zipfile
 from lxml import etree
 
 from .base import Extracted, Limits, Unscreenable
+from .embedded import embedded_texts
 from .ziputil import core_properties, iterparse, member, open_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -83,7 +84,7 @@ def docx_parts(zf: zipfile.ZipFile) -> list[str]:
     return ordered
 
 
-def extract_docx(data: bytes, limits: Limits) -> Extracted:
+def extract_docx(data: bytes, limits: Limits, depth: int = 0) -> Extracted:
     zf = open_zip(data, limits, "DOCX")
     if not member(zf, "word/document.xml"):
         raise Unscreenable("corrupt DOCX: no word/document.xml")
@@ -93,6 +94,7 @@ def extract_docx(data: bytes, limits: Limits) -> Extracted:
             text = _part_text(zf, name).strip("\n")
             if text:
                 chunks.append(text)
+        chunks.extend(embedded_texts(zf, limits, depth))
     except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError) as exc:
         raise Unscreenable(f"corrupt DOCX: {exc}") from exc
     return Extracted.ok("\n".join(chunks), "docx")

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from .base import Extracted, Limits, Unscreenable
+from .embedded import embedded_texts
 from .ziputil import core_properties, iterparse, member, open_zip, parse, rels
 
 S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -119,7 +120,7 @@ def _comments_text(zf: zipfile.ZipFile, name: str) -> str:
     return "\n".join(out)
 
 
-def extract_xlsx(data: bytes, limits: Limits) -> Extracted:
+def extract_xlsx(data: bytes, limits: Limits, depth: int = 0) -> Extracted:
     zf = open_zip(data, limits, "XLSX")
     wb_name = member(zf, "xl/workbook.xml")
     if not wb_name:
@@ -147,6 +148,7 @@ def extract_xlsx(data: bytes, limits: Limits) -> Extracted:
                 text = _sheet_text(zf, name, strings)
                 if text:
                     chunks.append(text)
+        chunks.extend(embedded_texts(zf, limits, depth))
     except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, KeyError) as exc:
         raise Unscreenable(f"corrupt XLSX: {exc}") from exc
     return Extracted.ok("\n".join(c for c in chunks if c), "xlsx")
