@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from . import patterns as P
 from .dates import is_date_only, parse_date, parse_datetime_str
-from .dom import Doc, collapse, norm_space, text_lines
+from .dom import Doc, class_id, collapse, norm_space, text_lines
 from .links import doc_links, is_attachment_url
 
 
@@ -116,26 +116,37 @@ def _meta_publish(doc: Doc) -> tuple[dt.date | None, str | None]:
     return None, None
 
 
+def _in_banner(doc: Doc, el) -> bool:
+    if doc.is_nav(el):
+        return True
+    return any(
+        P.BANNER_CLASS_RE.search(class_id(a)) for a in [el, *el.iterancestors()] if isinstance(a.tag, str)
+    )
+
+
 def _title(doc: Doc) -> str | None:
+    """meta ArticleTitle; else the longest heading (or *title* element) that the <title> contains
+    (titles are "article_column_site" or "site--article"), logos and banners aside; else a heading
+    equal to a <title> part; else the <title>'s first part."""
     for name in P.TITLE_META_NAMES[:1]:
         if doc.meta.get(name):
             return norm_space(doc.meta[name])
+    full = collapse(doc.title)
     parts = [p for p in P.TITLE_SPLIT_RE.split(doc.title) if p]
-    heads = [norm_space(h.text_content()) for h in doc.root.iter("h1", "h2", "h3")]
-    heads = [h for h in heads if h]
-    if parts:
-        for h in heads:
-            if (
-                h == parts[0]
-                or (len(h) >= 6 and parts[0].startswith(h))
-                or (len(parts[0]) >= 6 and h.startswith(parts[0]))
-            ):
-                return h if len(h) >= len(parts[0]) else parts[0]
-    h1 = [norm_space(h.text_content()) for h in doc.root.iter("h1")]
-    h1 = [h for h in h1 if h]
-    if h1:
-        return h1[0]
-    return parts[0] if parts else None
+    heads = []
+    for el in doc.root.iter("h1", "h2", "h3", "h4", "div", "p", "span", "td", "strong", "font", "b"):
+        if el.tag not in ("h1", "h2", "h3", "h4") and "title" not in (el.get("class") or "").lower():
+            continue
+        h = norm_space(el.text_content())
+        if 2 <= len(h) <= 200 and not _in_banner(doc, el):
+            heads.append(h)
+    contained = [h for h in heads if len(h) >= 4 and collapse(h) in full]
+    if contained:
+        return max(contained, key=len)
+    in_parts = [h for h in heads if h in parts]
+    if in_parts:
+        return max(in_parts, key=len)
+    return parts[0] if parts else (heads[0] if heads else None)
 
 
 def _attachments(doc: Doc) -> list[Attachment]:
@@ -153,7 +164,9 @@ def is_soft_404(doc: Doc, text: str) -> bool:
     """A short page saying the page does not exist (HTTP 200 "soft" 404)."""
     if P.SOFT404_TITLE_RE.search(doc.title) and len(text) < P.SOFT404_MAX_TEXT * 3:
         return True
-    return len(text) < P.SOFT404_MAX_TEXT and bool(P.SOFT404_TEXT_RE.search(text))
+    if len(text) < P.SOFT404_MAX_TEXT and P.SOFT404_TEXT_RE.search(text):
+        return True
+    return len(text) < P.SOFT404_TINY_TEXT and bool(P.SOFT404_BARE_RE.search(text))
 
 
 def parse_detail(url: str, html: str) -> Detail:

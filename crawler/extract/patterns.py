@@ -301,13 +301,18 @@ COLUMN_META_NAMES = ("columnname",)
 # meta names that look like dates but are page generation times
 NOT_PUBLISH_META_NAMES = ("maketime", "others", "generator", "lastmodified")
 
-SOFT404_TITLE_RE = re.compile(r"404|页面不存在|页面未找到|找不到|not\s*found|错误提示|出错", re.I)
+BANNER_CLASS_RE = re.compile(r"logo|banner|header|head_|_head|top_|_top|topbar|site-?name|sitename|masthead")
+SOFT404_TITLE_RE = re.compile(
+    r"(?<![\d\w])404(?![\d\w国])|页面不存在|页面未找到|找不到|not\s*found|错误提示|出错了", re.I
+)
 SOFT404_TEXT_RE = re.compile(
     r"您访问的页面不存在|页面不存在|页面未找到|找不到(您|该|你)?(要)?(访问|请求)?的?页面|页面已(被)?删除|信息已(被)?删除|"
-    r"文章不存在|信息不存在|内容不存在|已被删除|not\s*found|404",
+    r"文章不存在|信息不存在|内容不存在|不存在或已(被)?删除|已被删除|not\s*found",
     re.I,
 )
-SOFT404_MAX_TEXT = 1200
+SOFT404_BARE_RE = re.compile(r"(?<![\d\w\-])404(?![\d\w国号])")
+SOFT404_MAX_TEXT = 1200  # a page saying 页面不存在 is a soft 404 only when it is short
+SOFT404_TINY_TEXT = 300  # ... and a bare "404" only when it is tiny
 
 # ---------------------------------------------------------------------------- discovery
 DISCLOSURE_TEXTS: tuple[tuple[str, int], ...] = (

@@ -31,8 +31,7 @@ def _args(call: str) -> tuple[list[int], list[str]]:
 
 def trs_script_pager(doc: Doc) -> tuple[int, int, str, str, int | None] | None:
     """(page count, current 0-based, prefix, extension, record count) from the pager script."""
-    m = P.TRS_CREATE_PAGE_RE.search(doc.scripts)
-    if m:
+    for m in P.TRS_CREATE_PAGE_RE.finditer(doc.scripts):  # skip an inline function definition
         nums, strs = _args(m.group(1))
         if len(nums) >= 2:
             # a leading element id is a string before the numbers; prefix/ext are the last two strings
