@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import urldefrag, urljoin
 
 import lxml.html
@@ -48,6 +48,7 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
         return lxml.html.document_fromstring("<html><body>" + html + "</body></html>")
 
 
+@lru_cache(maxsize=4096)
 def resolve(base: str, href: str | None) -> str | None:
     """Absolute URL for an href (fragment dropped), or None for javascript:/mailto:/empty links."""
     if href is None:

@@ -12,7 +12,7 @@ from . import patterns as P
 from . import profiles
 from .dates import row_date
 from .dom import Doc, collapse, norm_space
-from .rows import Row, anchor_title, best_group, date_of_row, is_pinned
+from .rows import Row, anchor_title, best_group, date_of_row
 
 
 @dataclass
@@ -72,7 +72,6 @@ def _override_rows(doc: Doc, root: etree._Element, ov: dict) -> list[Row]:
                 title=anchor_title(a),
                 date=d,
                 partial=p,
-                pinned=is_pinned(row_el, a),
                 nav=False,
             )
         )

@@ -42,8 +42,11 @@ class Row:
     title: str
     date: dt.date | None
     partial: tuple[int, int] | None
-    pinned: bool
     nav: bool
+
+    @property
+    def pinned(self) -> bool:
+        return is_pinned(self.el, self.anchor)
 
 
 def anchor_title(a: etree._Element) -> str:
@@ -168,13 +171,18 @@ def is_pinned(row: etree._Element, anchor: etree._Element) -> bool:
     return False
 
 
-def _signature(el: etree._Element, stop: etree._Element) -> tuple:
-    path = []
-    node = el.getparent()
-    while node is not None and node is not stop.getparent():
-        path.append((node.tag, " ".join(sorted((node.get("class") or "").split()))))
-        node = node.getparent()
-    return (el.tag, tuple(reversed(path)))
+def _signature(el: etree._Element, stop: etree._Element, cache: dict | None = None) -> tuple:
+    """(row tag, ancestor (tag, class) path up to ``stop``)."""
+    return (el.tag, _path(el.getparent(), stop, {} if cache is None else cache))
+
+
+def _path(node: etree._Element | None, stop: etree._Element, cache: dict) -> tuple:
+    if node is None or node is stop.getparent():
+        return ()
+    if node not in cache:
+        me = (node.tag, " ".join(sorted((node.get("class") or "").split())))
+        cache[node] = (*_path(node.getparent(), stop, cache), me)
+    return cache[node]
 
 
 def make_row(doc: Doc, row: etree._Element, anchor: etree._Element, url: str) -> Row:
@@ -186,7 +194,6 @@ def make_row(doc: Doc, row: etree._Element, anchor: etree._Element, url: str) ->
         title=anchor_title(anchor),
         date=d,
         partial=p,
-        pinned=is_pinned(row, anchor),
         nav=doc.is_nav(row) or doc.is_hidden(row),
     )
 
@@ -209,9 +216,10 @@ def row_groups(doc: Doc, root: etree._Element) -> list[list[Row]]:
     sets = _url_sets(cands)
     blocks: dict[tuple, list[Row]] = {}
     seen_rows: dict = {}
+    paths: dict = {}
     for a, url in cands:
         row_el = _row_of(a, sets, root)
-        key = (_signature(row_el, root), row_el.getparent())
+        key = (_signature(row_el, root, paths), row_el.getparent())
         prev = seen_rows.get(row_el)
         if prev is not None:
             # keep the row's main link: the one with the longest title
