@@ -455,6 +455,47 @@ def test_column_candidates():
     assert got == ["政策文件", "通知公告", "工作动态"]
 
 
+def test_article_and_listing_url_shapes():
+    from crawler.extract.links import is_attachment_url, looks_like_article_url, looks_like_listing_url
+
+    for url in (
+        "http://c.gov.cn/a/201203/t20120305_45.html",
+        "http://c.gov.cn/art/2012/3/5/art_12_345.html",
+        "http://c.gov.cn/Article_Show.asp?ArticleID=7",
+        "http://c.gov.cn/NewsShow.asp?id=7",
+        "http://c.gov.cn/xxgk/content.jsp?id=50153",
+        "http://c.gov.cn/2018-07-23/10172.html",
+    ):
+        assert looks_like_article_url(url), url
+    for url in (
+        "http://c.gov.cn/Article_Class.asp?ClassID=13",
+        "http://c.gov.cn/NewsList.asp?ClassID=12",
+        "http://c.gov.cn/xxgk/list.jsp?catid=101",
+        "http://c.gov.cn/col/col1234/index.html",
+        "http://c.gov.cn/xxgk/tzgg/",
+    ):
+        assert not looks_like_article_url(url), url
+    assert looks_like_listing_url("http://c.gov.cn/col/col1234/index.html") and looks_like_listing_url(
+        "http://c.gov.cn/a/"
+    )
+    assert is_attachment_url("http://c.gov.cn/module/download/downfile.jsp?classid=0&filename=1.pdf")
+    assert not is_attachment_url("http://app.gov.cn/download/index.html")
+
+
+def test_column_candidates_in_asp_class_table():
+    rows = "".join(
+        f"<tr><td class='class_name'><a href='Article_Class.asp?ClassID={i}'>栏目{i}号</a></td><td class='sub'></td></tr>"
+        for i in range(13, 18)
+    )
+    html = page(
+        f"<div class='nav'><a href='/index.asp'>网站首页</a></div><table class='zwgk_class'>{rows}</table>"
+    )
+    got = column_candidates("http://c.gov.cn/zwgk.asp", html, set())
+    assert [c.url for c in got if "ClassID" in c.url] == [
+        f"http://c.gov.cn/Article_Class.asp?ClassID={i}" for i in range(13, 18)
+    ]
+
+
 def test_homepage_latest():
     html = page(
         "<div class='news'><ul><li><a href='/a/1.html'>县长调研春耕生产工作</a><span>12-30</span></li>"

@@ -49,7 +49,11 @@ def is_attachment_url(url: str) -> bool:
 
 
 def looks_like_article_url(url: str) -> bool:
-    return bool(P.ARTICLE_URL_RE.search(url))
+    """The shape of an article URL (t20120305_1.html, art_1_2.html, show.asp?id=3, content.jsp …)."""
+    name = urlsplit(url).path.rsplit("/", 1)[-1]
+    if P.LISTING_WORD_RE.search(name):
+        return bool(P.ARTICLE_URL_RE.search(urlsplit(url).path))
+    return bool(P.ARTICLE_URL_RE.search(url) or P.ARTICLE_FILE_RE.search(name))
 
 
 def looks_like_listing_url(url: str) -> bool:

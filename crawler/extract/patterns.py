@@ -176,9 +176,17 @@ LISTING_FILE_RE = re.compile(
 )
 ARTICLE_URL_RE = re.compile(
     r"(/t\d{8}_\d+\.s?html?$)|(/art_\d+_\d+\.html?$)|(/\d{4}-?\d{2}-?\d{2}/)|(content_\d+)|(/\d{3,}\.s?html?$)|"
-    r"([?&](id|articleid|newsid|infoid|docid|aid|nid|itemid|contentid|fileid)=\d+)|(/(detail|show|view|article|content|info)\w*\.(asp|aspx|jsp|php|html?))",
+    r"([?&](id|articleid|newsid|infoid|docid|aid|nid|itemid|contentid|fileid)=\d+)",
     re.I,
 )
+# detail scripts of dynamic sites (show.asp, Article_Show.asp, NewsShow.asp, content.jsp) …
+ARTICLE_FILE_RE = re.compile(
+    r"(show|detail|view|content|display|read)[\w-]*\.(asp|aspx|jsp|php|do|s?html?)$|"
+    r"(show|detail|view|content|display|read)\.",
+    re.I,
+)
+# … unless the file name says it is a listing (Article_Class.asp, NewsList.asp, list.jsp)
+LISTING_WORD_RE = re.compile(r"list|class|index|more|column|channel|category|lanmu", re.I)
 PAGE_PARAM_NAMES = (
     "page",
     "pageno",
