@@ -325,6 +325,21 @@ def test_empty_column(marker):
     assert lp.entries == [] and lp.empty and lp.pages == [] and lp.next_url is None
 
 
+def test_empty_column_with_a_dated_sidebar_and_a_list_with_an_unrelated_message():
+    side = "<div class='side'><h3>最新信息</h3><ul>" + li_rows(6, trs=False) + "</ul></div>"
+    empty = page(
+        f"{side}<div class='main'><div class='position'>当前位置：首页 &gt; 人事信息</div><div class='list'><p>暂无信息</p></div></div>"
+    )
+    lp = parse_list("http://c.gov.cn/xxgk/rsxx/", empty)
+    assert lp.entries == [] and lp.empty
+    full = page(
+        f"<div class='box'><h3>相关下载</h3><p>暂无数据</p></div><div class='list'><ul>{li_rows(4, trs=False)}</ul>"
+        "<div class='page'><a href='index_2.html'>下一页</a></div></div>"
+    )
+    lp = parse_list("http://c.gov.cn/xxgk/tzgg/", full)
+    assert len(lp.entries) == 4 and not lp.empty
+
+
 def test_overrides():
     html = page(
         "<div class='x'><p class='r'><a href='/d/1.htm'>甲</a><em>2012.03.05</em><span>2011-01-01</span></p>"

@@ -12,7 +12,9 @@ from . import patterns as P
 from . import profiles
 from .dates import row_date
 from .dom import Doc, collapse, norm_space
-from .rows import Row, anchor_title, best_group, date_of_row
+from .links import looks_like_article_url
+from .pager import pager_container
+from .rows import Row, anchor_title, best_group, date_of_row, distance_to
 
 
 @dataclass
@@ -115,8 +117,63 @@ def breadcrumb(doc: Doc) -> list[str]:
     return [a for a in anchors if a] or parts
 
 
-def _main_text(doc: Doc) -> str:
-    return collapse(" ".join(t for t in doc.root.itertext()))
+def _is_conditional(el: etree._Element) -> bool:
+    return any(k.lower().startswith(P.TEMPLATE_COND_ATTR_PREFIXES) for k in el.attrib)
+
+
+def _unconditional_text(el: etree._Element) -> str:
+    """Text of ``el`` without client-side conditional parts (ms-if, v-if …), which are not shown
+    unless a script decides so."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and not _is_conditional(child):
+            parts.append(_unconditional_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _empty_marker(doc: Doc) -> etree._Element | None:
+    """The smallest element whose text is (about) just the 暂无信息 message."""
+    best, best_key = None, None
+    for el in doc.root.iter():
+        if not isinstance(el.tag, str) or el.tag in ("html", "body"):
+            continue
+        raw = el.text_content()
+        if len(raw) > 2000 or not P.EMPTY_LIST_RE.search(raw):
+            continue
+        if _is_conditional(el) or any(_is_conditional(a) for a in el.iterancestors()):
+            continue
+        text = collapse(_unconditional_text(el))
+        if len(text) <= 30 and P.EMPTY_LIST_RE.search(text):
+            key = (len(text), -len(list(el.iterancestors())))
+            if best_key is None or key < best_key:
+                best, best_key = el, key
+    return best
+
+
+def _rows_are_elsewhere(doc: Doc, root: etree._Element, rows: list[Row]) -> bool:
+    """On a page saying 暂无信息: are the rows found something other than this column's list?
+
+    Menu-like rows (mostly undated, mostly not article links) are; so are rows far from the message
+    and far from any pager (a sidebar of other columns' news). Rows next to a pager are a real list
+    and the message belongs to some other widget.
+    """
+    n = len(rows)
+    dated = sum(1 for r in rows if r.date or r.partial)
+    articles = sum(1 for r in rows if looks_like_article_url(r.url))
+    if dated < n / 2 and articles < n / 2:
+        return True
+    pager = pager_container(doc, root)
+    if pager is not None and (distance_to(rows[0].el, pager) or 99) <= 3:
+        return False
+    marker = _empty_marker(doc)
+    if marker is None:
+        return False
+    d = distance_to(rows[0].el, marker)
+    if d is None or d > 3:
+        return True
+    lca = [rows[0].el, *rows[0].el.iterancestors()][d]
+    return lca.tag in ("body", "html") or (distance_to(marker, lca) or 99) > 3
 
 
 def parse_list(url: str, html: str, overrides: dict | None = None) -> ListPage:
@@ -129,15 +186,9 @@ def parse_list(url: str, html: str, overrides: dict | None = None) -> ListPage:
     root = prof.row_root(doc)
     root = root if root is not None else doc.root
     rows = _override_rows(doc, root, ov) if ov.get("row") else best_group(doc, root)
-    page_text = _main_text(doc)
-    says_empty = bool(P.EMPTY_LIST_RE.search(page_text))
-    if (
-        says_empty
-        and rows
-        and sum(1 for r in rows if r.date or r.partial) < len(rows) / 2
-        and not ov.get("row")
-    ):
-        rows = []  # an empty column whose only links are menus
+    says_empty = _empty_marker(doc) is not None
+    if says_empty and rows and not ov.get("row") and _rows_are_elsewhere(doc, root, rows):
+        rows = []  # an empty column: the links found are menus or another block's news
     entries: list[Entry] = []
     seen: set[str] = set()
     for r in rows:

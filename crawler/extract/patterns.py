@@ -108,6 +108,7 @@ FOOTER_CLASS_RE = re.compile(r"footer|foot|bottom|copyright|yqlj|friend|out_link
 HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # attributes of client-side template engines (avalon, vue, angular): their elements are not content
 TEMPLATE_ATTR_PREFIXES = ("ms-repeat", "ms-for", "v-for", "ng-repeat", "x-for")
+TEMPLATE_COND_ATTR_PREFIXES = ("ms-if", "v-if", "ng-if", "x-if", "v-show", "ng-show", "x-show", "*ngif")
 
 # ---------------------------------------------------------------------------- list rows
 MIN_TITLE_CHARS = 4

@@ -256,7 +256,7 @@ def score_group(rows: list[Row]) -> float:
     return score
 
 
-def _distance_to(el: etree._Element, target: etree._Element, limit: int = 8) -> int | None:
+def distance_to(el: etree._Element, target: etree._Element, limit: int = 8) -> int | None:
     """Levels from ``el`` up to the nearest ancestor that also contains ``target``."""
     holders = {target, *target.iterancestors()}
     for i, node in enumerate([el, *el.iterancestors()][: limit + 1]):
@@ -274,7 +274,7 @@ def best_group(doc: Doc, root: etree._Element) -> list[Row]:
         return []
     pager = pager_container(doc, root) if len(scored) > 1 else None
     if pager is not None:
-        dist = [_distance_to(rows[0].el, pager) for _, rows in scored]
+        dist = [distance_to(rows[0].el, pager) for _, rows in scored]
         known = [d for d in dist if d is not None and d <= 6]
         if known:
             near = min(known)
