@@ -66,8 +66,10 @@ def build_reports(
             outcome = CHILDREN.run(
                 [*command, *report_args(report, fmt, out, today)], timeout, grace, log_path(log_dir, "report")
             )
-            if outcome is None:
-                errors.append("the scheduler is stopping")
+            if outcome is None or outcome.stopped:
+                errors.append(
+                    f"{fmt}: the scheduler was stopped (SIGTERM/SIGINT) before the report was written"
+                )
                 return report, files, notes, errors
             tail = outcome.tail(1000)
             if report == "timeliness" and not outcome.ok and _unknown_report(tail):

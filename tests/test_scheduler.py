@@ -249,6 +249,24 @@ def test_weekly_report_is_written_and_mailed(tmp_path, mode):
     assert all(Path(p).parent == out_dir for p in run.output.splitlines())
 
 
+@pytest.mark.django_db(transaction=True)
+def test_report_mail_failure_is_recorded(tmp_path, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 5  # nothing listens
+    script = tmp_path / "fake_report.py"
+    script.write_text(FAKE_REPORT)
+    out_dir = tmp_path / "data" / "reports"
+    out_dir.mkdir(parents=True)
+    (tmp_path / "data" / "report-mode").write_text("new")
+    run = JobRun.objects.get(
+        pk=reportjob.report_job(
+            [sys.executable, str(script)], ["xlsx"], str(out_dir), ["duban@example.org"], 30, 1, str(tmp_path)
+        )
+    )
+    assert run.status == "failed" and "mail to duban@example.org failed" in run.error
+    assert run.output.endswith(f"timeliness-{_today()}.xlsx")  # the report itself is kept
+
+
 def _today() -> str:
     from django.utils import timezone
 
@@ -346,7 +364,7 @@ def daemons():
 def test_one_patrol_at_a_time(tmp_path, fake, daemons):
     log = tmp_path / "patrol.log"
     d = DaemonProc(
-        tmp_path, fake_cmd(fake, log, "--seconds", "2.5", "--db", str(tmp_path / "data/patrol.sqlite3"))
+        tmp_path, fake_cmd(fake, log, "--seconds", "1.5", "--db", str(tmp_path / "data/patrol.sqlite3"))
     )
     daemons.append(d.start())
     wait_for(lambda: len(lines(log, "end")) >= 2, 25)
