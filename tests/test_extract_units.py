@@ -464,6 +464,7 @@ def test_column_candidates():
     html = page(f"""{SIDE_MENU}<ul class='news'>
       <li><a href='/xxgk/tzgg/201203/t20120305_1.html'>关于开展大检查的通知</a><span>2012-03-05</span></li>
       <li><a href='/xxgk/rsxx/'>人事信息</a><span>03-05</span></li></ul>
+      <table><tr><td><a href='/xxgk/zxdt/'>最新动态</a></td><td>[2012-03-01]</td></tr></table>
       <a href='/files/guide.pdf'>公开指南</a><a href='/'>首页</a><a href='/xxgk/'>更多</a>
       <div class='footer'><a href='/xxgk/lxwm/'>联系方式</a></div>""")
     got = [c.text for c in column_candidates("http://c.gov.cn/xxgk/", html, {"http://c.gov.cn/xxgk/czxx/"})]

@@ -76,14 +76,24 @@ def column_candidates(url: str, html: str, exclude: set[str]) -> list[Link]:
             continue
         if _in_footer(a):
             continue
-        row = a.getparent()
-        if row is not None and row.tag not in ("body", "html") and len(collapse(row.text_content())) < 80:
-            d, p = date_of_row(row, a)
-            if d or p:
-                continue
+        if _row_has_date(a):
+            continue
         seen.add(link.url)
         out.append(link)
     return out
+
+
+def _row_has_date(a) -> bool:
+    """The link's row (nearest li/tr/dd, else its parent) shows a date: an item, not a column."""
+    row = a.getparent()
+    for node in list(a.iterancestors())[:3]:
+        if node.tag in P.ROW_TAGS:
+            row = node
+            break
+    if row is None or row.tag in ("body", "html") or len(collapse(row.text_content())) > 160:
+        return False
+    d, p = date_of_row(row, a)
+    return bool(d or p)
 
 
 def _in_footer(el) -> bool:
