@@ -24,6 +24,8 @@ else:
     from .oledoc import word_document
     from .prose import paragraph
 
+PRIVATE_LEXICON = Path(__file__).resolve().with_name("private_lexicon.yaml")
+
 # ---------------------------------------------------------------- planted values
 
 _W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -168,7 +170,11 @@ def cases(seed: int = 20240315) -> list[Case]:
             "lexicon_term",
             "positive",
             ["keyword"],
-            around(("hit", "该批材料属于国家秘密，严禁在互联网上传播。")),
+            # the bureau's own term (private_lexicon.yaml, severity high) and a base term (low)
+            around(
+                ("hit", "关于蓝盾工程二期建设进度的情况汇报"),
+                ("p", "该批材料属于国家秘密，严禁在互联网上传播。"),
+            ),
         ),
         # ---- hard negatives
         Case(

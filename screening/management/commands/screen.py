@@ -56,6 +56,18 @@ def _load_settings() -> dict:
         return {}
 
 
+def _screener(threshold: str, extra_lexicons: list[str]):
+    """The repo lexicon, $PATROL_PRIVATE_LEXICON, the config's private list and --lexicon files."""
+    from screening.engine import Screener, load_lexicon
+    from screening.engine.lexicon import default_lexicon_paths
+
+    if not extra_lexicons:
+        from screening.engine import default_screener
+
+        return default_screener(threshold)
+    return Screener(load_lexicon([*default_lexicon_paths(), *extra_lexicons]), threshold=threshold)
+
+
 class Command(BaseCommand):
     help = "Screen files and folders (PDF, DOCX, XLSX, XLS, DOC/WPS, HTML, TXT) for classified marks, personal data and lexicon terms."
 
@@ -71,6 +83,13 @@ class Command(BaseCommand):
         parser.add_argument("--max-mb", type=float, default=None, help="per-document size limit")
         parser.add_argument("--max-pages", type=int, default=None, help="PDF page limit")
         parser.add_argument("--timeout", type=float, default=None, help="seconds per document")
+        parser.add_argument(
+            "--lexicon",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="an extra lexicon file (YAML), e.g. the bureau's own list; repeatable",
+        )
 
     def handle(self, *args, **opts) -> None:
         conf = _load_settings()
@@ -81,12 +100,10 @@ class Command(BaseCommand):
             limits = limits.with_(max_pages=opts["max_pages"])
         if opts["timeout"] is not None:
             limits = limits.with_(timeout_s=opts["timeout"])
-        threshold = opts["threshold"] or conf.get("threshold")
-        screener = None
-        if threshold:
-            from screening.engine import Screener
-
-            screener = Screener(threshold=threshold)
+        screener = _screener(
+            opts["threshold"] or conf.get("threshold") or "medium",
+            [p for p in [conf.get("private_lexicon"), *opts["lexicon"]] if p],
+        )
 
         results: list[DocResult] = []
         errors = 0
