@@ -1,8 +1,8 @@
 """Confidentiality screening engine: pure Python (no Django, no Scrapy).
 
-    from screening.engine import default_screener
-    result = default_screener().screen(text, url=page_url)
-    result.flagged, result.severity, result.hits
+from screening.engine import default_screener
+result = default_screener().screen(text, url=page_url)
+result.flagged, result.severity, result.hits
 """
 
 from .lexicon import Entry, Lexicon, LexiconError, load_lexicon

@@ -25,6 +25,7 @@ later file may ``remove: [term, ...]`` earlier terms.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,18 @@ import yaml
 
 from .normalize import normalize_text
 from .types import KINDS, LEXICON_KINDS, SEVERITIES
+
+REPO_LEXICON = Path(__file__).resolve().parents[2] / "config" / "lexicon"
+PRIVATE_LEXICON_ENV = "PATROL_PRIVATE_LEXICON"
+
+
+def default_lexicon_paths() -> list[Path]:
+    """config/lexicon/ in the repo, then the private list(s) named by $PATROL_PRIVATE_LEXICON (os.pathsep-separated)."""
+    paths: list[Path] = [REPO_LEXICON]
+    private = os.environ.get(PRIVATE_LEXICON_ENV, "").strip()
+    if private:
+        paths.extend(Path(p) for p in private.split(os.pathsep) if p.strip())
+    return paths
 
 
 class LexiconError(ValueError):

@@ -36,7 +36,9 @@ def _mask_other_numbers(s: str) -> str:
     return _LONG_NUMBER.sub(repl, s)
 
 
-def snippet(original: str, start: int, end: int, personal: list[tuple[int, int, str]], width: int = CONTEXT_CHARS) -> str:
+def snippet(
+    original: str, start: int, end: int, personal: list[tuple[int, int, str]], width: int = CONTEXT_CHARS
+) -> str:
     """``width`` characters either side of [start, end) with personal data masked.
 
     ``personal`` lists (start, end, kind) spans of personal-data hits in the original text;

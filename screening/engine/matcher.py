@@ -250,7 +250,8 @@ class KeywordMatcher:
         split = [t for t in split if not taken.overlaps(t[0], t[1])]
         for s, e, entry in greedy(split, key=lambda t: (-(t[1] - t[0]), t[0])):
             out.append(
-                Candidate("keyword", f"lexicon-substring:{entry.term}", "low", s, e, 0.3, data={"entry": entry})
+                Candidate(
+                    "keyword", f"lexicon-substring:{entry.term}", "low", s, e, 0.3, data={"entry": entry}
+                )
             )
         return out, context, bounds
-

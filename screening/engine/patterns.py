@@ -57,6 +57,8 @@ MARK_PATTERNS: dict[str, tuple[str, str, re.Pattern[str]]] = {
 HEAD_LINES = 10  # a bare level line within this many first non-blank lines is reported as mark:head
 
 # --- personal data -----------------------------------------------------------
+# every number pattern below lies inside one of these runs: a cheap first pass
+NUMBER_RUN = re.compile(r"\d[\d -]{9,}[\dXx]")
 ID18 = re.compile(r"(?<!\d)(\d{6}[ -]?\d{8}[ -]?\d{3}[0-9Xx]|\d{6} \d{4} \d{4} \d{3}[0-9Xx])(?![0-9])")
 ID15 = re.compile(r"(?<!\d)(\d{15})(?![0-9])")
 MOBILE = re.compile(r"(?<!\d)(?:(?:\+|00)?86[ -]?)?(1[3-9]\d(?:\d{8}|-\d{4}-\d{4}| \d{4} \d{4}))(?!\d)")
@@ -77,33 +79,118 @@ ID_CHECK_CHARS = "10X98765432"
 CONTEXT_WINDOW = 40
 # words that say a number belongs to a private person
 PERSONAL_WORDS = (
-    "姓名", "身份证", "证件号", "公民身份", "身份号码", "住址", "家庭地址", "户籍", "出生日期", "出生年月",
-    "性别", "民族", "户主", "患者", "病人", "来电人", "反映人", "监护人", "被执行人", "户名",
+    "姓名",
+    "身份证",
+    "证件号",
+    "公民身份",
+    "身份号码",
+    "住址",
+    "家庭地址",
+    "户籍",
+    "出生日期",
+    "出生年月",
+    "性别",
+    "民族",
+    "户主",
+    "患者",
+    "病人",
+    "来电人",
+    "反映人",
+    "监护人",
+    "被执行人",
+    "户名",
 )
 # words that say a number is an official contact
 OFFICIAL_WORDS = (
-    "联系电话", "咨询电话", "监督电话", "举报电话", "投诉电话", "服务电话", "值班电话", "办公电话",
-    "热线", "联系人", "联系方式", "咨询", "监督", "受理", "报名", "办公室", "传真", "邮箱",
+    "联系电话",
+    "咨询电话",
+    "监督电话",
+    "举报电话",
+    "投诉电话",
+    "服务电话",
+    "值班电话",
+    "办公电话",
+    "热线",
+    "联系人",
+    "联系方式",
+    "咨询",
+    "监督",
+    "受理",
+    "报名",
+    "办公室",
+    "传真",
+    "邮箱",
 )
 BANK_CARD_WORDS = ("卡号", "银行卡", "储蓄卡", "借记卡", "信用卡", "社保卡", "一卡通", "存折")
 BANK_ACCOUNT_WORDS = ("银行", "账号", "帐号", "账户", "帐户", "开户", "户名")
 ID_WORDS = ("身份证", "证件号", "公民身份", "身份号码", "证号", "姓名", "出生", "户主", "性别", "民族")
 # a label right before a long number that says it is not an ID
 NOT_ID_LABELS = (
-    "订单", "单号", "编号", "流水号", "文号", "批次", "合同号", "发票", "条码", "序列号", "税号",
-    "纳税人识别号", "登记号", "代码", "卡号", "账号", "帐号", "账户", "许可证号", "备案号", "工号",
-    "证书号", "案号", "运单", "快递", "交易号", "凭证号",
+    "订单",
+    "单号",
+    "编号",
+    "流水号",
+    "文号",
+    "批次",
+    "合同号",
+    "发票",
+    "条码",
+    "序列号",
+    "税号",
+    "纳税人识别号",
+    "登记号",
+    "代码",
+    "卡号",
+    "账号",
+    "帐号",
+    "账户",
+    "许可证号",
+    "备案号",
+    "工号",
+    "证书号",
+    "案号",
+    "运单",
+    "快递",
+    "交易号",
+    "凭证号",
 )
 NOT_ID_LABEL_WINDOW = 14
 # sentence punctuation ends the clause a label or a verb belongs to
 CLAUSE_END = "。;!?\n,，；！？、"
 # words before an internal marker in the same clause that make it rule talk, not a marking
-PROHIBITION_WORDS = ("严禁", "禁止", "不准", "严防", "防止", "杜绝", "切勿", "不要", "不许", "不能", "避免", "防范")
+PROHIBITION_WORDS = (
+    "严禁",
+    "禁止",
+    "不准",
+    "严防",
+    "防止",
+    "杜绝",
+    "切勿",
+    "不要",
+    "不许",
+    "不能",
+    "避免",
+    "防范",
+)
 LABEL_STRIP = " \t()[]【】〔〕<>《》“”\"'「」『』:：·-—*★☆"
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
-TITLE_SUFFIXES = ("长", "主任", "书记", "老师", "经理", "先生", "女士", "同志", "工", "师傅", "总", "委员", "干事")
+TITLE_SUFFIXES = (
+    "长",
+    "主任",
+    "书记",
+    "老师",
+    "经理",
+    "先生",
+    "女士",
+    "同志",
+    "工",
+    "师傅",
+    "总",
+    "委员",
+    "干事",
+)
 MOBILE_PERSONAL_WINDOW = 40  # an ID or bank-card hit this close makes a mobile personal
 BULK_MOBILES = 3  # this many distinct mobiles on a page are a list of people

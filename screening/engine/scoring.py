@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from . import patterns as P
 from .document import Doc
-from .spans import greedy
+from .spans import SpanIndex, greedy
 from .types import LEXICON_KINDS, Candidate, severity_rank
 
 Rule = Callable[[Doc, list[Candidate], dict], list[Candidate]]
@@ -51,11 +51,11 @@ def score_ids(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
 @rule("bank_cards")
 def score_bank_cards(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
     """A context word is required; card words or Luhn or a person make it medium, a bare account low."""
-    ids = [c for c in cands if c.kind == "id_number"]
+    ids = SpanIndex((c.start, c.end) for c in cands if c.kind == "id_number")
     out = []
     for c in cands:
         if c.kind == "bank_card":
-            if any(i.start < c.end and c.start < i.end for i in ids):
+            if ids.overlaps(c.start, c.end):
                 continue
             card_word = doc.near(c.start, c.end, P.BANK_CARD_WORDS)
             account_word = doc.near(c.start, c.end, P.BANK_ACCOUNT_WORDS)
@@ -86,14 +86,18 @@ def _name_before(doc: Doc, start: int) -> bool:
 
 @rule("mobiles")
 def score_mobiles(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
-    personal_hits = [c for c in cands if c.kind == "id_number" or (c.kind == "bank_card" and c.severity != "low")]
+    personal_hits = SpanIndex(
+        (c.start, c.end)
+        for c in cands
+        if c.kind == "id_number" or (c.kind == "bank_card" and c.severity != "low")
+    )
     distinct = {c.value for c in cands if c.kind == "mobile"}
     bulk = len(distinct) >= P.BULK_MOBILES
     w = P.MOBILE_PERSONAL_WINDOW
     for c in cands:
         if c.kind != "mobile":
             continue
-        beside_hit = any(h.start < c.end + w and c.start - w < h.end for h in personal_hits)
+        beside_hit = personal_hits.overlaps(c.start - w, c.end + w)
         if beside_hit or doc.near(c.start, c.end, P.PERSONAL_WORDS):
             c.severity, c.rule, c.confidence = "medium", "mobile:personal", 0.9
         elif bulk:
@@ -150,7 +154,9 @@ def resolve_overlaps(doc: Doc, cands: list[Candidate], page: dict) -> list[Candi
     return [cands[i] for _, _, i in kept]
 
 
-def score(doc: Doc, cands: list[Candidate], *, context: bool = False, suppressed_kinds=frozenset()) -> list[Candidate]:
+def score(
+    doc: Doc, cands: list[Candidate], *, context: bool = False, suppressed_kinds=frozenset()
+) -> list[Candidate]:
     page = {"context": context, "suppressed_kinds": suppressed_kinds}
     for _, fn in RULES:
         cands = fn(doc, cands, page)

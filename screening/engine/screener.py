@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-import os
 from bisect import bisect_left, bisect_right
-from pathlib import Path
 
 from .document import Doc
-from .lexicon import Lexicon, load_lexicon
+from .lexicon import PRIVATE_LEXICON_ENV, REPO_LEXICON, Lexicon, default_lexicon_paths, load_lexicon
 from .masking import mask_hit_text, snippet
 from .matcher import KeywordMatcher
 from .scoring import page_severity, score
 from .types import PERSONAL_KINDS, SEVERITIES, Candidate, Hit, ScreenResult, severity_rank
 from .validators import DETECTORS
 
-REPO_LEXICON = Path(__file__).resolve().parents[2] / "config" / "lexicon"
-PRIVATE_LEXICON_ENV = "PATROL_PRIVATE_LEXICON"
+__all__ = ["Screener", "default_screener", "REPO_LEXICON", "PRIVATE_LEXICON_ENV"]
 
 
 class Screener:
-    def __init__(self, lexicon: Lexicon | None = None, threshold: str = "medium", *, backend: str | None = None):
+    def __init__(
+        self, lexicon: Lexicon | None = None, threshold: str = "medium", *, backend: str | None = None
+    ):
         if threshold not in SEVERITIES:
             raise ValueError(f"threshold: {threshold!r} is not one of {list(SEVERITIES)}")
-        self.lexicon = lexicon if lexicon is not None else Lexicon()
+        # no lexicon given: the repo's default plus the private list ($PATROL_PRIVATE_LEXICON)
+        self.lexicon = lexicon if lexicon is not None else load_lexicon(default_lexicon_paths())
         self.threshold = threshold
         self._backend = backend
         self._detectors = [cls() for cls in DETECTORS.values()]
@@ -98,14 +98,6 @@ class Screener:
                 )
             )
         return hits
-
-
-def default_lexicon_paths() -> list[Path]:
-    paths: list[Path] = [REPO_LEXICON]
-    private = os.environ.get(PRIVATE_LEXICON_ENV, "").strip()
-    if private:
-        paths.extend(Path(p) for p in private.split(os.pathsep) if p.strip())
-    return paths
 
 
 def default_screener(threshold: str = "medium") -> Screener:

@@ -39,6 +39,23 @@ class Covering:
         return i > 0 and self._maxend[i - 1] >= e
 
 
+class SpanIndex:
+    """Answers: does [s, e) overlap any of these (possibly overlapping) spans?"""
+
+    def __init__(self, spans):
+        spans = sorted(spans)
+        self._starts = [a for a, _ in spans]
+        self._maxend: list[int] = []
+        m = -1
+        for _, b in spans:
+            m = max(m, b)
+            self._maxend.append(m)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect_left(self._starts, e)
+        return i > 0 and self._maxend[i - 1] > s
+
+
 def greedy(items: list, key) -> list:
     """Keep items (tuples starting with start, end) in ``key`` order, skipping overlaps with kept ones."""
     kept = DisjointSpans()
@@ -51,4 +68,4 @@ def greedy(items: list, key) -> list:
     return out
 
 
-__all__ = ["DisjointSpans", "Covering", "greedy", "insort"]
+__all__ = ["DisjointSpans", "Covering", "SpanIndex", "greedy", "insort"]

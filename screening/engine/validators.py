@@ -88,6 +88,21 @@ def is_masked_at(text: str, start: int, end: int) -> bool:
 
 # ---------------------------------------------------------------- detectors
 
+
+def number_matches(doc: Doc, rx: re.Pattern[str]):
+    """``rx`` matches that start inside a long digit run (found once per document)."""
+    runs = doc.cache.get("number_runs")
+    if runs is None:
+        runs = doc.cache["number_runs"] = [m.span() for m in P.NUMBER_RUN.finditer(doc.text)]
+    text = doc.text
+    n = len(text)
+    for a, b in runs:
+        for m in rx.finditer(text, a, min(n, b + 8)):
+            if m.start() >= b:
+                break
+            yield m
+
+
 DETECTORS: dict[str, type] = {}
 
 
@@ -139,16 +154,16 @@ class ResidentIds:
     def detect(self, doc: Doc) -> list[Candidate]:
         text = doc.text
         out: list[Candidate] = []
-        taken: list[tuple[int, int]] = []
-        for m in P.ID18.finditer(text):
+        taken: set[int] = set()
+        for m in number_matches(doc, P.ID18):
             value = digits_of(m.group(1))
             if valid_id18(value) and not is_masked_at(text, *m.span()):
                 out.append(Candidate("id_number", "id:gb11643", "high", *m.span(), value=value))
-                taken.append(m.span())
-        for m in P.ID15.finditer(text):
+                taken.update(range(*m.span()))
+        for m in number_matches(doc, P.ID15):
             value = m.group(1)
             if valid_id15(value) and not is_masked_at(text, *m.span()):
-                if not any(a <= m.start() < b for a, b in taken):
+                if m.start() not in taken:
                     out.append(Candidate("id_number", "id:15", "high", *m.span(), value=value))
         return out
 
@@ -160,7 +175,7 @@ class Mobiles:
     def detect(self, doc: Doc) -> list[Candidate]:
         text = doc.text
         out = []
-        for m in P.MOBILE.finditer(text):
+        for m in number_matches(doc, P.MOBILE):
             value = digits_of(m.group(1))
             if valid_mobile(value) and not is_masked_at(text, *m.span()):
                 out.append(Candidate("mobile", "mobile", "low", m.start(1), m.end(1), value=value))
@@ -176,14 +191,16 @@ class BankCards:
     def detect(self, doc: Doc) -> list[Candidate]:
         text = doc.text
         out = []
-        for m in P.BANK_CARD.finditer(text):
+        for m in number_matches(doc, P.BANK_CARD):
             value = digits_of(m.group(1))
             if not 16 <= len(value) <= 19 or "X" in value or is_masked_at(text, *m.span()):
                 continue
             if len(set(value)) <= 2:  # 0000000000000000 and the like
                 continue
             out.append(
-                Candidate("bank_card", "card", "medium", *m.span(), value=value, data={"luhn": luhn_valid(value)})
+                Candidate(
+                    "bank_card", "card", "medium", *m.span(), value=value, data={"luhn": luhn_valid(value)}
+                )
             )
         return out
 
