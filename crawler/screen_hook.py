@@ -22,9 +22,7 @@ def _screener(private_lexicon: str | None, threshold: str):
 def _limits(conf):
     from screening.extract import Limits
 
-    s = conf.screening
-    return Limits(max_bytes=int(s["max_document_mb"] * 1024 * 1024), max_pages=s["max_pages"],
-                  timeout=float(s["timeout_seconds"]))
+    return Limits.from_config(conf.screening)
 
 
 def _screen(body: bytes, name: str, content_type: str, url: str, conf):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -94,6 +95,10 @@ class PatrolSpider(scrapy.Spider):
         return extract.decode_html(response.body, _charset(response))
 
     # -- start -----------------------------------------------------------------------------------
+    async def start(self):
+        for request in self.start_requests():
+            yield request
+
     def start_requests(self):
         for st in self.state.values():
             yield self._conditional(st.conf.url, {"site": st.conf.id}, self.parse_home, priority=10)
@@ -110,9 +115,13 @@ class PatrolSpider(scrapy.Spider):
         latest = extract.homepage_latest(response.url, html)
         Site.objects.filter(pk=st.site.pk).update(homepage_last_published=latest,
                                                   homepage_checked_at=self.run.started_at)
-        st.nav = {link.url for link in extract.page_links(response.url, html) if link.nav}
-        st.nav.add(st.conf.url)
         entry = st.conf.entry or extract.find_disclosure_entry(response.url, html) or st.conf.url
+        # Site-wide navigation is not part of the column tree, except links below the entry's
+        # own folder (a homepage menu may list the disclosure columns themselves).
+        entry_dir = entry.rsplit("/", 1)[0] + "/"
+        st.nav = {link.url for link in extract.page_links(response.url, html)
+                  if link.nav and not link.url.startswith(entry_dir)}
+        st.nav.add(st.conf.url)
         if entry != st.site.entry_url:
             Site.objects.filter(pk=st.site.pk).update(entry_url=entry)
         st.seen.add(entry)
@@ -190,8 +199,8 @@ class PatrolSpider(scrapy.Spider):
             nxt = None
         if nxt and (nxt == url or page_no >= self.conf.crawl["max_list_pages_per_column"]):
             nxt = None
-        if nxt and not self._owns(st, nxt):
-            nxt = None
+        if nxt and not self._owns(st, nxt) and urlsplit(nxt).netloc != urlsplit(url).netloc:
+            nxt = None  # a column's paging endpoint may sit at the host root (Hanweb dataproxy.jsp)
         outcome = store.save_list_page(column, page.entries, self.run, self.conf, st.conf,
                                        empty=page.empty and page_no == 1, next_page=nxt or "", last_page=nxt is None)
         self.counters["new_items"] += outcome.new

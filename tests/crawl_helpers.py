@@ -49,3 +49,18 @@ def assert_counts_equal(got: dict, want: dict) -> None:
     assert not problems, "\n".join(problems[:40])
     assert got["tiers"] == want["tiers"]
     assert got["total"] == want["total"]
+
+
+def crawl_small_network(tmp_root: Path):
+    """Start the small demo network and patrol it once; returns (network, data dir, config path).
+
+    The caller stops the network. Used by session fixtures of report tests.
+    """
+    from demo.server import DemoNetwork
+
+    net = DemoNetwork(scale="small")
+    net.start()
+    data, cfg = tmp_root / "data", tmp_root / "patrol.yaml"
+    net.write_config(cfg, crawl={"delay_seconds": 0, "autothrottle": False, "concurrency_per_site": 4})
+    patrol(data, cfg, "crawl", "--quiet")
+    return net, data, cfg
