@@ -305,3 +305,19 @@ def test_snippet_masks_every_personal_value_and_long_numbers():
     out = snippet(text, s, s + 11, spans, width=60)
     assert "13812341234" not in out and ID_A not in out and ID_A[:17] not in out
     assert "138****1234" in out
+
+
+def test_amounts_and_round_numbers_are_not_mobiles():
+    assert kinds_rules("总投资13800138000元，另13912345678万元，计15012345678人次") == []
+    assert kinds_rules("号码13800000000") == []
+
+
+def test_card_rows_far_below_the_header_count_when_they_pass_luhn():
+    rows = "\n".join(f"{i} 某某某 {luhn_complete('62284804025648' + str(1000 + i))} 1200" for i in range(1, 8))
+    rules = kinds_rules("户名 银行卡号 金额\n" + rows)
+    assert len(rules) == 7 and {s for *_, s in rules} == {"medium"}
+    assert rules[-1][1] == "card:page"
+
+
+def test_miji_field_with_ji_suffix():
+    assert kinds_rules("密级：秘密级\n") == [("classified_mark", "mark:field", "high")]

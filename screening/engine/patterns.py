@@ -35,7 +35,7 @@ MARK_PATTERNS: dict[str, tuple[str, str, re.Pattern[str]]] = {
     "mark:field": (
         "classified_mark",
         "high",
-        re.compile(rf"密级{_SP}[:：]?{_SP}{LEVEL}(?![{HAN}])"),
+        re.compile(rf"密级{_SP}[:：]?{_SP}{LEVEL}级?(?![{HAN}])"),
     ),
     # a level word alone on its line (with optional brackets, 份号 and urgency)
     "mark:line": (
@@ -194,3 +194,6 @@ TITLE_SUFFIXES = (
 )
 MOBILE_PERSONAL_WINDOW = 40  # an ID or bank-card hit this close makes a mobile personal
 BULK_MOBILES = 3  # this many distinct mobiles on a page are a list of people
+# an 11-digit number followed by a unit is an amount or a count, not a mobile
+NOT_MOBILE_AFTER = re.compile(r"[ \t]*(?:元|万|亿|人|户|个|次|吨|平方|米|公里|千克|kg|%|‰)")
+NOT_MOBILE_BEFORE = "¥￥$"

@@ -52,14 +52,24 @@ def score_ids(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
 def score_bank_cards(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
     """A context word is required; card words or Luhn or a person make it medium, a bare account low."""
     ids = SpanIndex((c.start, c.end) for c in cands if c.kind == "id_number")
+    cards = [c for c in cands if c.kind == "bank_card" and not ids.overlaps(c.start, c.end)]
+    words = {
+        id(c): (doc.near(c.start, c.end, P.BANK_CARD_WORDS), doc.near(c.start, c.end, P.BANK_ACCOUNT_WORDS))
+        for c in cards
+    }
+    # a card number with its context word makes the page a list of cards: the rows further
+    # down a table (far from the header) count when they pass Luhn
+    page_has_cards = any(w[0] for w in words.values())
     out = []
     for c in cands:
         if c.kind == "bank_card":
-            if ids.overlaps(c.start, c.end):
+            if id(c) not in words:
                 continue
-            card_word = doc.near(c.start, c.end, P.BANK_CARD_WORDS)
-            account_word = doc.near(c.start, c.end, P.BANK_ACCOUNT_WORDS)
+            card_word, account_word = words[id(c)]
             if not (card_word or account_word):
+                if page_has_cards and c.data.get("luhn"):
+                    c.severity, c.rule, c.confidence = "medium", "card:page", 0.8
+                    out.append(c)
                 continue
             luhn = c.data.get("luhn", False)
             personal = doc.near(c.start, c.end, P.PERSONAL_WORDS) is not None

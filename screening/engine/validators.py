@@ -177,8 +177,16 @@ class Mobiles:
         out = []
         for m in number_matches(doc, P.MOBILE):
             value = digits_of(m.group(1))
-            if valid_mobile(value) and not is_masked_at(text, *m.span()):
-                out.append(Candidate("mobile", "mobile", "low", m.start(1), m.end(1), value=value))
+            if not valid_mobile(value) or is_masked_at(text, *m.span()):
+                continue
+            if (
+                P.NOT_MOBILE_AFTER.match(text, m.end())
+                or text[m.start() - 1 : m.start()] in P.NOT_MOBILE_BEFORE
+            ):
+                continue  # an amount or a count
+            if len(set(value[3:])) == 1:  # 13800000000: a round number, not a subscriber
+                continue
+            out.append(Candidate("mobile", "mobile", "low", m.start(1), m.end(1), value=value))
         return out
 
 
