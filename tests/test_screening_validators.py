@@ -313,7 +313,9 @@ def test_amounts_and_round_numbers_are_not_mobiles():
 
 
 def test_card_rows_far_below_the_header_count_when_they_pass_luhn():
-    rows = "\n".join(f"{i} 某某某 {luhn_complete('62284804025648' + str(1000 + i))} 1200" for i in range(1, 8))
+    rows = "\n".join(
+        f"{i} 某某某 {luhn_complete('62284804025648' + str(1000 + i))} 1200" for i in range(1, 8)
+    )
     rules = kinds_rules("户名 银行卡号 金额\n" + rows)
     assert len(rules) == 7 and {s for *_, s in rules} == {"medium"}
     assert rules[-1][1] == "card:page"
