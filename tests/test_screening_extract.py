@@ -23,6 +23,8 @@ from corpus.build import (
     render_scanned_pdf,
 )
 from corpus.oledoc import compound_file, word_document, word_streams
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screening.extract import Extracted, Limits, detect, extract, extract_path, read_limited
 from screening.extract.codec import sniff_decode
@@ -374,3 +376,53 @@ def test_every_corpus_document_extracts(tmp_path):
         result = extract_path(Path(tmp_path) / entry["file"])
         assert result.status == "screened", (entry["file"], result.reason)
         assert result.text.strip(), entry["file"]
+
+
+# ---------------------------------------------------------------- properties
+
+_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5),
+        st.sampled_from("0123456789abcXYZ★☆＊：，。、（）-*"),
+    ),
+    min_size=1,
+    max_size=60,
+)
+INLINE = Limits(isolation="inline")
+
+
+@settings(max_examples=40, deadline=None)
+@given(_TEXT)
+def test_property_html_paragraph_text_round_trips(text):
+    from html import escape
+
+    page = f"<html><head><title>t</title></head><body><p>{escape(text)}</p></body></html>"
+    assert html_to_text(page).split("\n")[1:] == [text]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=4))
+def test_property_docx_paragraphs_round_trip(paragraphs):
+    import docx
+
+    document = docx.Document()
+    for p in paragraphs:
+        document.add_paragraph(p)
+    buf = io.BytesIO()
+    document.save(buf)
+    text = extract(buf.getvalue(), "p.docx", limits=INLINE).text
+    assert text.split("\n")[-len(paragraphs) :] == paragraphs
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=4))
+def test_property_xlsx_and_doc_cells_round_trip(cells):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(cells)
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert extract(buf.getvalue(), "c.xlsx", limits=INLINE).text.split("\n")[-1] == "\t".join(cells)
+    doc_text = extract(word_document("\n".join(cells)), "c.doc", limits=INLINE).text
+    assert doc_text.rstrip("\n").split("\n") == cells
