@@ -123,26 +123,31 @@ class ClassificationMarks:
 
     def detect(self, doc: Doc) -> list[Candidate]:
         text = doc.text
+        head_end = self._head_end(text)
         out: list[Candidate] = []
         for rule, (kind, severity, rx) in self.patterns.items():
             for m in rx.finditer(text):
                 start, end = m.span()
                 # trim the whitespace/brackets a line pattern may have taken
                 s = m.group()
-                lead = len(s) - len(s.lstrip(" \t"))
-                trail = len(s) - len(s.rstrip(" \t"))
-                start, end = start + lead, end - trail
-                if rule == "mark:line" and self._line_number(text, start) < self.head_lines:
-                    rule_name = "mark:head"
-                else:
-                    rule_name = rule
+                start += len(s) - len(s.lstrip(" \t"))
+                end -= len(s) - len(s.rstrip(" \t"))
+                rule_name = "mark:head" if rule == "mark:line" and start < head_end else rule
                 out.append(Candidate(kind, rule_name, severity, start, end))
         return out
 
-    @staticmethod
-    def _line_number(text: str, pos: int) -> int:
-        """Index of the line among the non-blank lines before ``pos``."""
-        return sum(1 for line in text[:pos].split("\n")[:-1] if line.strip())
+    def _head_end(self, text: str) -> int:
+        """Offset where the first ``head_lines`` non-blank lines end."""
+        pos = seen = 0
+        while seen < self.head_lines:
+            nl = text.find("\n", pos)
+            line = text[pos : nl if nl >= 0 else len(text)]
+            if line.strip():
+                seen += 1
+            if nl < 0:
+                return len(text)
+            pos = nl + 1
+        return pos
 
 
 @register
