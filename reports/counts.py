@@ -18,25 +18,41 @@ TIERS = ("county", "department", "town")
 def counts(frm: date, to: date, rules: Rules, conf: PatrolConf | None = None) -> dict:
     site_confs = {s.id: s for s in conf.sites} if conf else {}
     in_period = Q(listings__item__publish_date__gte=frm, listings__item__publish_date__lte=to)
-    columns = (Column.objects.select_related("site").filter(site__active=True)
-               .annotate(items_total=Count("listings", distinct=True),
-                         items=Count("listings__item", filter=in_period, distinct=True),
-                         last=Max("listings__item__publish_date",
-                                  filter=Q(listings__item__publish_date__lte=to)))
-               .order_by("site__id", "path", "url"))
+    columns = (
+        Column.objects.select_related("site")
+        .filter(site__active=True)
+        .annotate(
+            items_total=Count("listings", distinct=True),
+            items=Count("listings__item", filter=in_period, distinct=True),
+            last=Max("listings__item__publish_date", filter=Q(listings__item__publish_date__lte=to)),
+        )
+        .order_by("site__id", "path", "url")
+    )
     by_site: dict[int, list] = defaultdict(list)
+    skipped: list[int] = []
     for col in columns:
         override = column_override(site_confs.get(col.site.site_id), col.url, col.name)
         if override.get("skip"):
+            skipped.append(col.pk)  # a skipped column counts nowhere, site totals included
             continue
-        by_site[col.site_id].append({
-            "url": col.url, "name": col.name, "category": rules.category(col.name, override.get("category")),
-            "items": col.items, "items_total": col.items_total,
-            "last_published": col.last.isoformat() if col.last else None,
-        })
+        by_site[col.site_id].append(
+            {
+                "url": col.url,
+                "name": col.name,
+                "category": rules.category(col.name, override.get("category")),
+                "items": col.items,
+                "items_total": col.items_total,
+                "last_published": col.last.isoformat() if col.last else None,
+            }
+        )
     site_items = dict(
-        Listing.objects.filter(item__publish_date__gte=frm, item__publish_date__lte=to, column__site__active=True)
-        .values("column__site_id").annotate(n=Count("item", distinct=True)).values_list("column__site_id", "n")
+        Listing.objects.filter(
+            item__publish_date__gte=frm, item__publish_date__lte=to, column__site__active=True
+        )
+        .exclude(column_id__in=skipped)
+        .values("column__site_id")
+        .annotate(n=Count("item", distinct=True))
+        .values_list("column__site_id", "n")
     )
     order = {tier: i for i, tier in enumerate(TIERS)}
     sites = sorted(Site.objects.filter(active=True), key=lambda s: (order.get(s.tier, 9), s.id))
@@ -45,10 +61,22 @@ def counts(frm: date, to: date, rules: Rules, conf: PatrolConf | None = None) ->
     for site in sites:
         n = site_items.get(site.pk, 0)
         tiers[site.tier] = tiers.get(site.tier, 0) + n
-        out_sites.append({"id": site.site_id, "name": site.name, "tier": site.tier, "items": n,
-                          "columns": by_site.get(site.pk, [])})
-    return {"from": frm.isoformat(), "to": to.isoformat(), "total": sum(tiers.values()), "tiers": tiers,
-            "sites": out_sites}
+        out_sites.append(
+            {
+                "id": site.site_id,
+                "name": site.name,
+                "tier": site.tier,
+                "items": n,
+                "columns": by_site.get(site.pk, []),
+            }
+        )
+    return {
+        "from": frm.isoformat(),
+        "to": to.isoformat(),
+        "total": sum(tiers.values()),
+        "tiers": tiers,
+        "sites": out_sites,
+    }
 
 
 def all_years(rules: Rules, conf: PatrolConf | None = None, to: date | None = None) -> dict:

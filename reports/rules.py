@@ -31,8 +31,10 @@ class Rules:
         self.late_working_days: int = int(t["late_publication_working_days"])
         self.veto: dict = dict(t["veto"])
         c = data["counting"]
-        self.categories = [Category(e["key"], e["label"], tuple(re.compile(p) for p in e["patterns"]))
-                           for e in c["categories"]]
+        self.categories = [
+            Category(e["key"], e["label"], tuple(re.compile(p) for p in e["patterns"]))
+            for e in c["categories"]
+        ]
         self.document_categories = set(c["document_categories"])
         self.document_tiers = set(c["document_tiers"])
 

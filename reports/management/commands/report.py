@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from config.patrolconf import ConfigError, load
-from reports import render_counts
+from reports import render_annual, render_counts, render_timeliness
+from reports.annual import annual
 from reports.counts import counts
 from reports.rules import load_rules
+from reports.timeliness import evaluate
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 
 def _date(text: str) -> date:
@@ -31,7 +36,15 @@ class Command(BaseCommand):
         c.add_argument("--year", type=int)
         c.add_argument("--from", dest="frm")
         c.add_argument("--to")
-        for p in (c,):
+        t = sub.add_parser(
+            "timeliness", help="stale/empty columns, stale homepages, late, undated and dead items"
+        )
+        t.add_argument(
+            "--as-of", dest="as_of", help="evaluation date YYYY-MM-DD (default: today, Asia/Shanghai)"
+        )
+        a = sub.add_parser("annual", help="the 主动公开 statistics section of the annual report")
+        a.add_argument("--year", type=int, required=True)
+        for p in (c, t, a):
             p.add_argument("--format", choices=["table", "json", "xlsx", "html"], default="table")
             p.add_argument("-o", "--output")
 
@@ -52,8 +65,37 @@ class Command(BaseCommand):
             else:
                 raise CommandError("give --year Y or --from D --to D")
             data = counts(frm, to, rules, conf)
-            self._emit(opts, data, lambda: render_counts.table(data, rules),
-                       lambda path: render_counts.xlsx(data, rules, path))
+            self._emit(
+                opts,
+                data,
+                lambda: render_counts.table(data, rules),
+                lambda path: render_counts.xlsx(data, rules, path),
+                lambda: render_counts.html_page(data, rules),
+            )
+        elif opts["report"] == "timeliness":
+            as_of = _date(opts["as_of"]) if opts["as_of"] else self._today(conf)
+            data = evaluate(as_of, rules, conf)
+            self._emit(
+                opts,
+                data,
+                lambda: render_timeliness.table(data, rules),
+                lambda path: render_timeliness.xlsx(data, rules, path),
+                lambda: render_timeliness.html_page(data, rules),
+            )
+        else:
+            data = annual(opts["year"], rules, conf)
+            self._emit(
+                opts,
+                data,
+                lambda: render_annual.table(data, rules),
+                lambda path: render_annual.xlsx(data, rules, path),
+                lambda: render_annual.html_page(data, rules),
+            )
+
+    @staticmethod
+    def _today(conf) -> date:
+        tz = (conf.schedule.get("timezone") if conf else None) or DEFAULT_TIMEZONE
+        return datetime.now(ZoneInfo(tz)).date()
 
     def _emit(self, opts, data, as_table, as_xlsx, as_html=None):
         fmt, out = opts["format"], opts.get("output")
