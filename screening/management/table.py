@@ -36,3 +36,13 @@ def render(headers: list[str], rows: list[list[str]], limits: list[int] | None =
     out = [line(headers), "  ".join("-" * w for w in widths)]
     out.extend(line(row) for row in cells)
     return "\n".join(out)
+
+
+def utf8_stdout(wrapper) -> None:
+    """The output contract is UTF-8 whatever the locale says."""
+    out = getattr(wrapper, "_out", wrapper)
+    if hasattr(out, "reconfigure") and (out.encoding or "").lower().replace("-", "") != "utf8":
+        try:
+            out.reconfigure(encoding="utf-8")
+        except (ValueError, OSError):
+            pass

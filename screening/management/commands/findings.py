@@ -11,7 +11,7 @@ import json
 from django.core.management.base import BaseCommand, CommandParser
 
 from screening.management.commands.screen import KIND_ZH, SEVERITY_ZH
-from screening.management.table import render
+from screening.management.table import render, utf8_stdout
 from screening.models import Finding
 
 STATUS_ZH = dict(Finding.STATUS)
@@ -29,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--flagged", action="store_true", help="only findings at or above the threshold")
 
     def handle(self, *args, **opts) -> None:
+        utf8_stdout(self.stdout)
         qs = Finding.objects.all()
         if opts["status"] != "all":
             qs = qs.filter(status=opts["status"])

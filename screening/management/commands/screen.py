@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from screening.extract import Extracted, Limits, read_limited
 from screening.extract.base import too_large_reason
-from screening.management.table import render
+from screening.management.table import render, utf8_stdout
 from screening.service import DocResult, screen_extracted, screen_path, unreadable
 
 SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低", None: "-"}
@@ -92,6 +92,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **opts) -> None:
+        utf8_stdout(self.stdout)
         conf = _load_settings()
         limits = Limits.from_config(conf)
         if opts["max_mb"] is not None:
