@@ -297,6 +297,18 @@ def test_et_spreadsheet_in_biff_format_goes_to_xlrd():
     assert result.status == "screened" and result.kind == "et" and "13991512345" in result.text
 
 
+def test_rtf_named_doc_with_gbk_bytes_and_unicode_escapes():
+    rtf = (
+        rb"{\rtf1\ansi\ansicpg936{\fonttbl{\f0\fcharset134 \'cb\'ce\'cc\'e5;}}{\*\generator W;}\uc1\pard "
+        rb"\'c3\'d8\'c3\'dc\u9733?1\'c4\'ea\par \u36523?\u20221?\u35777?\'a3\'ba"
+        + ID_A.encode()
+        + rb"\par{\*\comment x}}"
+    )
+    result = extract(rtf, "notice.doc")
+    assert result.status == "screened" and result.kind == "rtf"
+    assert result.text == f"秘密★1年\n身份证：{ID_A}"
+
+
 def test_unknown_ole_and_old_wps_are_unsupported_with_reason():
     word, _ = word_streams(ZH)
     result = extract(compound_file({"Contents": word}), "x.wps")

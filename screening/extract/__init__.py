@@ -7,8 +7,10 @@ and memory — and never raises for a bad document: it returns ``unscreened`` wi
 reason. ``extract_path`` checks the size on disk before reading anything; ``read_limited``
 reads a stream (stdin) without ever holding more than the limit.
 
-Formats: HTML, TXT, PDF (pdfminer.six), DOCX, XLSX, XLS/ET (xlrd), DOC/WPS (own Word 97
-piece-table reader over olefile; see :mod:`screening.extract.ole` for that choice).
+Formats: HTML, TXT, PDF (pdfminer.six), DOCX, XLSX (with embedded documents), XLS/ET
+(xlrd), DOC/WPS (own Word 97 piece-table reader over olefile; see
+:mod:`screening.extract.ole` for that choice), RTF (own tokenizer). Images, archives and
+presentations are ``unscreened: unsupported format`` / ``no text layer``.
 """
 
 from __future__ import annotations

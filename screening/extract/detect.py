@@ -2,8 +2,8 @@
 HTTP content type, then a sniff of the text itself.
 
 Kinds: ``html``, ``txt``, ``pdf``, ``docx``, ``xlsx``, ``ole`` (DOC/WPS/XLS/ET, told apart
-inside the container; the extension is passed on as a hint), and the unsupported kinds
-``image``, ``archive``, ``rtf``, ``pptx``, ``binary``.
+inside the container; the extension is passed on as a hint), ``rtf``, and the unsupported
+kinds ``image``, ``archive``, ``pptx``, ``binary``.
 """
 
 from __future__ import annotations

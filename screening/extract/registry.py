@@ -29,7 +29,6 @@ _REGISTRY: dict[str, Extractor] = {}
 UNSUPPORTED = {
     "image": "no text layer (image; OCR is not part of the screen)",
     "archive": "unsupported format: archive (unpack it and screen the files)",
-    "rtf": "unsupported format: RTF",
     "pptx": "unsupported format: presentation",
     "binary": "unsupported format: unknown binary file",
 }
@@ -79,6 +78,7 @@ def _register_builtins() -> None:
     from .html import extract_html
     from .ole import extract_ole
     from .pdf import extract_pdf
+    from .rtf import extract_rtf
     from .text import extract_text
     from .xlsx import extract_xlsx
 
@@ -88,6 +88,7 @@ def _register_builtins() -> None:
     register("docx", extract_docx, isolated=True)
     register("xlsx", extract_xlsx, isolated=True)
     register("ole", extract_ole, isolated=True, takes_hint=True)
+    register("rtf", extract_rtf, isolated=True)
 
 
 _register_builtins()
