@@ -78,26 +78,50 @@ def table(data: dict, rules: Rules) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _finding_row(f: dict, sites: dict) -> list:
-    site = sites.get(f["site"], {})
-    return [
-        site.get("name", f["site"]),
-        labels.tier(site.get("tier", "")),
-        labels.finding(f["kind"]),
-        f.get("name", ""),
-        labels.column_kind(f.get("column_kind")),
-        f["days"],
-        f["limit"],
-        "近似" if f.get("calendar") == "approximate" else "",
-        f["url"],
+# per finding kind: (header, value getter) — only the fields that mean something for that kind
+_SITE = [
+    ("单位", lambda f, site: site.get("name", f["site"])),
+    ("层级", lambda f, site: labels.tier(site.get("tier", ""))),
+]
+_URL = [("地址", lambda f, site: f["url"])]
+_COLUMN = [
+    ("栏目", lambda f, site: f.get("name", "")),
+    ("栏目类型", lambda f, site: labels.column_kind(f.get("column_kind"))),
+]
+_TITLE = [("标题", lambda f, site: f.get("name", ""))]
+FIELDS = {
+    "stale_homepage": _SITE
+    + [("距最近更新天数", lambda f, s: f["days"]), ("时限（天）", lambda f, s: f["limit"])]
+    + _URL,
+    "stale_column": _SITE
+    + _COLUMN
+    + [("距最近更新天数", lambda f, s: _days(f)), ("时限（天）", lambda f, s: f["limit"])]
+    + _URL,
+    "empty_column": _SITE + _COLUMN + _URL,
+    "late_publication": _SITE
+    + _TITLE
+    + [
+        ("成文至发布工作日", lambda f, s: f["days"]),
+        ("时限（工作日）", lambda f, s: f["limit"]),
+        ("日历", lambda f, s: "近似（按周一至周五）" if f.get("calendar") == "approximate" else "官方"),
     ]
+    + _URL,
+    "undated_item": _SITE + _TITLE + _URL,
+    "dead_link": _SITE + _TITLE + _URL,
+}
+NUMERIC = {"距最近更新天数", "时限（天）", "成文至发布工作日", "时限（工作日）"}
 
 
-FINDING_HEADERS = ["单位", "层级", "问题类型", "栏目/标题", "栏目类型", "天数", "时限", "日历", "地址"]
+def kind_table(data: dict, kind: str) -> tuple[list[str], list[list]]:
+    sites = _sites(data)
+    fields = FIELDS[kind]
+    rows = [
+        [get(f, sites.get(f["site"], {})) for _, get in fields] for f in data["findings"] if f["kind"] == kind
+    ]
+    return [h for h, _ in fields], rows
 
 
 def xlsx(data: dict, rules: Rules, path: str) -> None:
-    sites = _sites(data)
     wb = new_workbook()
     add_sheet(
         wb,
@@ -145,15 +169,12 @@ def xlsx(data: dict, rules: Rules, path: str) -> None:
         add_sheet(
             wb,
             label,
-            FINDING_HEADERS,
-            [_finding_row(f, sites) for f in data["findings"] if f["kind"] == kind],
-            widths=[30, 10, 14, 40, 20, 8, 8, 8, 70],
+            *kind_table(data, kind),
         )
     wb.save(path)
 
 
 def html_page(data: dict, rules: Rules) -> str:
-    sites = _sites(data)
     by_kind = Counter(f["kind"] for f in data["findings"])
     veto = data.get("veto", [])
     vetoed = [v for v in veto if v["vetoed"]]
@@ -223,10 +244,12 @@ def html_page(data: dict, rules: Rules) -> str:
         mine = [f for f in data["findings"] if f["kind"] == kind]
         if not mine:
             continue
-        rows = [_finding_row(f, sites) for f in mine]
+        headers, rows = kind_table(data, kind)
+        numeric = [i for i, h in enumerate(headers) if h in NUMERIC]
         parts.append(
             html.section(
-                f"{label}（{len(mine)}）", html.table(FINDING_HEADERS, rows, numeric=(5, 6), url_cols=(8,))
+                f"{label}（{len(mine)}）",
+                html.table(headers, rows, numeric=numeric, url_cols=(len(headers) - 1,)),
             )
         )
     return html.page(f"{TITLE}", f"检查日期：截至 {data['as_of']}；规则：config/rules.yaml", "".join(parts))
