@@ -32,14 +32,17 @@ INSTALLED_APPS = [
     "screening",
     "scheduler",
     "reports",
+    "web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",  # every view needs a login unless marked
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -52,6 +55,17 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
 
 ROOT_URLCONF = "config.urls"
 TEMPLATES = [
@@ -68,7 +82,7 @@ TEMPLATES = [
         },
     }
 ]
-WSGI_APPLICATION = None
+WSGI_APPLICATION = "web.wsgi.application"
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
@@ -93,6 +107,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = str(DATA_DIR / "static")
+# WhiteNoise serves the apps' static files straight from the finders: no collectstatic step
+# (STATIC_ROOT stays the collectstatic target; it exists so WhiteNoise need not warn)
+WHITENOISE_USE_FINDERS = True
+Path(STATIC_ROOT).mkdir(exist_ok=True)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

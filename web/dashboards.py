@@ -1,0 +1,168 @@
+"""Supervisor dashboards: the reports package's data, reshaped for the web templates.
+
+The figures come from ``reports`` (counts, timeliness, annual); this module only loads the
+config and rules the way ``patrol report`` does, picks defaults, and turns the JSON dicts
+into rows with Chinese labels. Exports call the reports' own XLSX and HTML renderers.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from config.patrolconf import ConfigError, PatrolConf, load
+from reports import labels, render_annual, render_counts, render_timeliness
+from reports.annual import annual
+from reports.counts import counts
+from reports.rules import Rules, load_rules
+from reports.sheets import ranked
+from reports.timeliness import evaluate
+
+from .links import href
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def report_conf() -> PatrolConf | None:
+    """The patrol config, or None: reports work from the store alone (as ``patrol report``)."""
+    try:
+        return load(settings.PATROL_CONFIG)
+    except (ConfigError, OSError):
+        return None
+
+
+def rules_for(conf: PatrolConf | None) -> Rules:
+    return load_rules(conf.rules if conf else None)
+
+
+def today(conf: PatrolConf | None = None) -> date:
+    tz = (conf.schedule.get("timezone") if conf else None) or DEFAULT_TIMEZONE
+    return datetime.now(ZoneInfo(tz)).date()
+
+
+# ---- counts -------------------------------------------------------------------------------
+
+
+def counts_data(year: int, conf: PatrolConf | None = None) -> dict:
+    return counts(date(year, 1, 1), date(year, 12, 31), rules_for(conf), conf)
+
+
+def counts_view(data: dict, rules: Rules) -> dict:
+    units = [
+        {
+            "rank": rank,
+            "name": site["name"],
+            "tier": labels.tier(site["tier"]),
+            "items": site["items"],
+            "columns": [
+                {
+                    "name": col["name"],
+                    "category": rules.category_label(col["category"]),
+                    "url": col["url"],
+                    "href": href(col["url"]),
+                    "items": col["items"],
+                    "items_total": col["items_total"],
+                    "last_published": col["last_published"],
+                }
+                for col in site["columns"]
+            ],
+        }
+        for rank, site in ranked(data["sites"], "items")
+    ]
+    return {
+        "from": data["from"],
+        "to": data["to"],
+        "total": data["total"],
+        "tiers": [(labels.tier(t), n) for t, n in data["tiers"].items()],
+        "units": units,
+    }
+
+
+# ---- timeliness ---------------------------------------------------------------------------
+
+
+def timeliness_data(as_of: date, conf: PatrolConf | None = None) -> dict:
+    return evaluate(as_of, rules_for(conf), conf)
+
+
+def timeliness_view(data: dict, rules: Rules) -> dict:
+    veto = data.get("veto", [])
+    names = {v["site"]: v["name"] for v in veto}
+    by_kind = Counter(f["kind"] for f in data["findings"])
+    groups = []
+    for kind, label in labels.FINDING_LABELS.items():
+        rows = [
+            {
+                "site": names.get(f["site"], f["site"]),
+                "name": f.get("name", ""),
+                "column_kind": labels.column_kind(f.get("column_kind")),
+                "days": f["days"],
+                "limit": f["limit"],
+                "approximate": f.get("calendar") == "approximate",
+                "url": f["url"],
+                "href": href(f["url"]),
+            }
+            for f in data["findings"]
+            if f["kind"] == kind
+        ]
+        groups.append({"kind": kind, "label": label, "rows": rows})
+    return {
+        "as_of": data["as_of"],
+        "total": len(data["findings"]),
+        "vetoed": sum(1 for v in veto if v["vetoed"]),
+        "by_kind": [(label, by_kind.get(kind, 0)) for kind, label in labels.FINDING_LABELS.items()],
+        "veto": [
+            {
+                **v,
+                "tier_label": labels.tier(v["tier"]),
+                "reason_text": "；".join(labels.veto_reason(r, rules.veto) for r in v["reasons"]),
+            }
+            for v in veto
+        ],
+        "groups": groups,
+    }
+
+
+# ---- exports ------------------------------------------------------------------------------
+
+# report → its renderer module (each has ``xlsx(data, rules, path)`` and ``html_page(data, rules)``)
+RENDERERS = {"counts": render_counts, "timeliness": render_timeliness, "annual": render_annual}
+FORMATS = ("xlsx", "html")
+
+
+def export(report: str, fmt: str, *, year: int | None = None, as_of: date | None = None) -> tuple[bytes, str]:
+    """(bytes, file name) of a report as XLSX or as the reports' printable HTML page.
+
+    ``year`` for counts and annual, ``as_of`` for timeliness.
+    """
+    if report not in RENDERERS or fmt not in FORMATS:
+        raise ValueError(f"unknown report or format: {report!r} {fmt!r}")
+    conf = report_conf()
+    rules = rules_for(conf)
+    if report == "counts":
+        data, stem = counts_data(year, conf), f"counts-{year}"
+    elif report == "annual":
+        data, stem = annual(year, rules, conf), f"annual-{year}"
+    else:
+        data, stem = timeliness_data(as_of, conf), f"timeliness-{as_of.isoformat()}"
+    renderer = RENDERERS[report]
+    if fmt == "html":
+        return renderer.html_page(data, rules).encode("utf-8"), f"{stem}.html"
+    return _xlsx_bytes(lambda path: renderer.xlsx(data, rules, path)), f"{stem}.xlsx"
+
+
+def _xlsx_bytes(write: Callable[[str], None]) -> bytes:
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    try:
+        write(path)
+        with open(path, "rb") as fh:
+            return fh.read()
+    finally:
+        os.unlink(path)

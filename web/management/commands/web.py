@@ -1,0 +1,44 @@
+"""``patrol web [--host H] [--port P]`` — serve the web app with waitress (a production WSGI server).
+
+Static files (the app's stylesheet, the admin's assets) are served by WhiteNoise from the
+installed apps, so no ``collectstatic`` step and no separate web server are needed.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+class Command(BaseCommand):
+    help = "Serve the review queue, dashboards and admin with waitress."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+        parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
+
+    def handle(self, *args, **opts):
+        from waitress import serve
+
+        from web.wsgi import application
+
+        host, port = opts["host"], opts["port"]
+        if not 0 < port < 65536:
+            raise CommandError(f"--port: {port} is not a port number")
+        if not os.environ.get("PATROL_SECRET_KEY"):
+            self.stderr.write("警告：未设置 PATROL_SECRET_KEY，正在使用开发用密钥；正式部署前请设置。")
+        if settings.DEBUG:
+            self.stderr.write("警告：PATROL_DEBUG=1，调试模式不得用于正式部署。")
+        if host not in LOOPBACK:
+            self.stderr.write(
+                f"提示：监听 {host}，请确认 PATROL_ALLOWED_HOSTS 包含访问用的主机名"
+                f"（当前：{', '.join(settings.ALLOWED_HOSTS) or '无'}），并在其前部署 HTTPS。"
+            )
+        shown = f"[{host}]" if ":" in host else host
+        self.stdout.write(f"政府网站巡查网页端：http://{shown}:{port}/  （Ctrl-C 停止）")
+        serve(application, host=host, port=port, threads=opts["threads"], ident="portal-patrol")

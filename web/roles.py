@@ -1,0 +1,27 @@
+"""The three roles as Django groups, and the permissions each grants (``web.<codename>``).
+
+The data migration ``0002_roles`` creates the groups with a frozen copy of this table;
+``tests/test_web.py`` checks that the two agree.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+
+INFO_CENTRE = "信息中心"
+SECRECY_BUREAU = "保密局"
+SUPERVISOR = "督查"
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    INFO_CENTRE: ("view_lexicon", "view_runs"),
+    SECRECY_BUREAU: ("view_findings", "review_finding", "view_lexicon", "view_private_lexicon"),
+    SUPERVISOR: ("view_reports",),
+}
+ROLES: tuple[str, ...] = tuple(ROLE_PERMISSIONS)
+
+
+def assign_role(user, role: str) -> None:
+    """Put ``user`` into the role's group (the group comes from the migration)."""
+    if role not in ROLE_PERMISSIONS:
+        raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    user.groups.add(Group.objects.get(name=role))

@@ -1,0 +1,37 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="web/password_change.html", success_url=reverse_lazy("web:password_change_done")
+        ),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="web/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path("findings/", views.queue, name="queue"),
+    path("findings/<int:pk>/", views.finding_detail, name="finding"),
+    path("findings/<int:pk>/review/", views.finding_review, name="finding_review"),
+    path("findings/<int:pk>/snapshot/", views.snapshot, name="snapshot"),
+    path("lexicon/", views.lexicon, name="lexicon"),
+    path("runs/", views.runs, name="runs"),
+    path("reports/counts/", views.counts, name="counts"),
+    path("reports/timeliness/", views.timeliness, name="timeliness"),
+    path("reports/<slug:report>.<slug:fmt>", views.report_export, name="report_export"),
+]

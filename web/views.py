@@ -1,0 +1,201 @@
+"""Thin views: permission checks, forms and templates; the logic lives in plain modules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from crawler.models import PatrolRun
+from screening.models import Finding
+
+from . import dashboards, findings, labels
+from .forms import AsOfForm, QueueFilterForm, ReviewForm, YearForm
+from .lexicon import lexicon_page, source_name
+
+PAGE_SIZE = 50
+
+
+def requires(*perms: str) -> Callable:
+    """Logged in (else the login page) and holding every ``web.<perm>`` (else 403)."""
+
+    def decorate(view: Callable) -> Callable:
+        guarded = view
+        for perm in reversed(perms):
+            guarded = permission_required(f"web.{perm}", raise_exception=True)(guarded)
+        return wraps(view)(login_required(guarded))
+
+    return decorate
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html")
+
+
+# ---- review queue and findings ------------------------------------------------------------
+
+
+@require_GET
+@requires("view_findings")
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    page = Paginator(findings.queue(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [findings.queue_row(f) for f in page.object_list]
+    return render(request, "web/queue.html", {"form": form, "page": page, "rows": rows})
+
+
+def _finding(pk: int) -> Finding:
+    return get_object_or_404(
+        Finding.objects.select_related("page__site", "page__item", "attachment", "snapshot"), pk=pk
+    )
+
+
+def _detail_response(
+    request: HttpRequest, finding: Finding, form: ReviewForm, status: int = 200
+) -> HttpResponse:
+    context = {
+        "finding": finding,
+        "detail": findings.detail(finding),
+        "form": form,
+        "decisions": [(key, labels.DECISION_VERBS[key]) for key, _ in labels.DECISIONS],
+    }
+    return render(request, "web/finding.html", context, status=status)
+
+
+@require_GET
+@requires("view_findings")
+def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail_response(request, _finding(pk), ReviewForm())
+
+
+@require_POST
+@requires("view_findings", "review_finding")
+def finding_review(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = _finding(pk)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _detail_response(request, finding, form, status=400)
+    decision = form.cleaned_data["decision"]
+    finding.review(request.user, decision, form.cleaned_data["note"])
+    messages.success(request, f"已记录：{labels.STATUS_LABELS[decision]}")
+    return redirect("web:finding", pk=finding.pk)
+
+
+@require_GET
+@requires("view_findings")
+def snapshot(request: HttpRequest, pk: int) -> FileResponse:
+    """The evidence bytes, as a download only: never rendered by the browser."""
+    finding = _finding(pk)
+    path = findings.snapshot_path(finding)
+    if path is None:
+        raise Http404("快照文件不存在")
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=f"{finding.snapshot.sha256}.bin",
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+# ---- lexicon and runs ---------------------------------------------------------------------
+
+
+@require_GET
+@requires("view_lexicon")
+def lexicon(request: HttpRequest) -> HttpResponse:
+    with_private = request.user.has_perm("web.view_private_lexicon")
+    page = lexicon_page(with_private_terms=with_private)
+    context = {
+        "lex": page,
+        "with_private": with_private,
+        "repo_entries": _entry_rows(page.repo),
+        "private_entries": _entry_rows(page.private),
+    }
+    return render(request, "web/lexicon.html", context)
+
+
+def _entry_rows(lex) -> list[dict]:
+    if lex is None:
+        return []
+    return [
+        {
+            "term": e.term,
+            "kind": labels.kind(e.kind),
+            "severity": labels.SEVERITY_LABELS.get(e.severity, e.severity),
+            "form": "仅作标签时" if e.form == "label" else "任意位置",
+            "note": e.note,
+            "source": source_name(e.source),
+        }
+        for e in lex.entries.values()
+    ]
+
+
+@require_GET
+@requires("view_runs")
+def runs(request: HttpRequest) -> HttpResponse:
+    page = Paginator(PatrolRun.objects.order_by("-started_at", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "web/runs.html", {"page": page})
+
+
+# ---- supervisor dashboards ----------------------------------------------------------------
+
+
+@require_GET
+@requires("view_reports")
+def counts(request: HttpRequest) -> HttpResponse:
+    conf = dashboards.report_conf()
+    form = YearForm(request.GET or None)
+    year = form.year_or(dashboards.today(conf).year)
+    data = dashboards.counts_data(year, conf)
+    view = dashboards.counts_view(data, dashboards.rules_for(conf))
+    return render(request, "web/counts.html", {"form": form, "year": year, "report": view})
+
+
+@require_GET
+@requires("view_reports")
+def timeliness(request: HttpRequest) -> HttpResponse:
+    conf = dashboards.report_conf()
+    form = AsOfForm(request.GET or None)
+    as_of = form.as_of_or(dashboards.today(conf))
+    data = dashboards.timeliness_data(as_of, conf)
+    view = dashboards.timeliness_view(data, dashboards.rules_for(conf))
+    return render(request, "web/timeliness.html", {"form": form, "as_of": as_of, "report": view})
+
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+}
+
+
+@require_GET
+@requires("view_reports")
+def report_export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
+    """XLSX download, or the reports package's printable page (it escapes every text itself)."""
+    if report not in dashboards.RENDERERS or fmt not in dashboards.FORMATS:
+        raise Http404("没有这种报表")
+    conf = dashboards.report_conf()
+    if report == "timeliness":
+        form = AsOfForm(request.GET or None)
+        body, name = dashboards.export(report, fmt, as_of=form.as_of_or(dashboards.today(conf)))
+    else:
+        form = YearForm(request.GET or None)
+        body, name = dashboards.export(report, fmt, year=form.year_or(dashboards.today(conf).year))
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    disposition = "attachment" if fmt == "xlsx" else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
