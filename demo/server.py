@@ -1,6 +1,6 @@
-"""The demo network on loopback: one threaded HTTP/1.1 server per host (127.0.0.2, 127.0.0.3 …),
-all on one port, pages rendered on the fly from the model, with ETag/Last-Modified revalidation
-(304) and request counters.
+"""The demo network on loopback: one HTTP/1.1 listener per host (127.0.0.2, 127.0.0.3 …), all on
+one port and one asyncio loop in a background thread (demo.httpd), pages rendered on the fly
+from the model, with ETag/Last-Modified revalidation (304) and request counters.
 
     python -m demo.server --scale full --port 8080 [--config patrol.yaml] [--truth truth.json]
 """
@@ -10,11 +10,9 @@ from __future__ import annotations
 import argparse
 import email.utils
 import hashlib
-import socket
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -22,6 +20,7 @@ import yaml
 
 from demo.cms import common, routes
 from demo.generator import DEFAULT_SEED, build_network
+from demo.httpd import Listeners
 from demo.model import LOOPBACK, Network
 from demo.mutate import mutate as mutate_network
 from demo.truth import compute_truth, sites_config, write_truth
@@ -31,93 +30,6 @@ LOOPBACK_CRAWL = {"concurrency_per_site": 4, "concurrency_per_host": 4, "delay_s
                   "autothrottle": False, "obey_robots": True}
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "Microsoft-IIS/6.0"
-    sys_version = ""
-    timeout = 30
-
-    def log_message(self, format, *args):  # noqa: A002 - quiet
-        pass
-
-    def do_GET(self):
-        self._serve(body=True)
-
-    def do_HEAD(self):
-        self._serve(body=False)
-
-    def do_POST(self):
-        length = int(self.headers.get("Content-Length") or 0)
-        form = self.rfile.read(length).decode("utf-8", "replace") if length else ""
-        self._serve(body=True, form=form)
-
-    def _serve(self, body: bool, form: str = "") -> None:
-        demo: DemoNetwork = self.server.demo
-        host = self.server.host
-        parts = urlsplit(self.path)
-        query = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
-        query.update({k.lower(): v for k, v in parse_qsl(form, keep_blank_values=True)})
-        status, ctype, data = demo.respond(host, unquote(parts.path), query)
-        key = f"{LOOPBACK.format(host)}:{demo.port}{self.path}"
-        etag, last_modified = demo.validators(key, data, status)
-        demo.count(key, status)
-        fresh = False
-        if status == 200:
-            inm = self.headers.get("If-None-Match")
-            ims = self.headers.get("If-Modified-Since")
-            if inm is not None:
-                fresh = inm.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in inm.split(",")]
-            elif ims is not None:
-                try:
-                    fresh = email.utils.parsedate_to_datetime(ims).timestamp() >= last_modified
-                except (TypeError, ValueError):
-                    fresh = False
-        self.send_response(304 if fresh else status)
-        self.send_header("Content-Type", ctype)
-        if status == 200:
-            self.send_header("ETag", etag)
-            self.send_header("Last-Modified", email.utils.formatdate(last_modified, usegmt=True))
-            self.send_header("Cache-Control", "max-age=0")
-        if fresh:
-            self.end_headers()
-            return
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        if body:
-            self.wfile.write(data)
-
-
-class _HostServer(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256
-    allow_reuse_address = True
-
-    def __init__(self, demo: DemoNetwork, host: int, port: int):
-        self.demo, self.host = demo, host
-        self.connections: set[socket.socket] = set()
-        self.conn_lock = threading.Lock()
-        super().__init__((LOOPBACK.format(host), port), _Handler)
-
-    def process_request(self, request, client_address):
-        with self.conn_lock:
-            self.connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request):
-        with self.conn_lock:
-            self.connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        with self.conn_lock:
-            conns = list(self.connections)
-        for s in conns:
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-
 class DemoNetwork:
     """The demo portal network served on loopback addresses, one port for every host."""
 
@@ -125,7 +37,7 @@ class DemoNetwork:
         self.scale, self.seed = scale, seed
         self.network: Network = build_network(scale, seed)
         self.port = port
-        self._servers: list[_HostServer] = []
+        self._listeners: Listeners | None = None
         self._routes: dict[int, dict] = {}
         self._lock = threading.RLock()
         self._validators: dict[str, tuple[str, int]] = {}
@@ -135,39 +47,26 @@ class DemoNetwork:
 
     # ----------------------------------------------------------------- lifecycle
     def start(self) -> DemoNetwork:
-        hosts = self.network.hosts()
-        for attempt in range(20):
-            servers: list[_HostServer] = []
-            try:
-                first = _HostServer(self, hosts[0], self.port)
-                servers.append(first)
-                port = first.server_address[1]
-                for h in hosts[1:]:
-                    servers.append(_HostServer(self, h, port))
-            except OSError:
-                for s in servers:
-                    s.server_close()
-                if self.port or attempt == 19:
-                    raise
-                continue
-            break
-        self.port = self.network.port = port
+        """Bind every host on one free port (or the given one) and serve in the background."""
+        if self._listeners is not None:
+            return self
+        listeners = Listeners([LOOPBACK.format(h) for h in self.network.hosts()], self._handle)
+        self.port = self.network.port = listeners.start(self.port)
         self._rebuild()
-        self._servers = servers
-        for s in servers:
-            threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True,
-                             name=f"demo-{s.host}").start()
+        self._listeners = listeners
         return self
 
     def stop(self) -> None:
-        for s in self._servers:
-            s.shutdown()
-            s.close_connections()
-            s.server_close()
-        self._servers = []
+        if self._listeners is not None:
+            self._listeners.stop()
+            self._listeners = None
+
+    @property
+    def running(self) -> bool:
+        return self._listeners is not None
 
     def __enter__(self) -> DemoNetwork:
-        return self.start() if not self._servers else self
+        return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
@@ -182,6 +81,37 @@ class DemoNetwork:
             r["/robots.txt"] = lambda _q, d=disallow: common.robots(d)
         with self._lock:
             self._routes = table
+
+    def _handle(self, address: str, method: str, target: str, headers: dict[str, str],
+                body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+        """One request: route, render, revalidate, count."""
+        host = int(address.rsplit(".", 1)[1])
+        parts = urlsplit(target)
+        query = {k.lower(): v for k, v in parse_qsl(parts.query, keep_blank_values=True)}
+        if method == "POST" and body:
+            form = body.decode("utf-8", "replace")
+            query.update({k.lower(): v for k, v in parse_qsl(form, keep_blank_values=True)})
+        with self._lock:
+            status, ctype, data = self.respond(host, unquote(parts.path), query)
+            key = f"{address}:{self.port}{target}"
+            etag, last_modified = self.validators(key, data, status)
+            self.count(key, status)
+        out = [("Content-Type", ctype)]
+        fresh = False
+        if status == 200:
+            out += [("ETag", etag), ("Last-Modified", email.utils.formatdate(last_modified, usegmt=True)),
+                    ("Cache-Control", "max-age=0")]
+            inm, ims = headers.get("if-none-match"), headers.get("if-modified-since")
+            if inm is not None:
+                fresh = inm.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in inm.split(",")]
+            elif ims is not None:
+                try:
+                    fresh = email.utils.parsedate_to_datetime(ims).timestamp() >= last_modified
+                except (TypeError, ValueError):
+                    fresh = False
+        if fresh:
+            return 304, out, b""
+        return status, out, data
 
     def respond(self, host: int, path: str, query: dict) -> common.Response:
         handler = self._routes.get(host, {}).get(path)
@@ -222,7 +152,7 @@ class DemoNetwork:
         """Deterministic change for incremental tests (see demo.mutate); the truth follows it."""
         with self._lock:
             mutate_network(self.network)
-            if self._servers:
+            if self._listeners is not None:
                 self._rebuild()
 
     # ----------------------------------------------------------------- config and truth

@@ -19,11 +19,23 @@ CONTENT_TYPES = {"pdf": "application/pdf", "xls": "application/vnd.ms-excel",
 
 
 def fmt_date(d: date, fmt: str) -> str:
-    return {
-        "iso": f"{d:%Y-%m-%d}", "bracket": f"[{d:%Y-%m-%d}]", "slash": f"{d:%Y/%m/%d}",
-        "cn": f"{d.year}年{d.month}月{d.day}日", "dot": f"{d:%Y.%m.%d}", "dash": f"{d.year}-{d.month}-{d.day}",
-        "mmdd": f"{d:%m-%d}", "cn0": f"{d:%Y}年{d:%m}月{d:%d}日",
-    }[fmt]
+    if fmt == "iso":
+        return f"{d.year}-{d.month:02d}-{d.day:02d}"
+    if fmt == "bracket":
+        return f"[{d.year}-{d.month:02d}-{d.day:02d}]"
+    if fmt == "slash":
+        return f"{d.year}/{d.month:02d}/{d.day:02d}"
+    if fmt == "cn":
+        return f"{d.year}年{d.month}月{d.day}日"
+    if fmt == "cn0":
+        return f"{d.year}年{d.month:02d}月{d.day:02d}日"
+    if fmt == "dot":
+        return f"{d.year}.{d.month:02d}.{d.day:02d}"
+    if fmt == "dash":
+        return f"{d.year}-{d.month}-{d.day}"
+    if fmt == "mmdd":
+        return f"{d.month:02d}-{d.day:02d}"
+    raise ValueError(fmt)
 
 
 def row_date(entry: Entry, col: Column) -> str:
@@ -95,6 +107,18 @@ def detail_or_error(art: Article, render: Callable[[], Response], charset: str =
 
 
 def header(net: Network, site: Site, nav: list[tuple[str, str]], cls: str = "header") -> str:
+    return _memo(site, ("header", cls, net.generation), lambda: _header(net, site, nav, cls))
+
+
+def _memo(site: Site, key: tuple, make: Callable[[], str]) -> str:
+    """Per-site cache of page pieces that only change with the network's generation."""
+    cache = site.__dict__.setdefault("_memo", {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def _header(net: Network, site: Site, nav: list[tuple[str, str]], cls: str) -> str:
     links = "".join(f'<li><a href="{esc(u)}">{esc(n)}</a></li>' for n, u in nav)
     back = ""
     if site.prefix != "/":
@@ -107,6 +131,10 @@ def header(net: Network, site: Site, nav: list[tuple[str, str]], cls: str = "hea
 
 
 def footer(site: Site) -> str:
+    return _memo(site, ("footer",), lambda: _footer(site))
+
+
+def _footer(site: Site) -> str:
     return (f'<div class="footer"><p>主办：{esc(site.name)}　承办：石泉县信息中心</p>'
             f'<p>地址：陕西省石泉县　联系电话：0915-63{site.host:02d}123　陕ICP备0500{site.host:02d}12号</p></div>')
 
@@ -172,6 +200,11 @@ def robots(disallow: list[str]) -> Response:
 
 def tree_html(site: Site, href: Callable[[Column], str], current: Column | None = None, cls: str = "tree") -> str:
     """The column tree as nested lists (parents link to their own page, which lists sub-columns)."""
+    key = ("tree", cls, current.cid if current else None, len(site.columns()))
+    return _memo(site, key, lambda: _tree_html(site, href, current, cls))
+
+
+def _tree_html(site: Site, href: Callable[[Column], str], current: Column | None, cls: str) -> str:
 
     def node(col: Column) -> str:
         mark = ' class="on"' if col is current else ""
