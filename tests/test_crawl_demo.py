@@ -129,3 +129,18 @@ def test_full_demo_network_reproduces_the_seed_report(tmp_path):
     assert every["total"] == 10482
     assert_counts_equal(every, truth["counts_all"])
     (tmp_path / "counts.json").write_text(json.dumps(got, ensure_ascii=False))
+    # the seed report's section 二 and the planted timeliness gaps, on the full network
+    annual = json.loads(patrol(data, cfg, "report", "annual", "--year", "2012", "--format", "json").stdout)
+    assert (annual["total"], annual["document"], annual["other"], annual["cumulative"]) == (3625, 1985, 1640, 10482)
+    assert {k: annual[k] for k in truth["annual_2012"]} == truth["annual_2012"]
+    assert "公文类信息有1985条" in annual["paragraph"]
+    timeliness = json.loads(
+        patrol(data, cfg, "report", "timeliness", "--as-of", "2013-01-07", "--format", "json").stdout)
+
+    def finding(f):
+        return f["kind"], f["site"], f["url"], f["days"], f["limit"]
+
+    got_findings = {finding(f) for f in timeliness["findings"]}
+    want_findings = {finding(f) for f in truth["timeliness_2013_01_07"]["findings"]}
+    assert got_findings == want_findings, (sorted(got_findings - want_findings, key=str),
+                                           sorted(want_findings - got_findings, key=str))
