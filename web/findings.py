@@ -129,6 +129,7 @@ class Detail:
     size: int | None
     fetched_at: datetime | None
     snapshot_available: bool
+    screen_status: str
     reviews: list[Review] = field(default_factory=list)
 
 
@@ -147,6 +148,7 @@ def detail(finding: Finding) -> Detail:
         size=snap.size if snap else None,
         fetched_at=fetched_at,
         snapshot_available=bool(snap) and snapshot_path(finding) is not None,
+        screen_status=labels.SCREEN_STATUS_LABELS.get(finding.screen_status, finding.screen_status),
         reviews=list(finding.reviews.select_related("reviewer")),
     )
 

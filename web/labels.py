@@ -19,5 +19,9 @@ DECISIONS: list[tuple[str, str]] = [(k, v) for k, v in Finding.STATUS if k != "o
 DECISION_VERBS: dict[str, str] = {"confirmed": "确认", "dismissed": "排除", "taken_down": "已下架"}
 
 
+TRIGGER_LABELS: dict[str, str] = {"manual": "手动", "schedule": "定时", "demo": "演示"}
+SCREEN_STATUS_LABELS: dict[str, str] = {"screened": "已筛查", "unscreened": "未能筛查"}
+
+
 def kind(key: str) -> str:
     return KIND_LABELS.get(key, key)

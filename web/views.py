@@ -147,7 +147,8 @@ def runs(request: HttpRequest) -> HttpResponse:
     page = Paginator(PatrolRun.objects.order_by("-started_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "web/runs.html", {"page": page})
+    rows = [{"run": run, "trigger": labels.TRIGGER_LABELS.get(run.trigger, run.trigger)} for run in page]
+    return render(request, "web/runs.html", {"page": page, "rows": rows})
 
 
 # ---- supervisor dashboards ----------------------------------------------------------------
