@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
-# The data folder must be set before Django settings are imported.
-os.environ.setdefault("PATROL_DATA", tempfile.mkdtemp(prefix="patrol-test-"))
+# The data folder is set by tests/pytest_env.py (loaded before Django's settings).
 
 SHARED = Path(os.environ.get("PATROL_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 
