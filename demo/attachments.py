@@ -7,6 +7,7 @@ made reproducible (reportlab invariant mode, fixed document dates).
 from __future__ import annotations
 
 import io
+import re
 import threading
 import zipfile
 from datetime import datetime
@@ -108,5 +109,8 @@ def _zip_fixed(data: bytes) -> bytes:
         for info in src.infolist():
             ni = zipfile.ZipInfo(info.filename, date_time=(2012, 12, 31, 9, 0, 0))
             ni.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(ni, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2012-12-31T09:00:00Z", data)
+            dst.writestr(ni, data)
     return out.getvalue()

@@ -76,7 +76,7 @@ class DemoNetwork:
         table: dict[int, dict] = {h: {} for h in self.network.hosts()}
         for site in self.network.sites:
             table[site.host].update(routes(self.network, site))
-        for h, r in table.items():
+        for r in table.values():
             disallow = ["/admin/", "/search/"] + (["/gbook.asp"] if "/gbook.asp" in r else [])
             r["/robots.txt"] = lambda _q, d=disallow: common.robots(d)
         with self._lock:

@@ -166,7 +166,7 @@ def test_every_host_is_loopback_on_one_port(demo_network_small):
 
 
 def test_gbk_pages(demo_network_small):
-    d, net = demo_network_small, demo_network_small.network
+    net = demo_network_small.network
     col = net.site("nyj").column("农业动态")
     status, headers, body = _get(net.column_first_page(col))
     assert status == 200 and "charset" not in headers["Content-Type"]
@@ -320,3 +320,31 @@ def test_mutation_is_deterministic_and_visible(demo_network_fresh):
     twin.port = net.port
     assert compute_truth(twin) == after
     assert counts(twin, date(2013, 1, 1), date(2013, 12, 31))["total"] == 5
+
+
+def test_pages_are_byte_stable_across_instances(demo_network_small):
+    """Two servers of the same network give the same bytes (so ETags survive a restart)."""
+    from demo.server import DemoNetwork
+
+    twin = DemoNetwork("small")
+    twin.port = twin.network.port = demo_network_small.port
+    twin._rebuild()
+    first = demo_network_small._routes
+    assert set(twin._routes) == set(first)
+    for host, table in first.items():
+        assert set(twin._routes[host]) == set(table)
+        for path, handler in list(table.items())[::7]:
+            assert twin._routes[host][path]({}) == handler({}), path
+
+
+def test_robots_allows_every_content_page(demo_network_small):
+    net = demo_network_small.network
+    for site in net.sites:
+        body = _get(net.base(site.host) + "/robots.txt")[2].decode()
+        blocked = [line.split(":", 1)[1].strip() for line in body.splitlines() if line.startswith("Disallow:")]
+        assert blocked
+        paths = [c.path for c in site.columns()] + [a.path for a in site.articles if not a.external]
+        assert not [p for p in paths for b in blocked if p.startswith(b)]
+    req = urllib.request.Request(net.site_url(net.site("county")), method="HEAD")
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert r.status == 200 and int(r.headers["Content-Length"]) > 1000 and r.read() == b""
