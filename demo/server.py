@@ -95,7 +95,6 @@ class DemoNetwork:
             status, ctype, data = self.respond(host, unquote(parts.path), query)
             key = f"{address}:{self.port}{target}"
             etag, last_modified = self.validators(key, data, status)
-            self.count(key, status)
         out = [("Content-Type", ctype)]
         fresh = False
         if status == 200:
@@ -109,6 +108,7 @@ class DemoNetwork:
                     fresh = email.utils.parsedate_to_datetime(ims).timestamp() >= last_modified
                 except (TypeError, ValueError):
                     fresh = False
+        self.count(key, 304 if fresh else status)
         if fresh:
             return 304, out, b""
         return status, out, data
