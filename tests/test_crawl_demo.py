@@ -144,3 +144,29 @@ def test_full_demo_network_reproduces_the_seed_report(tmp_path):
     want_findings = {finding(f) for f in truth["timeliness_2013_01_07"]["findings"]}
     assert got_findings == want_findings, (sorted(got_findings - want_findings, key=str),
                                            sorted(want_findings - got_findings, key=str))
+
+
+def test_a_site_that_hangs_does_not_stop_the_patrol(small_net, tmp_path):
+    """One site accepts connections and never answers: the others are still counted exactly."""
+    import socket
+
+    import yaml
+
+    hung = socket.socket()
+    hung.bind(("127.0.0.1", 0))
+    hung.listen(16)  # accepts (via the backlog) but never answers
+    try:
+        data, cfg = _setup(small_net, tmp_path, timeout_seconds=2, retries=0)
+        conf = yaml.safe_load(cfg.read_text(encoding="utf-8"))
+        url = f"http://127.0.0.1:{hung.getsockname()[1]}/"
+        conf["sites"].append({"id": "hung", "name": "无响应的镇", "tier": "town", "url": url})
+        cfg.write_text(yaml.safe_dump(conf, allow_unicode=True), encoding="utf-8")
+        town = next(s["id"] for s in conf["sites"] if s["tier"] == "town" and s["id"] != "hung")
+        out = patrol(data, cfg, "crawl", "--quiet", "--site", "hung", town)
+        assert "完成" in out.stdout
+    finally:
+        hung.close()
+    got = {s["id"]: s for s in counts_json(data, cfg, "--year", "2012")["sites"]}
+    want = {s["id"]: s for s in small_net.truth()["counts_2012"]["sites"]}
+    assert got[town]["items"] == want[town]["items"]
+    assert got["hung"]["items"] == 0 and got["hung"]["columns"] == []

@@ -9,7 +9,7 @@ class Command(BaseCommand):
     help = "One patrol of the configured sites (crawl + screen)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--site", action="append", dest="sites", help="site id (repeatable)")
+        parser.add_argument("--site", action="extend", nargs="+", dest="sites", metavar="ID", help="site ids to patrol (default: all)")
         parser.add_argument("--full", action="store_true", help="walk every list page even when unchanged")
         parser.add_argument("--trigger", default="manual")
         parser.add_argument("--quiet", action="store_true", help="no progress lines")
