@@ -117,10 +117,13 @@ class PatrolSpider(scrapy.Spider):
                                                   homepage_checked_at=self.run.started_at)
         entry = st.conf.entry or extract.find_disclosure_entry(response.url, html) or st.conf.url
         # Site-wide navigation is not part of the column tree, except links below the entry's
-        # own folder (a homepage menu may list the disclosure columns themselves).
+        # own folder when that folder is deeper than the homepage's (a homepage menu may list
+        # the disclosure columns themselves).
         entry_dir = entry.rsplit("/", 1)[0] + "/"
+        home_dir = response.url.rsplit("/", 1)[0] + "/"
+        keep = entry_dir if len(entry_dir) > len(home_dir) and entry_dir.startswith(home_dir) else None
         st.nav = {link.url for link in extract.page_links(response.url, html)
-                  if link.nav and not link.url.startswith(entry_dir)}
+                  if link.nav and not (keep and link.url.startswith(keep))}
         st.nav.add(st.conf.url)
         if entry != st.site.entry_url:
             Site.objects.filter(pk=st.site.pk).update(entry_url=entry)

@@ -7,7 +7,7 @@ definitions written in demo/generator.py, reading only the rules *data* in confi
 * ``counts_2012``, ``counts_all``: the counts contract of ARCHITECTURE.md (``counts_all`` runs
   from 2000-01-01 to the end of the newest item's year). Parent nodes of a column tree list
   no items and are not columns; ``last_published`` is the newest publish date among the
-  column's items (any period), null when it has none.
+  column's items up to the period's end (the column as it stood then), null when it has none.
 * ``annual_2012``: ``total``, ``document`` (公文类), ``other``, ``cumulative``, ``by_tier``,
   ``by_category`` (category keys of rules.yaml; a cross-listed item counts once per site and
   category, and cross-listing stays within one category, so the categories sum to the total).
@@ -51,7 +51,7 @@ def counts(net: Network, start: date, end: date) -> dict:
             items = _col_items(net, col)
             period = {u for u, d in items.items() if _in(d, start, end)}
             seen |= period
-            dated = [d for d in items.values() if d is not None]
+            dated = [d for d in items.values() if d is not None and d <= end]
             cols.append({"url": net.column_url(col), "name": col.name, "category": column_category(col.name),
                          "items": len(period), "items_total": len(items),
                          "last_published": max(dated).isoformat() if dated else None})

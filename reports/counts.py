@@ -24,7 +24,8 @@ def counts(frm: date, to: date, rules: Rules, conf: PatrolConf | None = None) ->
         .annotate(
             items_total=Count("listings", distinct=True),
             items=Count("listings__item", filter=in_period, distinct=True),
-            last=Max("listings__item__publish_date"),  # like items_total: not bounded by the period
+            # the newest real date as the column stood at the end of the period
+            last=Max("listings__item__publish_date", filter=Q(listings__item__publish_date__lte=to)),
         )
         .order_by("site__id", "path", "url")
     )

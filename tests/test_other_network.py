@@ -15,18 +15,6 @@ from tests.othernet.network import ALL_FROM, ALL_TO, OtherNetwork
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("crawl")]
 
-# Product miscounts found on this network (see the commit message for details):
-#  * lyj (ASP, entry /zwgk.asp at the host root): the 办事服务 nav page bsfw.asp is taken as a column,
-#    because nav links "below the entry's folder" are kept and that folder is the whole site;
-#  * qsz (<dl><dt><a/></dt><dd>2012年06月20日</dd>): the date in the sibling <dd> is not the row's date,
-#    so every row falls back to the detail page and the 转载 row (not fetched) stays undated;
-#  * tyz 项目建设 page 2 (index_1.htm) holds a single <div> row: it is grouped with div.crumb and
-#    div.footer and the page yields no entry;
-#  * --year 2012: last_published is the newest date overall (2013/2014), not the newest <= 2012-12-31.
-KNOWN = ("product miscounts the unseen network: 办事服务 page counted as a column (ASP entry at host root), "
-         "<dl> row dates in <dd> ignored (转载 row undated), single-<div>-row list page dropped")
-
-
 @pytest.fixture(scope="module")
 def other_crawled(tmp_path_factory):
     net = OtherNetwork().start()
@@ -40,13 +28,11 @@ def other_crawled(tmp_path_factory):
         net.stop()
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN + "; last_published beyond the period end")
 def test_other_network_counts_2012(other_crawled):
     net, data, cfg = other_crawled
     assert_counts_equal(counts_json(data, cfg, "--year", "2012"), net.truth()["counts_2012"])
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN)
 def test_other_network_counts_all_years(other_crawled):
     net, data, cfg = other_crawled
     assert_counts_equal(counts_json(data, cfg, "--from", ALL_FROM, "--to", ALL_TO), net.truth()["counts_all"])

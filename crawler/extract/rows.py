@@ -110,7 +110,8 @@ def _row_of(a: etree._Element, sets: dict, stop: etree._Element) -> etree._Eleme
             if n <= MAX_ROW_LINKS and len(node.text_content()) <= MAX_ROW_TEXT:
                 return node
             break
-    # no natural row: the largest container around the link holding no other candidate
+    # no natural row: the smallest container around the link that holds its date, else the
+    # largest one holding no other candidate
     node, depth = a, 0
     while depth < 4:
         parent = node.getparent()
@@ -119,6 +120,8 @@ def _row_of(a: etree._Element, sets: dict, stop: etree._Element) -> etree._Eleme
         if len(sets.get(parent, ())) > 1:
             break
         node, depth = parent, depth + 1
+        if any(date_of_row(node, a)):
+            break
     return node
 
 
@@ -185,8 +188,21 @@ def _path(node: etree._Element | None, stop: etree._Element, cache: dict) -> tup
     return cache[node]
 
 
+def _sibling_date(row: etree._Element) -> tuple[dt.date | None, tuple[int, int] | None]:
+    """A date standing alone in the element right after the row (``<dt>title</dt><dd>date</dd>``)."""
+    nxt = row.getnext()
+    if nxt is None or not isinstance(nxt.tag, str) or (nxt.tag in P.ROW_TAGS and nxt.tag != "dd"):
+        return None, None
+    if next(nxt.iter("a"), None) is not None:
+        return None, None
+    text = norm_space(nxt.text_content())
+    return row_date(text) if text and is_date_only(text) else (None, None)
+
+
 def make_row(doc: Doc, row: etree._Element, anchor: etree._Element, url: str) -> Row:
     d, p = date_of_row(row, anchor)
+    if not (d or p):
+        d, p = _sibling_date(row)
     return Row(
         el=row,
         anchor=anchor,
