@@ -56,10 +56,22 @@ def main() -> int:
     net.start()
     try:
         cfg = data / "patrol.yaml"
-        net.write_config(cfg, crawl={"concurrency_per_site": 8, "delay_seconds": 0, "autothrottle": False,
-                                     "obey_robots": True})
+        net.write_config(
+            cfg,
+            crawl={"concurrency_per_site": 8, "delay_seconds": 0, "autothrottle": False, "obey_robots": True},
+        )
         env = {**os.environ, "PATROL_DATA": str(data), "PATROL_CONFIG": str(cfg)}
-        patrol = [sys.executable, "-m", "config.cli", "--config", str(cfg), "--data", str(data), "crawl", "--quiet"]
+        patrol = [
+            sys.executable,
+            "-m",
+            "config.cli",
+            "--config",
+            str(cfg),
+            "--data",
+            str(data),
+            "crawl",
+            "--quiet",
+        ]
         wall1, cpu1, rss1 = _child(patrol, env)
         wall2, cpu2, rss2 = _child(patrol, env)
         stats = _runs(env)
@@ -75,35 +87,53 @@ def main() -> int:
     pages1 = first["pages"] + first["attachments"]
     rate = first["requests"] / wall1
     base_rate = len(urls) / wallb
-    print(f"first patrol:  {first['requests']} requests, {pages1} pages+attachments in {wall1:.1f} s "
-          f"= {rate:.0f} requests/s; CPU {1000 * cpu1 / max(1, first['requests']):.2f} s per 1,000 pages; "
-          f"peak RSS {rss1 / 1024:.0f} MiB")
-    print(f"baseline (bare Scrapy fetch of the same {len(urls)} URLs): {base_rate:.0f} requests/s, "
-          f"CPU {1000 * cpub / max(1, len(urls)):.2f} s per 1,000 pages")
+    print(
+        f"first patrol:  {first['requests']} requests, {pages1} pages+attachments in {wall1:.1f} s "
+        f"= {rate:.0f} requests/s; CPU {1000 * cpu1 / max(1, first['requests']):.2f} s per 1,000 pages; "
+        f"peak RSS {rss1 / 1024:.0f} MiB"
+    )
+    print(
+        f"baseline (bare Scrapy fetch of the same {len(urls)} URLs): {base_rate:.0f} requests/s, "
+        f"CPU {1000 * cpub / max(1, len(urls)):.2f} s per 1,000 pages"
+    )
     print(f"patrol/baseline speed = {rate / base_rate:.2f}x")
-    print(f"second patrol: {second['requests']} requests in {wall2:.1f} s; "
-          f"second/first requests = {second['requests'] / max(1, first['requests']):.3f} (target <= 0.100)")
-    assert second["requests"] <= 0.10 * first["requests"], "incremental patrol sent more than 10% of the requests"
+    print(
+        f"second patrol: {second['requests']} requests in {wall2:.1f} s; "
+        f"second/first requests = {second['requests'] / max(1, first['requests']):.3f} (target <= 0.100)"
+    )
+    assert second["requests"] <= 0.10 * first["requests"], (
+        "incremental patrol sent more than 10% of the requests"
+    )
     return 0
 
 
 def _django(env: dict, code: str) -> str:
-    prog = ("import os, django, json; os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings'); "
-            "django.setup(); " + code)
-    return subprocess.run([sys.executable, "-c", prog], env=env, capture_output=True, text=True, check=True).stdout
+    prog = (
+        "import os, django, json; os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings'); "
+        "django.setup(); " + code
+    )
+    return subprocess.run(
+        [sys.executable, "-c", prog], env=env, capture_output=True, text=True, check=True
+    ).stdout
 
 
 def _runs(env: dict) -> list[dict]:
-    out = _django(env, "from crawler.models import PatrolRun as R; print(json.dumps([{'requests': r.requests, "
-                       "'pages': r.pages, 'attachments': r.stats.get('attachments', 0)} "
-                       "for r in R.objects.order_by('id')]))")
+    out = _django(
+        env,
+        "from crawler.models import PatrolRun as R; print(json.dumps([{'requests': r.requests, "
+        "'pages': r.pages, 'attachments': r.stats.get('attachments', 0)} "
+        "for r in R.objects.order_by('id')]))",
+    )
     return json.loads(out)
 
 
 def _fetched_urls(env: dict) -> list[str]:
-    out = _django(env, "from crawler.models import Page, Attachment; "
-                       "print(json.dumps(list(Page.objects.values_list('url', flat=True)) + "
-                       "list(Attachment.objects.values_list('url', flat=True))))")
+    out = _django(
+        env,
+        "from crawler.models import Page, Attachment; "
+        "print(json.dumps(list(Page.objects.values_list('url', flat=True)) + "
+        "list(Attachment.objects.values_list('url', flat=True))))",
+    )
     return json.loads(out)
 
 

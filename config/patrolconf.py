@@ -49,7 +49,9 @@ def _urls(v: Any) -> str | None:
 
 
 def _slug(v: Any) -> str | None:
-    return None if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", str(v)) else "use letters, digits, '_', '-', '.'"
+    return (
+        None if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", str(v)) else "use letters, digits, '_', '-', '.'"
+    )
 
 
 def _positive(v: Any) -> str | None:
@@ -127,8 +129,9 @@ SCHEDULE_SCHEMA: dict[str, Key] = {
     "timeliness_report": Key(str, "0 7 * * mon", check=_cron, help="cron expression"),
     "patrol_timeout_minutes": Key((int, float), 360, check=_positive),
     "misfire_grace_seconds": Key(int, 3600, check=_positive),
-    "kill_grace_seconds": Key((int, float), 30, check=_positive,
-                              help="after the time limit: SIGTERM, then SIGKILL this much later"),
+    "kill_grace_seconds": Key(
+        (int, float), 30, check=_positive, help="after the time limit: SIGTERM, then SIGKILL this much later"
+    ),
     "report_formats": Key(list, default=["html", "xlsx"], check=_report_formats),
     "mail_to": Key(list, default=[]),
 }
@@ -177,8 +180,14 @@ def _err(path: str, node: yaml.Node | None, where: str, msg: str) -> ConfigError
 
 def _typename(kind: type | tuple[type, ...]) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {int: "a whole number", float: "a number", str: "text", bool: "true or false",
-             list: "a list", dict: "a mapping"}
+    names = {
+        int: "a whole number",
+        float: "a number",
+        str: "text",
+        bool: "true or false",
+        list: "a list",
+        dict: "a mapping",
+    }
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
@@ -223,15 +232,31 @@ def _site(path: str, node: yaml.Node, where: str) -> SiteConf:
     nodes = {k.value: v for k, v in node.value}
     for name in data["overrides"]:
         if name not in OVERRIDE_KEYS:
-            raise _err(path, nodes.get("overrides"), f"{where}.overrides.{name}",
-                       f"unknown override; known: {', '.join(OVERRIDE_KEYS)}")
+            raise _err(
+                path,
+                nodes.get("overrides"),
+                f"{where}.overrides.{name}",
+                f"unknown override; known: {', '.join(OVERRIDE_KEYS)}",
+            )
     for col, conf in data["columns"].items():
         if not isinstance(conf, dict) or set(conf) - set(COLUMN_OVERRIDE_KEYS):
-            raise _err(path, nodes.get("columns"), f"{where}.columns.{col}",
-                       f"expected a mapping with keys among {', '.join(COLUMN_OVERRIDE_KEYS)}")
+            raise _err(
+                path,
+                nodes.get("columns"),
+                f"{where}.columns.{col}",
+                f"expected a mapping with keys among {', '.join(COLUMN_OVERRIDE_KEYS)}",
+            )
     scope = data["scope"] or [data["url"]]
-    return SiteConf(id=data["id"], name=data["name"], tier=data["tier"], url=data["url"], scope=list(scope),
-                    entry=data["entry"], overrides=data["overrides"], columns=data["columns"])
+    return SiteConf(
+        id=data["id"],
+        name=data["name"],
+        tier=data["tier"],
+        url=data["url"],
+        scope=list(scope),
+        entry=data["entry"],
+        overrides=data["overrides"],
+        columns=data["columns"],
+    )
 
 
 def parse(text: str, path: str = "patrol.yaml") -> PatrolConf:
@@ -261,7 +286,12 @@ def parse(text: str, path: str = "patrol.yaml") -> PatrolConf:
     seen: dict[str, int] = {}
     for i, s in enumerate(sites):
         if s.id in seen:
-            raise _err(path, sites_node.value[i], f"sites[{i}].id", f"duplicate id {s.id!r} (also sites[{seen[s.id]}])")
+            raise _err(
+                path,
+                sites_node.value[i],
+                f"sites[{i}].id",
+                f"duplicate id {s.id!r} (also sites[{seen[s.id]}])",
+            )
         seen[s.id] = i
     for name in ("crawl", "screening", "schedule"):
         node = nodes.get(name)
@@ -271,10 +301,18 @@ def parse(text: str, path: str = "patrol.yaml") -> PatrolConf:
             sections[name] = _section(path, node, name, TOP_SCHEMA[name])
     rules = None
     if "rules" in nodes:
-        rules = _check_value(path, nodes["rules"], "rules", TOP_SCHEMA["rules"], yaml.safe_load(yaml.serialize(nodes["rules"])))
+        rules = _check_value(
+            path, nodes["rules"], "rules", TOP_SCHEMA["rules"], yaml.safe_load(yaml.serialize(nodes["rules"]))
+        )
         rules = str((Path(path).parent / rules).resolve())
-    return PatrolConf(path=path, sites=sites, crawl=sections["crawl"], screening=sections["screening"],
-                      schedule=sections["schedule"], rules=rules)
+    return PatrolConf(
+        path=path,
+        sites=sites,
+        crawl=sections["crawl"],
+        screening=sections["screening"],
+        schedule=sections["schedule"],
+        rules=rules,
+    )
 
 
 def load(path: str | Path) -> PatrolConf:

@@ -133,7 +133,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("PATROL_EMAIL_FROM", "patrol@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler",
-                             "level": os.environ.get("PATROL_LOG_LEVEL", "WARNING")}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "level": os.environ.get("PATROL_LOG_LEVEL", "WARNING")}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("PATROL_LOG_LEVEL", "WARNING")},
 }

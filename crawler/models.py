@@ -13,8 +13,13 @@ TIER_CHOICES = [("county", "县政府"), ("department", "县直部门"), ("town"
 
 
 class PatrolRun(models.Model):
-    STATUS = [("running", "运行中"), ("ok", "完成"), ("failed", "失败"), ("interrupted", "中断"),
-              ("killed", "超时终止")]
+    STATUS = [
+        ("running", "运行中"),
+        ("ok", "完成"),
+        ("failed", "失败"),
+        ("interrupted", "中断"),
+        ("killed", "超时终止"),
+    ]
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=STATUS, default="running")
@@ -53,7 +58,9 @@ class Column(models.Model):
     url = models.URLField(max_length=1000)  # normalised first list page (ARCHITECTURE.md)
     name = models.CharField(max_length=200)
     path = models.CharField(max_length=500, blank=True, default="")  # "政策文件 > 县政府文件"
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
     profile = models.CharField(max_length=32, blank=True, default="")
     empty = models.BooleanField(default=False)  # shows 暂无信息 and lists nothing
     items_listed = models.IntegerField(default=0)  # entries seen on the last complete walk
@@ -107,7 +114,9 @@ class Listing(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="listings")
     title = models.CharField(max_length=1000)
     row_date = models.DateField(null=True, blank=True)
-    partial_date = models.CharField(max_length=8, blank=True, default="")  # "MM-DD" when the row lacks the year
+    partial_date = models.CharField(
+        max_length=8, blank=True, default=""
+    )  # "MM-DD" when the row lacks the year
     pinned = models.BooleanField(default=False)
     first_seen_run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
     last_seen_run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")

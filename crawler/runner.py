@@ -58,13 +58,22 @@ class Progress:
         if not force and now - self.last < self.every:
             return
         self.last = now
-        print(f"巡查中: 请求 {requests}  栏目 {counters['columns']}  列表页 {counters['list_pages']}  "
-              f"详情页 {counters['details']}  附件 {counters['attachments']}  新信息 {counters['new_items']}  "
-              f"发现 {counters['findings']}", file=self.stream, flush=True)
+        print(
+            f"巡查中: 请求 {requests}  栏目 {counters['columns']}  列表页 {counters['list_pages']}  "
+            f"详情页 {counters['details']}  附件 {counters['attachments']}  新信息 {counters['new_items']}  "
+            f"发现 {counters['findings']}",
+            file=self.stream,
+            flush=True,
+        )
 
 
-def run_patrol(conf: PatrolConf, site_ids: list[str] | None = None, trigger: str = "manual",
-               full: bool = False, progress: Progress | None = None) -> int:
+def run_patrol(
+    conf: PatrolConf,
+    site_ids: list[str] | None = None,
+    trigger: str = "manual",
+    full: bool = False,
+    progress: Progress | None = None,
+) -> int:
     """Crawl (and screen) the configured sites; returns the PatrolRun id."""
     from scrapy.crawler import CrawlerProcess
     from twisted.internet import task
@@ -100,8 +109,11 @@ def run_patrol(conf: PatrolConf, site_ids: list[str] | None = None, trigger: str
     run.pages = spider.counters["list_pages"] + spider.counters["details"]
     run.new_items = spider.counters["new_items"]
     run.findings = spider.counters["findings"]
-    run.stats = {**spider.counters, "responses": int(stats.get("downloader/response_count", 0)),
-                 "finish_reason": str(stats.get("finish_reason", ""))}
+    run.stats = {
+        **spider.counters,
+        "responses": int(stats.get("downloader/response_count", 0)),
+        "finish_reason": str(stats.get("finish_reason", "")),
+    }
     if progress is not None:
         progress(spider.counters, run.requests, force=True)
     reason = str(stats.get("finish_reason", ""))

@@ -28,8 +28,14 @@ def _limits(conf):
 def _screen(body: bytes, name: str, content_type: str, url: str, conf):
     from screening.service import screen_bytes
 
-    return screen_bytes(body, name, content_type=content_type or None, url=url, limits=_limits(conf),
-                        screener=_screener(conf.screening["private_lexicon"], conf.screening["threshold"]))
+    return screen_bytes(
+        body,
+        name,
+        content_type=content_type or None,
+        url=url,
+        limits=_limits(conf),
+        screener=_screener(conf.screening["private_lexicon"], conf.screening["threshold"]),
+    )
 
 
 def screen_page(page, body: bytes, content_type: str, run, conf) -> int:
@@ -39,7 +45,9 @@ def screen_page(page, body: bytes, content_type: str, run, conf) -> int:
     result = _screen(body, page.url, content_type or "text/html", page.url, conf)
     page.screen_status, page.screen_reason = result.status, (result.reason or "")[:300]
     page.save(update_fields=["screen_status", "screen_reason"])
-    finding = record_findings(result, url=page.url, page_url=page.url, snapshot=page.snapshot, page=page, run=run)
+    finding = record_findings(
+        result, url=page.url, page_url=page.url, snapshot=page.snapshot, page=page, run=run
+    )
     return 1 if finding is not None else 0
 
 
@@ -49,6 +57,13 @@ def screen_attachment(att, body: bytes, content_type: str, run, conf) -> int:
     result = _screen(body, att.name or att.url, content_type, att.url, conf)
     att.screen_status, att.screen_reason = result.status, (result.reason or "")[:300]
     att.save(update_fields=["screen_status", "screen_reason"])
-    finding = record_findings(result, url=att.url, page_url=att.page.url, snapshot=att.snapshot, page=att.page,
-                              attachment=att, run=run)
+    finding = record_findings(
+        result,
+        url=att.url,
+        page_url=att.page.url,
+        snapshot=att.snapshot,
+        page=att.page,
+        attachment=att,
+        run=run,
+    )
     return 1 if finding is not None else 0

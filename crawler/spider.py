@@ -44,8 +44,15 @@ class PatrolSpider(scrapy.Spider):
     name = "patrol"
     custom_settings: dict = {}
 
-    def __init__(self, conf: PatrolConf, run_id: int, site_ids: list[str] | None = None, full: bool = False,
-                 progress=None, **kwargs):
+    def __init__(
+        self,
+        conf: PatrolConf,
+        run_id: int,
+        site_ids: list[str] | None = None,
+        full: bool = False,
+        progress=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.conf = conf
         self.run = PatrolRun.objects.get(pk=run_id)
@@ -55,8 +62,15 @@ class PatrolSpider(scrapy.Spider):
         sites = store.sync_sites(conf)
         self.state = {s.id: SiteState(conf=s, site=sites[s.id]) for s in conf.sites if s.id in wanted}
         self.detail_requested: set[int] = set()
-        self.counters = {"columns": 0, "list_pages": 0, "details": 0, "attachments": 0, "new_items": 0,
-                         "findings": 0, "errors": 0}
+        self.counters = {
+            "columns": 0,
+            "list_pages": 0,
+            "details": 0,
+            "attachments": 0,
+            "new_items": 0,
+            "findings": 0,
+            "errors": 0,
+        }
 
     # -- helpers -------------------------------------------------------------------------------
     def _owns(self, st: SiteState, url: str) -> bool:
@@ -75,8 +89,15 @@ class PatrolSpider(scrapy.Spider):
                 headers["If-Modified-Since"] = modified
             headers["Cache-Control"] = "max-age=0"
         meta = {**meta, "handle_httpstatus_all": True}
-        return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers, meta=meta,
-                              priority=priority, dont_filter=False)
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            headers=headers,
+            meta=meta,
+            priority=priority,
+            dont_filter=False,
+        )
 
     def _body_text(self, response: Response, kind: str) -> str | None:
         """Text of a structural page: fresh body (stored) or, on 304, the stored snapshot."""
@@ -91,7 +112,9 @@ class PatrolSpider(scrapy.Spider):
             return extract.decode_html(body, None)
         if response.status != 200:
             return None
-        store.save_page(st.site, response.url, kind, response.status, _headers(response), response.body, self.run)
+        store.save_page(
+            st.site, response.url, kind, response.status, _headers(response), response.body, self.run
+        )
         return extract.decode_html(response.body, _charset(response))
 
     # -- start -----------------------------------------------------------------------------------
@@ -113,8 +136,9 @@ class PatrolSpider(scrapy.Spider):
             log.warning("homepage of %s answered HTTP %s", st.conf.id, response.status)
             return
         latest = extract.homepage_latest(response.url, html)
-        Site.objects.filter(pk=st.site.pk).update(homepage_last_published=latest,
-                                                  homepage_checked_at=self.run.started_at)
+        Site.objects.filter(pk=st.site.pk).update(
+            homepage_last_published=latest, homepage_checked_at=self.run.started_at
+        )
         entry = st.conf.entry or extract.find_disclosure_entry(response.url, html) or st.conf.url
         # Site-wide navigation is not part of the column tree, except links below the entry's
         # own folder when that folder is deeper than the homepage's (a homepage menu may list
@@ -122,18 +146,27 @@ class PatrolSpider(scrapy.Spider):
         entry_dir = entry.rsplit("/", 1)[0] + "/"
         home_dir = response.url.rsplit("/", 1)[0] + "/"
         keep = entry_dir if len(entry_dir) > len(home_dir) and entry_dir.startswith(home_dir) else None
-        st.nav = {link.url for link in extract.page_links(response.url, html)
-                  if link.nav and not (keep and link.url.startswith(keep))}
+        st.nav = {
+            link.url
+            for link in extract.page_links(response.url, html)
+            if link.nav and not (keep and link.url.startswith(keep))
+        }
         st.nav.add(st.conf.url)
         if entry != st.site.entry_url:
             Site.objects.filter(pk=st.site.pk).update(entry_url=entry)
         st.seen.add(entry)
         st.nav.discard(entry)
         if entry == response.url:
-            yield from self._node(st, response.url, html, depth=0, path=[], parent_id=None, status=response.status)
+            yield from self._node(
+                st, response.url, html, depth=0, path=[], parent_id=None, status=response.status
+            )
         else:
-            yield self._conditional(entry, {"site": st.conf.id, "depth": 0, "path": [], "parent": None},
-                                    self.parse_node, priority=9)
+            yield self._conditional(
+                entry,
+                {"site": st.conf.id, "depth": 0, "path": [], "parent": None},
+                self.parse_node,
+                priority=9,
+            )
 
     # -- column tree -----------------------------------------------------------------------------
     def parse_node(self, response: Response):
@@ -142,11 +175,28 @@ class PatrolSpider(scrapy.Spider):
         if html is None:
             self.counters["errors"] += 1
             return
-        yield from self._node(st, response.url, html, response.meta["depth"], response.meta["path"],
-                              response.meta.get("parent"), response.status, link_name=response.meta.get("name"))
+        yield from self._node(
+            st,
+            response.url,
+            html,
+            response.meta["depth"],
+            response.meta["path"],
+            response.meta.get("parent"),
+            response.status,
+            link_name=response.meta.get("name"),
+        )
 
-    def _node(self, st: SiteState, url: str, html: str, depth: int, path: list[str], parent_id: int | None,
-              status: int, link_name: str | None = None):
+    def _node(
+        self,
+        st: SiteState,
+        url: str,
+        html: str,
+        depth: int,
+        path: list[str],
+        parent_id: int | None,
+        status: int,
+        link_name: str | None = None,
+    ):
         page = extract.parse_list(url, html, st.conf.overrides or None)
         exclude = st.seen | st.nav
         candidates = [c for c in extract.column_candidates(url, html, exclude) if self._owns(st, c.url)]
@@ -158,9 +208,15 @@ class PatrolSpider(scrapy.Spider):
         column = None
         if is_column:
             name = link_name or page.column_name or (path[-1] if path else "")
-            column = store.upsert_column(st.site, column_url(url), name, " > ".join(path or [name]),
-                                         Column.objects.filter(pk=parent_id).first() if parent_id else None,
-                                         page.profile, self.run)
+            column = store.upsert_column(
+                st.site,
+                column_url(url),
+                name,
+                " > ".join(path or [name]),
+                Column.objects.filter(pk=parent_id).first() if parent_id else None,
+                page.profile,
+                self.run,
+            )
             st.columns.add(column.pk)
             self.counters["columns"] += 1
         if depth < self.conf.crawl["max_column_depth"]:
@@ -168,8 +224,13 @@ class PatrolSpider(scrapy.Spider):
                 if cand.url in st.seen:
                     continue
                 st.seen.add(cand.url)
-                meta = {"site": st.conf.id, "depth": depth + 1, "path": [*path, cand.text], "name": cand.text,
-                        "parent": column.pk if column else parent_id}
+                meta = {
+                    "site": st.conf.id,
+                    "depth": depth + 1,
+                    "path": [*path, cand.text],
+                    "name": cand.text,
+                    "parent": column.pk if column else parent_id,
+                }
                 yield self._conditional(cand.url, meta, self.parse_node, priority=8)
         if column is not None:
             was_complete = column.walk_complete and not self.full
@@ -187,11 +248,26 @@ class PatrolSpider(scrapy.Spider):
             return
         html = extract.decode_html(response.body, _charset(response))
         page = extract.parse_list(response.url, html, st.conf.overrides or None)
-        yield from self._list_page(st, column, page, response.meta["page_no"], response.url,
-                                   response.meta["was_complete"], pages=response.meta.get("pages"))
+        yield from self._list_page(
+            st,
+            column,
+            page,
+            response.meta["page_no"],
+            response.url,
+            response.meta["was_complete"],
+            pages=response.meta.get("pages"),
+        )
 
-    def _list_page(self, st: SiteState, column: Column, page, page_no: int, url: str, was_complete: bool,
-                   pages: list[str] | None = None):
+    def _list_page(
+        self,
+        st: SiteState,
+        column: Column,
+        page,
+        page_no: int,
+        url: str,
+        was_complete: bool,
+        pages: list[str] | None = None,
+    ):
         self.counters["list_pages"] += 1
         pages = page.pages or pages or []
         if pages and page_no < len(pages):
@@ -204,8 +280,16 @@ class PatrolSpider(scrapy.Spider):
             nxt = None
         if nxt and not self._owns(st, nxt) and urlsplit(nxt).netloc != urlsplit(url).netloc:
             nxt = None  # a column's paging endpoint may sit at the host root (Hanweb dataproxy.jsp)
-        outcome = store.save_list_page(column, page.entries, self.run, self.conf, st.conf,
-                                       empty=page.empty and page_no == 1, next_page=nxt or "", last_page=nxt is None)
+        outcome = store.save_list_page(
+            column,
+            page.entries,
+            self.run,
+            self.conf,
+            st.conf,
+            empty=page.empty and page_no == 1,
+            next_page=nxt or "",
+            last_page=nxt is None,
+        )
         self.counters["new_items"] += outcome.new
         for item_id, item_url in outcome.to_fetch:
             yield from self._detail_request(st, item_id, item_url)
@@ -213,8 +297,14 @@ class PatrolSpider(scrapy.Spider):
             return
         if was_complete and not outcome.fresh:
             return  # incremental: this page brought nothing new, the rest is known
-        meta = {"site": st.conf.id, "column": column.pk, "page_no": page_no + 1, "was_complete": was_complete,
-                "pages": pages, "handle_httpstatus_all": True}
+        meta = {
+            "site": st.conf.id,
+            "column": column.pk,
+            "page_no": page_no + 1,
+            "was_complete": was_complete,
+            "pages": pages,
+            "handle_httpstatus_all": True,
+        }
         yield scrapy.Request(nxt, callback=self.parse_list_page, errback=self.on_error, meta=meta, priority=5)
 
     # -- details and attachments -----------------------------------------------------------------
@@ -222,9 +312,14 @@ class PatrolSpider(scrapy.Spider):
         if item_id in self.detail_requested or not self._owns(st, url):
             return
         self.detail_requested.add(item_id)
-        yield scrapy.Request(url, callback=self.parse_detail, errback=self.on_error, priority=1,
-                             meta={"site": st.conf.id, "item": item_id, "handle_httpstatus_all": True},
-                             dont_filter=True)
+        yield scrapy.Request(
+            url,
+            callback=self.parse_detail,
+            errback=self.on_error,
+            priority=1,
+            meta={"site": st.conf.id, "item": item_id, "handle_httpstatus_all": True},
+            dont_filter=True,
+        )
 
     def parse_detail(self, response: Response):
         st = self.state[response.meta["site"]]
@@ -239,8 +334,9 @@ class PatrolSpider(scrapy.Spider):
             html = extract.decode_html(body, _charset(response))
             detail = extract.parse_detail(response.url, html)
             soft_404 = detail.soft_404
-        page = store.save_page(st.site, response.url, "detail", response.status, _headers(response), body,
-                               self.run, item=item)
+        page = store.save_page(
+            st.site, response.url, "detail", response.status, _headers(response), body, self.run, item=item
+        )
         store.save_detail(item, detail, response.status, soft_404, store.item_row_has_full_date(item), page)
         if detail is None or soft_404:
             return
@@ -251,10 +347,18 @@ class PatrolSpider(scrapy.Spider):
             if not self._owns(st, att.url):
                 continue
             yield scrapy.Request(
-                att.url, callback=self.parse_attachment, errback=self.on_error, priority=0,
-                meta={"site": st.conf.id, "page": page.pk, "item": item.pk, "name": att.name,
-                      "handle_httpstatus_all": True,
-                      "download_maxsize": int(self.conf.crawl["max_attachment_mb"] * 1024 * 1024)},
+                att.url,
+                callback=self.parse_attachment,
+                errback=self.on_error,
+                priority=0,
+                meta={
+                    "site": st.conf.id,
+                    "page": page.pk,
+                    "item": item.pk,
+                    "name": att.name,
+                    "handle_httpstatus_all": True,
+                    "download_maxsize": int(self.conf.crawl["max_attachment_mb"] * 1024 * 1024),
+                },
             )
 
     def parse_attachment(self, response: Response):
@@ -263,10 +367,20 @@ class PatrolSpider(scrapy.Spider):
         page = Page.objects.get(pk=response.meta["page"])
         self.counters["attachments"] += 1
         body = response.body if response.status == 200 else None
-        att = store.save_attachment(page, page.item, response.url, response.meta.get("name", ""), response.status,
-                                    _headers(response), body, self.run)
+        att = store.save_attachment(
+            page,
+            page.item,
+            response.url,
+            response.meta.get("name", ""),
+            response.status,
+            _headers(response),
+            body,
+            self.run,
+        )
         if body is not None:
-            self.counters["findings"] += screen_attachment(att, body, _content_type(response), self.run, self.conf)
+            self.counters["findings"] += screen_attachment(
+                att, body, _content_type(response), self.run, self.conf
+            )
 
     def on_error(self, failure):
         request = failure.request
@@ -280,8 +394,18 @@ class PatrolSpider(scrapy.Spider):
                 reason = failure.getErrorMessage()[:300]
                 if "maxsize" in reason.lower() or "max size" in reason.lower():
                     reason = f"too large (over {self.conf.crawl['max_attachment_mb']} MB download limit)"
-                store.save_attachment(page, page.item, request.url, request.meta.get("name", ""), None, {}, None,
-                                      self.run, screen_status="unscreened", screen_reason=reason)
+                store.save_attachment(
+                    page,
+                    page.item,
+                    request.url,
+                    request.meta.get("name", ""),
+                    None,
+                    {},
+                    None,
+                    self.run,
+                    screen_status="unscreened",
+                    screen_reason=reason,
+                )
 
 
 def _charset(response: Response) -> str | None:

@@ -49,18 +49,28 @@ def sync_sites(conf: PatrolConf) -> dict[str, Site]:
     out: dict[str, Site] = {}
     for s in conf.sites:
         site, _ = Site.objects.update_or_create(
-            site_id=s.id, defaults={"name": s.name, "tier": s.tier, "url": s.url, "scope": s.scope, "active": True}
+            site_id=s.id,
+            defaults={"name": s.name, "tier": s.tier, "url": s.url, "scope": s.scope, "active": True},
         )
         out[s.id] = site
     Site.objects.exclude(site_id__in=[s.id for s in conf.sites]).update(active=False)
     return out
 
 
-def upsert_column(site: Site, url: str, name: str, path: str, parent: Column | None, profile: str,
-                  run: PatrolRun) -> Column:
+def upsert_column(
+    site: Site, url: str, name: str, path: str, parent: Column | None, profile: str, run: PatrolRun
+) -> Column:
     col, created = Column.objects.get_or_create(
-        site=site, url=url, defaults={"name": name, "path": path, "parent": parent, "profile": profile,
-                                      "first_seen_run": run, "last_seen_run": run},
+        site=site,
+        url=url,
+        defaults={
+            "name": name,
+            "path": path,
+            "parent": parent,
+            "profile": profile,
+            "first_seen_run": run,
+            "last_seen_run": run,
+        },
     )
     if not created:
         changed = {"last_seen_run": run}
@@ -95,8 +105,17 @@ class PageOutcome:
         return bool(self.new or self.changed)
 
 
-def save_list_page(column: Column, entries: list, run: PatrolRun, conf: PatrolConf, site_conf: SiteConf,
-                   *, empty: bool = False, next_page: str = "", last_page: bool = False) -> PageOutcome:
+def save_list_page(
+    column: Column,
+    entries: list,
+    run: PatrolRun,
+    conf: PatrolConf,
+    site_conf: SiteConf,
+    *,
+    empty: bool = False,
+    next_page: str = "",
+    last_page: bool = False,
+) -> PageOutcome:
     """Record one list page's entries; all or nothing."""
     out = PageOutcome()
     with transaction.atomic():
@@ -106,17 +125,30 @@ def save_list_page(column: Column, entries: list, run: PatrolRun, conf: PatrolCo
             external = owner is None or owner.id != site_conf.id
             sig = _signature(entry.title, entry.date, entry.partial)
             item, created = Item.objects.get_or_create(
-                site=site, url=entry.url,
-                defaults={"title": entry.title[:1000], "publish_date": entry.date,
-                          "date_source": "row" if entry.date else "", "external": external,
-                          "needs_detail": not external, "signature": sig,
-                          "first_seen_run": run, "last_seen_run": run},
+                site=site,
+                url=entry.url,
+                defaults={
+                    "title": entry.title[:1000],
+                    "publish_date": entry.date,
+                    "date_source": "row" if entry.date else "",
+                    "external": external,
+                    "needs_detail": not external,
+                    "signature": sig,
+                    "first_seen_run": run,
+                    "last_seen_run": run,
+                },
             )
             listing, lcreated = Listing.objects.get_or_create(
-                column=column, item=item,
-                defaults={"title": entry.title[:1000], "row_date": entry.date,
-                          "partial_date": f"{entry.partial[0]:02d}-{entry.partial[1]:02d}" if entry.partial else "",
-                          "pinned": entry.pinned, "first_seen_run": run, "last_seen_run": run},
+                column=column,
+                item=item,
+                defaults={
+                    "title": entry.title[:1000],
+                    "row_date": entry.date,
+                    "partial_date": f"{entry.partial[0]:02d}-{entry.partial[1]:02d}" if entry.partial else "",
+                    "pinned": entry.pinned,
+                    "first_seen_run": run,
+                    "last_seen_run": run,
+                },
             )
             if entry.pinned:
                 out.pinned += 1
@@ -135,7 +167,9 @@ def save_list_page(column: Column, entries: list, run: PatrolRun, conf: PatrolCo
                 out.changed += 0 if entry.pinned else 1
                 listing.title = entry.title[:1000]
                 listing.row_date = entry.date
-                listing.partial_date = f"{entry.partial[0]:02d}-{entry.partial[1]:02d}" if entry.partial else ""
+                listing.partial_date = (
+                    f"{entry.partial[0]:02d}-{entry.partial[1]:02d}" if entry.partial else ""
+                )
                 item.title = entry.title[:1000]
                 if entry.date:
                     item.publish_date, item.date_source = entry.date, "row"
@@ -181,20 +215,34 @@ def mark_walk_started(column: Column) -> None:
     Column.objects.filter(pk=column.pk).update(next_page="")
 
 
-def save_page(site: Site, url: str, kind: str, status: int, headers: dict, body: bytes | None,
-              run: PatrolRun, item: Item | None = None) -> Page:
+def save_page(
+    site: Site,
+    url: str,
+    kind: str,
+    status: int,
+    headers: dict,
+    body: bytes | None,
+    run: PatrolRun,
+    item: Item | None = None,
+) -> Page:
     snap = snapshots.store(body) if body is not None else None
-    return Page.objects.create(site=site, item=item, url=url, kind=kind, status=status, headers=headers,
-                               snapshot=snap, run=run)
+    return Page.objects.create(
+        site=site, item=item, url=url, kind=kind, status=status, headers=headers, snapshot=snap, run=run
+    )
 
 
 def last_page(url: str, kinds: tuple[str, ...] = ("home", "list")) -> Page | None:
-    return (Page.objects.filter(url=url, kind__in=kinds, snapshot__isnull=False, status=200)
-            .select_related("snapshot").order_by("-id").first())
+    return (
+        Page.objects.filter(url=url, kind__in=kinds, snapshot__isnull=False, status=200)
+        .select_related("snapshot")
+        .order_by("-id")
+        .first()
+    )
 
 
-def save_detail(item: Item, detail, status: int, soft_404: bool, row_has_full_date: bool,
-                page: Page | None) -> None:
+def save_detail(
+    item: Item, detail, status: int, soft_404: bool, row_has_full_date: bool, page: Page | None
+) -> None:
     with transaction.atomic():
         item.detail_status = status
         item.soft_404 = soft_404
@@ -217,9 +265,29 @@ def pending_details(site: Site) -> list[tuple[int, str]]:
     return list(Item.objects.filter(site=site, needs_detail=True, external=False).values_list("id", "url"))
 
 
-def save_attachment(page: Page, item: Item | None, url: str, name: str, status: int | None, headers: dict,
-                    body: bytes | None, run: PatrolRun, screen_status: str = "", screen_reason: str = "") -> Attachment:
+def save_attachment(
+    page: Page,
+    item: Item | None,
+    url: str,
+    name: str,
+    status: int | None,
+    headers: dict,
+    body: bytes | None,
+    run: PatrolRun,
+    screen_status: str = "",
+    screen_reason: str = "",
+) -> Attachment:
     snap = snapshots.store(body) if body is not None else None
-    return Attachment.objects.create(page=page, item=item, url=url, name=name[:500], status=status,
-                                     headers=headers, snapshot=snap, fetched_at=timezone.now(), run=run,
-                                     screen_status=screen_status, screen_reason=screen_reason[:300])
+    return Attachment.objects.create(
+        page=page,
+        item=item,
+        url=url,
+        name=name[:500],
+        status=status,
+        headers=headers,
+        snapshot=snap,
+        fetched_at=timezone.now(),
+        run=run,
+        screen_status=screen_status,
+        screen_reason=screen_reason[:300],
+    )

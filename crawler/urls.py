@@ -13,8 +13,9 @@ def column_url(url: str) -> str:
     """The column URL of ARCHITECTURE.md: first list page, trailing index file and page parameter dropped."""
     parts = urlsplit(url)
     path = _INDEX_RE.sub("/", parts.path)
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if k.lower() not in PAGE_PARAMS])
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in PAGE_PARAMS]
+    )
     return urlunsplit((parts.scheme, parts.netloc.lower(), path, query, ""))
 
 

@@ -45,7 +45,7 @@ def _pdf(att: Attachment) -> bytes:
     for line in att.lines:
         for i in range(0, max(len(line), 1), 34):
             c.setFont("STSong-Light", 12)
-            c.drawString(60, y, line[i:i + 34])
+            c.drawString(60, y, line[i : i + 34])
             y -= 22
             if y < 60:
                 c.showPage()
@@ -111,6 +111,8 @@ def _zip_fixed(data: bytes) -> bytes:
             ni.compress_type = zipfile.ZIP_DEFLATED
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":  # openpyxl stamps the save time
-                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2012-12-31T09:00:00Z", data)
+                data = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2012-12-31T09:00:00Z", data
+                )
             dst.writestr(ni, data)
     return out.getvalue()

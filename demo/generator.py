@@ -103,8 +103,11 @@ def _allocate(total: int, weights: list[float], mins: list[int]) -> list[int]:
 
 # --------------------------------------------------------------------------- structure
 
+
 def _make_site(spec: SiteSpec, rng: random.Random) -> Site:
-    site = Site(spec.id, spec.name, spec.tier, spec.style, spec.host, spec.prefix, spec.abbr, dict(spec.variant))
+    site = Site(
+        spec.id, spec.name, spec.tier, spec.style, spec.host, spec.prefix, spec.abbr, dict(spec.variant)
+    )
     site.variant["unit"] = spec.unit
     site.variant["org_code"] = f"01610{spec.host:02d}{rng.randint(10, 99)}"
     start = START_YEAR[spec.tier] + rng.randint(0, 1)
@@ -141,11 +144,24 @@ def _doc_class(site: Site, col: Column) -> str:
 def _min_counts(col: Column) -> tuple[int, int]:
     t = col.traits
     need12 = t.get("dead404", 0) + t.get("soft404", 0) + t.get("late", 0) + t.get("repost", 0)
-    need12 += sum(1 for k in ("plant_id_page", "plant_secret_pdf", "plant_id_xlsx", "plant_internal_docx",
-                              "plant_gbk", "plant_internal_page", "hardneg_masked") if t.get(k))
+    need12 += sum(
+        1
+        for k in (
+            "plant_id_page",
+            "plant_secret_pdf",
+            "plant_id_xlsx",
+            "plant_internal_docx",
+            "plant_gbk",
+            "plant_internal_page",
+            "hardneg_masked",
+        )
+        if t.get(k)
+    )
     need12 += 2 if t.get("hardneg_spring") or t.get("hardneg_national") else 0
     need12 = max(need12, t.get("min12", 0))
-    needpre = t.get("pinned", 0) + t.get("external", 0) + (2 if t.get("cross") else 0) + len(t.get("attach", []))
+    needpre = (
+        t.get("pinned", 0) + t.get("external", 0) + (2 if t.get("cross") else 0) + len(t.get("attach", []))
+    )
     if col.newest.year < 2012:
         return 0, 1 + need12 + needpre
     return 1 + need12 + (1 if t.get("cross") else 0), needpre
@@ -157,8 +173,10 @@ def _quotas(sites: list[Site], scale: str) -> dict[Column, tuple[int, int]]:
     result: dict[Column, list[int]] = {c: [0, 0] for _, c in cols}
     for cls, key in (("D", "document"), ("O", "other")):
         group = [c for s, c in cols if _doc_class(s, c) == cls]
-        weights = [c.traits["weight"] * (c.newest.timetuple().tm_yday / 366 if c.newest.year == 2012 else 0)
-                   for c in group]
+        weights = [
+            c.traits["weight"] * (c.newest.timetuple().tm_yday / 366 if c.newest.year == 2012 else 0)
+            for c in group
+        ]
         m = [mins[c][0] for c in group]
         total = FULL[key] if scale == "full" else sum(m) + round(SMALL_EXTRA * FULL[key])
         for c, n in zip(group, _allocate(total, weights, m), strict=True):
@@ -176,13 +194,22 @@ def _quotas(sites: list[Site], scale: str) -> dict[Column, tuple[int, int]]:
 
 # --------------------------------------------------------------------------- articles
 
-def new_article(site: Site, col: Column, d: date | None, rng: random.Random, sort_date: date | None = None) -> Article:
+
+def new_article(
+    site: Site, col: Column, d: date | None, rng: random.Random, sort_date: date | None = None
+) -> Article:
     unit = site.variant["unit"]
     role = col.traits["role"]
     issuer, _ = col.traits.get("issuer", (site.name, site.abbr))
     year = (d or sort_date).year
-    art = Article(site, col, text.title(rng, role, unit, issuer, year), d, d or sort_date,
-                  time=f"{rng.randint(8, 17):02d}:{rng.choice([0, 5, 10, 15, 20, 30, 40, 45, 50]):02d}")
+    art = Article(
+        site,
+        col,
+        text.title(rng, role, unit, issuer, year),
+        d,
+        d or sort_date,
+        time=f"{rng.randint(8, 17):02d}:{rng.choice([0, 5, 10, 15, 20, 30, 40, 45, 50]):02d}",
+    )
     art.body = text.body(rng, unit)
     art.source = rng.choice(text.SOURCES).format(unit=unit)
     art.views = rng.randint(30, 2000)
@@ -216,13 +243,26 @@ def _fill_column(site: Site, col: Column, n12: int, npre: int, rng: random.Rando
             art.tags.add("newest")
 
 
-def _pick(col: Column, rng: random.Random, n: int, *, year: int | None = None, before: date | None = None,
-          workday: bool = False, tag: str) -> list[Article]:
-    cands = [e.article for e in col.entries
-             if not e.article.tags and e.article.date is not None and e.article.home is col
-             and (year is None or e.article.date.year == year)
-             and (before is None or e.article.date < before)
-             and (not workday or is_workday(e.article.date))]
+def _pick(
+    col: Column,
+    rng: random.Random,
+    n: int,
+    *,
+    year: int | None = None,
+    before: date | None = None,
+    workday: bool = False,
+    tag: str,
+) -> list[Article]:
+    cands = [
+        e.article
+        for e in col.entries
+        if not e.article.tags
+        and e.article.date is not None
+        and e.article.home is col
+        and (year is None or e.article.date.year == year)
+        and (before is None or e.article.date < before)
+        and (not workday or is_workday(e.article.date))
+    ]
     cands.sort(key=lambda a: (a.date, a.time))
     chosen = rng.sample(cands, n) if n <= len(cands) else cands
     if len(chosen) < n:
@@ -272,9 +312,18 @@ def _cross_list(site: Site, col: Column, rng: random.Random) -> None:
     name, share = col.traits["cross"]
     target = site.column(name)
     assert column_category(target.name) == column_category(col.name), (site.id, col.name, name)
-    cands = [e.article for e in col.entries if not e.pinned and e.article.home is col and e.article.date
-             and e.article.status == "ok" and not e.article.external and "pinned" not in e.article.tags
-             and e.article.date <= target.newest and "newest" not in e.article.tags]
+    cands = [
+        e.article
+        for e in col.entries
+        if not e.pinned
+        and e.article.home is col
+        and e.article.date
+        and e.article.status == "ok"
+        and not e.article.external
+        and "pinned" not in e.article.tags
+        and e.article.date <= target.newest
+        and "newest" not in e.article.tags
+    ]
     cands.sort(key=lambda a: (a.date, a.time))
     n = max(1, round(share * len(cands)))
     for a in rng.sample(cands, min(n, len(cands))):
@@ -290,7 +339,11 @@ def _reposts(sites: list[Site], rng: random.Random) -> None:
         for col in site.list_columns():
             for _ in range(col.traits.get("repost", 0)):
                 mine = _pick(col, rng, 1, year=2012, before=col.newest, tag="repost")[0]
-                src = [a for a in pool if a.date.year == 2012 and a.date < col.newest and "reposted" not in a.tags]
+                src = [
+                    a
+                    for a in pool
+                    if a.date.year == 2012 and a.date < col.newest and "reposted" not in a.tags
+                ]
                 orig = rng.choice(src)
                 orig.tags.add("reposted")
                 mine.repost_of = orig
@@ -300,8 +353,10 @@ def _reposts(sites: list[Site], rng: random.Random) -> None:
 
 
 def _finish_site(site: Site, rng: random.Random, offset: int = 0) -> None:
-    own = sorted((a for a in site.articles if not a.external),
-                 key=lambda a: (a.sort_date, a.time, a.home.cid if a.home else 0))
+    own = sorted(
+        (a for a in site.articles if not a.external),
+        key=lambda a: (a.sort_date, a.time, a.home.cid if a.home else 0),
+    )
     aid = AID_BASE[site.style] + offset + rng.randint(0, 500)
     for n, a in enumerate(own):
         aid += rng.randint(1, 6)

@@ -11,8 +11,15 @@ import threading
 from collections.abc import Callable
 
 Handler = Callable[[str, str, str, dict, bytes], tuple[int, list[tuple[str, str]], bytes]]
-REASONS = {200: "OK", 304: "Not Modified", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
-           413: "Payload Too Large", 500: "Internal Server Error"}
+REASONS = {
+    200: "OK",
+    304: "Not Modified",
+    400: "Bad Request",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    413: "Payload Too Large",
+    500: "Internal Server Error",
+}
 MAX_HEAD = 64 * 1024
 MAX_BODY = 1024 * 1024
 
@@ -57,8 +64,8 @@ class _Connection(asyncio.Protocol):
                 return
             if len(self.buf) < end + 4 + length:
                 return  # wait for the rest of the body
-            body = self.buf[end + 4:end + 4 + length]
-            self.buf = self.buf[end + 4 + length:]
+            body = self.buf[end + 4 : end + 4 + length]
+            self.buf = self.buf[end + 4 + length :]
             conn = headers.get("connection", "").lower()
             keep = conn != "close" if version == "HTTP/1.1" else conn == "keep-alive"
             if method not in ("GET", "HEAD", "POST"):
@@ -68,13 +75,29 @@ class _Connection(asyncio.Protocol):
                 status, hdrs, data = self.owner.handler(self.address, method, target, headers, body)
             except Exception:  # a bug in the demo must not hang the client
                 status, hdrs, data = 500, [("Content-Type", "text/plain")], b"internal error"
-            self._reply(status, hdrs, b"" if method == "HEAD" else data, version, keep,
-                        length=None if status == 304 else len(data))
+            self._reply(
+                status,
+                hdrs,
+                b"" if method == "HEAD" else data,
+                version,
+                keep,
+                length=None if status == 304 else len(data),
+            )
 
-    def _reply(self, status: int, headers: list[tuple[str, str]], data: bytes, version: str, keep: bool,
-               length: int | None = -1) -> None:
-        head = [f"HTTP/1.1 {status} {REASONS.get(status, 'OK')}", "Server: Microsoft-IIS/6.0",
-                f"Date: {email.utils.formatdate(usegmt=True)}"]
+    def _reply(
+        self,
+        status: int,
+        headers: list[tuple[str, str]],
+        data: bytes,
+        version: str,
+        keep: bool,
+        length: int | None = -1,
+    ) -> None:
+        head = [
+            f"HTTP/1.1 {status} {REASONS.get(status, 'OK')}",
+            "Server: Microsoft-IIS/6.0",
+            f"Date: {email.utils.formatdate(usegmt=True)}",
+        ]
         head += [f"{k}: {v}" for k, v in headers]
         if length is not None:
             head.append(f"Content-Length: {len(data) if length == -1 else length}")
@@ -113,8 +136,9 @@ class Listeners:
         servers: list[asyncio.AbstractServer] = []
         try:
             for addr in self.addresses:
-                srv = await self.loop.create_server(lambda a=addr: _Connection(self, a), addr, port,
-                                                    backlog=512, reuse_address=True)
+                srv = await self.loop.create_server(
+                    lambda a=addr: _Connection(self, a), addr, port, backlog=512, reuse_address=True
+                )
                 servers.append(srv)
                 port = port or srv.sockets[0].getsockname()[1]
         except OSError:

@@ -197,8 +197,9 @@ def normalise_column_url(url: str) -> str:
     """ARCHITECTURE.md: drop a trailing index/default page and a page-number query parameter."""
     parts = urlsplit(url)
     path = re.sub(r"(?:index\.html?|default\.html?|default\.aspx?)$", "", parts.path, flags=re.I)
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if k.lower() not in PAGE_PARAMS])
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in PAGE_PARAMS]
+    )
     return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
 
 
@@ -206,7 +207,10 @@ def homepage_blocks(site: Site, per_block: int = 7) -> list[tuple[str, Column, l
     """The homepage's latest-news blocks: the newest dated, live, own entries of each block column."""
     out = []
     for label, col in site.blocks:
-        rows = [e for e in col.entries if not e.pinned and e.article.date and not e.article.external
-                and e.article.status == "ok"][:per_block]
+        rows = [
+            e
+            for e in col.entries
+            if not e.pinned and e.article.date and not e.article.external and e.article.status == "ok"
+        ][:per_block]
         out.append((label, col, rows))
     return out

@@ -15,9 +15,11 @@ from demo.cms import assign_paths
 from demo.generator import new_article
 from demo.model import Column, Network, Site
 
-ADDITIONS = [("county", "政务要闻", [date(2013, 1, 5), date(2013, 1, 6)]),
-             ("jyj", "教育动态", [date(2013, 1, 6)]),
-             ("nyj", "农业动态", [date(2013, 1, 5)])]
+ADDITIONS = [
+    ("county", "政务要闻", [date(2013, 1, 5), date(2013, 1, 6)]),
+    ("jyj", "教育动态", [date(2013, 1, 6)]),
+    ("nyj", "农业动态", [date(2013, 1, 5)]),
+]
 RETITLE = ("county", "通知公告")
 NEW_COLUMN = ("scj", "抽检信息", "cjxx", [date(2012, 12, 20), date(2012, 12, 28), date(2013, 1, 4)])
 
@@ -46,7 +48,9 @@ def mutate(net: Network) -> None:
         touched.add(site)
     site = net.site(RETITLE[0])
     entry = next(e for e in site.column(RETITLE[1]).entries if not e.pinned and not e.article.external)
-    entry.article.title = entry.article.title.removesuffix("的通知") + f"的补充通知（第{net.generation}次更正）"
+    entry.article.title = (
+        entry.article.title.removesuffix("的通知") + f"的补充通知（第{net.generation}次更正）"
+    )
     touched.add(site)
     site_id, name, slug, dates = NEW_COLUMN
     site = net.site(site_id)

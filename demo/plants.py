@@ -25,8 +25,9 @@ def resident_id(region: str, birth: date, seq: int) -> str:
     return body + ID_CHECK[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
 
 
-def attach(art: Article, fmt: str, rng: random.Random, title: str | None = None,
-           lines: list[str] | None = None) -> Attachment:
+def attach(
+    art: Article, fmt: str, rng: random.Random, title: str | None = None, lines: list[str] | None = None
+) -> Attachment:
     n = len(art.attachments) + 1
     if title is None:
         m = re.search(r"《(.+?)》", art.title)
@@ -34,7 +35,9 @@ def attach(art: Article, fmt: str, rng: random.Random, title: str | None = None,
     if lines is None:
         if fmt in ("xlsx", "xls"):
             lines = ["序号\t项目名称\t金额（万元）\t备注"] + [
-                f"{i}\t{rng.choice(text.TOPICS)}\t{rng.randint(5, 500)}\t" for i in range(1, rng.randint(4, 9))]
+                f"{i}\t{rng.choice(text.TOPICS)}\t{rng.randint(5, 500)}\t"
+                for i in range(1, rng.randint(4, 9))
+            ]
         else:
             lines = [title, *text.body(rng, art.site.variant["unit"], 4)]
     att = Attachment("", f"附件{n}：{title}.{fmt}", fmt, title, lines)
@@ -44,8 +47,11 @@ def attach(art: Article, fmt: str, rng: random.Random, title: str | None = None,
 
 def _latest(col: Column) -> Article:
     """The newest untagged dated article of the column that is not its newest item."""
-    cands = [e.article for e in col.entries if not e.article.tags and e.article.date and e.article.home is col
-             and e.article.date.year == 2012]
+    cands = [
+        e.article
+        for e in col.entries
+        if not e.article.tags and e.article.date and e.article.home is col and e.article.date.year == 2012
+    ]
     art = max(cands, key=lambda a: (a.date, a.time))
     return art
 
@@ -57,18 +63,22 @@ def plant(site: Site, col: Column, rng: random.Random, pick) -> None:
         a = pick(col, rng, 1, year=2012, tag="plant")[0]
         a.title = f"{unit}2012年公开招聘工作人员拟聘用人员公示"
         pid = resident_id("610922", date(1986, 4, 17), 213)
-        a.body = [f"根据{unit}2012年公开招聘工作人员公告，经笔试、面试、考察和体检，现将拟聘用人员公示如下：",
-                  f"拟聘用人员：王玉兰，女，身份证号码：{pid}，报考岗位：综合管理。",
-                  "公示期为七个工作日。公示期间如有异议，请向县人力资源和社会保障局反映。",
-                  f"监督电话：{text.phone(rng)}。"]
+        a.body = [
+            f"根据{unit}2012年公开招聘工作人员公告，经笔试、面试、考察和体检，现将拟聘用人员公示如下：",
+            f"拟聘用人员：王玉兰，女，身份证号码：{pid}，报考岗位：综合管理。",
+            "公示期为七个工作日。公示期间如有异议，请向县人力资源和社会保障局反映。",
+            f"监督电话：{text.phone(rng)}。",
+        ]
         a.planted.append((None, "id_number"))
     if t.get("hardneg_masked"):
         a = pick(col, rng, 1, year=2012, tag="plant")[0]
         a.title = f"{unit}2012年公益性岗位拟录用人员公示"
-        a.body = ["经审核，现将公益性岗位拟录用人员名单公示如下：",
-                  "张德胜，身份证号：610922********1234；李秀英，身份证号：610922********402X。",
-                  f"联系电话：{text.phone(rng)}，咨询手机：138****5678。",
-                  "大自然的秘密需要我们共同探索，本次公益性岗位以护林防火、环境保洁为主。"]
+        a.body = [
+            "经审核，现将公益性岗位拟录用人员名单公示如下：",
+            "张德胜，身份证号：610922********1234；李秀英，身份证号：610922********402X。",
+            f"联系电话：{text.phone(rng)}，咨询手机：138****5678。",
+            "大自然的秘密需要我们共同探索，本次公益性岗位以护林防火、环境保洁为主。",
+        ]
         a.negatives.append((None, "masked_id"))
     if t.get("plant_secret_pdf"):
         a = pick(col, rng, 1, year=2012, tag="plant")[0]
@@ -78,10 +88,14 @@ def plant(site: Site, col: Column, rng: random.Random, pick) -> None:
         a = pick(col, rng, 1, year=2012, tag="plant")[0]
         a.title = "2012年第三季度农村低保新增对象名单公示"
         rows = ["序号\t姓名\t身份证号码\t村组\t月保障金（元）"]
-        for i, (name, born) in enumerate([("刘长林", date(1952, 3, 8)), ("陈春生", date(1961, 11, 23)),
-                                           ("杨秀英", date(1948, 6, 30))], start=1):
-            rows.append(f"{i}\t{name}\t{resident_id('610922', born, 100 + i * 37)}\t{rng.choice(text.VILLAGES)}\t"
-                        f"{rng.randint(80, 200)}")
+        for i, (name, born) in enumerate(
+            [("刘长林", date(1952, 3, 8)), ("陈春生", date(1961, 11, 23)), ("杨秀英", date(1948, 6, 30))],
+            start=1,
+        ):
+            rows.append(
+                f"{i}\t{name}\t{resident_id('610922', born, 100 + i * 37)}\t{rng.choice(text.VILLAGES)}\t"
+                f"{rng.randint(80, 200)}"
+            )
         a.planted.append((attach(a, "xlsx", rng, title="农村低保新增对象名单", lines=rows), "id_number"))
     if t.get("plant_internal_docx"):
         a = pick(col, rng, 1, year=2012, tag="plant")[0]

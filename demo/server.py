@@ -26,8 +26,13 @@ from demo.mutate import mutate as mutate_network
 from demo.truth import compute_truth, sites_config, write_truth
 
 BASE_LAST_MODIFIED = 1357516800  # 2013-01-07 00:00:00 UTC
-LOOPBACK_CRAWL = {"concurrency_per_site": 4, "concurrency_per_host": 4, "delay_seconds": 0,
-                  "autothrottle": False, "obey_robots": True}
+LOOPBACK_CRAWL = {
+    "concurrency_per_site": 4,
+    "concurrency_per_host": 4,
+    "delay_seconds": 0,
+    "autothrottle": False,
+    "obey_robots": True,
+}
 
 
 class DemoNetwork:
@@ -82,8 +87,9 @@ class DemoNetwork:
         with self._lock:
             self._routes = table
 
-    def _handle(self, address: str, method: str, target: str, headers: dict[str, str],
-                body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
+    def _handle(
+        self, address: str, method: str, target: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
         """One request: route, render, revalidate, count."""
         host = int(address.rsplit(".", 1)[1])
         parts = urlsplit(target)
@@ -98,8 +104,11 @@ class DemoNetwork:
         out = [("Content-Type", ctype)]
         fresh = False
         if status == 200:
-            out += [("ETag", etag), ("Last-Modified", email.utils.formatdate(last_modified, usegmt=True)),
-                    ("Cache-Control", "max-age=0")]
+            out += [
+                ("ETag", etag),
+                ("Last-Modified", email.utils.formatdate(last_modified, usegmt=True)),
+                ("Cache-Control", "max-age=0"),
+            ]
             inm, ims = headers.get("if-none-match"), headers.get("if-modified-since")
             if inm is not None:
                 fresh = inm.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in inm.split(",")]
@@ -180,7 +189,9 @@ class DemoNetwork:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m demo.server", description="Serve the demo portal network on loopback.")
+    ap = argparse.ArgumentParser(
+        prog="python -m demo.server", description="Serve the demo portal network on loopback."
+    )
     ap.add_argument("--scale", choices=["full", "small"], default="full")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--port", type=int, default=0, help="0: a free port")
@@ -194,7 +205,9 @@ def main(argv: list[str] | None = None) -> int:
         demo.write_truth(args.truth)
     for s in demo.sites_config():
         print(f"{s['tier']:<10} {s['id']:<6} {s['url']}  {s['name']}")
-    print(f"serving {len(demo.network.sites)} sites on {len(demo.network.hosts())} hosts, port {demo.port}; Ctrl-C stops")
+    print(
+        f"serving {len(demo.network.sites)} sites on {len(demo.network.hosts())} hosts, port {demo.port}; Ctrl-C stops"
+    )
     try:
         while True:
             time.sleep(3600)

@@ -52,13 +52,27 @@ def counts(net: Network, start: date, end: date) -> dict:
             period = {u for u, d in items.items() if _in(d, start, end)}
             seen |= period
             dated = [d for d in items.values() if d is not None and d <= end]
-            cols.append({"url": net.column_url(col), "name": col.name, "category": column_category(col.name),
-                         "items": len(period), "items_total": len(items),
-                         "last_published": max(dated).isoformat() if dated else None})
-        sites.append({"id": site.id, "name": site.name, "tier": site.tier, "items": len(seen), "columns": cols})
+            cols.append(
+                {
+                    "url": net.column_url(col),
+                    "name": col.name,
+                    "category": column_category(col.name),
+                    "items": len(period),
+                    "items_total": len(items),
+                    "last_published": max(dated).isoformat() if dated else None,
+                }
+            )
+        sites.append(
+            {"id": site.id, "name": site.name, "tier": site.tier, "items": len(seen), "columns": cols}
+        )
         tiers[site.tier] += len(seen)
-    return {"from": start.isoformat(), "to": end.isoformat(), "total": sum(tiers.values()), "tiers": tiers,
-            "sites": sites}
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "total": sum(tiers.values()),
+        "tiers": tiers,
+        "sites": sites,
+    }
 
 
 def annual(net: Network, year: int) -> dict:
@@ -71,19 +85,30 @@ def annual(net: Network, year: int) -> dict:
         per_cat: dict[str, set[str]] = {}
         for col in site.list_columns():
             cat = column_category(col.name)
-            per_cat.setdefault(cat, set()).update(u for u, d in _col_items(net, col).items() if _in(d, start, end))
+            per_cat.setdefault(cat, set()).update(
+                u for u, d in _col_items(net, col).items() if _in(d, start, end)
+            )
         for cat, urls in per_cat.items():
             by_category[cat] = by_category.get(cat, 0) + len(urls)
         if site.tier in doc_tiers:
             document += len(set().union(*[u for k, u in per_cat.items() if k in doc_cats]))
     newest = max((a.date for s in net.sites for a in s.articles if a.date), default=end)
     cumulative = counts(net, date(2000, 1, 1), max(end, date(newest.year, 12, 31)))["total"]
-    return {"year": year, "total": c["total"], "document": document, "other": c["total"] - document,
-            "cumulative": cumulative, "by_tier": c["tiers"], "by_category": by_category}
+    return {
+        "year": year,
+        "total": c["total"],
+        "document": document,
+        "other": c["total"] - document,
+        "cumulative": cumulative,
+        "by_tier": c["tiers"],
+        "by_category": by_category,
+    }
 
 
 def _newest_for_timeliness(col: Column, as_of: date) -> date | None:
-    dated = [e.article.date for e in col.entries if not e.pinned and e.article.date and e.article.date <= as_of]
+    dated = [
+        e.article.date for e in col.entries if not e.pinned and e.article.date and e.article.date <= as_of
+    ]
     return max(dated) if dated else None
 
 
@@ -100,10 +125,13 @@ def timeliness(net: Network, as_of: date = AS_OF) -> dict:
             newest = _newest_for_timeliness(col, as_of)
             if win is not None and newest is not None and (as_of - newest).days > win:
                 findings.append(_f("stale_column", site, net.column_url(col), (as_of - newest).days, win))
-        shown = [e.article.date for _, _, rows in homepage_blocks(site) for e in rows if e.article.date <= as_of]
+        shown = [
+            e.article.date for _, _, rows in homepage_blocks(site) for e in rows if e.article.date <= as_of
+        ]
         if shown and (as_of - max(shown)).days > window("homepage"):
-            findings.append(_f("stale_homepage", site, net.home_url(site), (as_of - max(shown)).days,
-                               window("homepage")))
+            findings.append(
+                _f("stale_homepage", site, net.home_url(site), (as_of - max(shown)).days, window("homepage"))
+            )
         listed = {id(e.article): e.article for col in site.list_columns() for e in col.entries}
         for art in sorted(listed.values(), key=lambda a: net.article_url(a)):
             if art.external:
@@ -134,14 +162,18 @@ def screening(net: Network, entries: list[dict]) -> list[dict]:
 
 
 def sites_config(net: Network) -> list[dict]:
-    return [{"id": s.id, "name": s.name, "tier": s.tier, "url": net.site_url(s), "scope": [net.site_url(s)]}
-            for s in net.sites]
+    return [
+        {"id": s.id, "name": s.name, "tier": s.tier, "url": net.site_url(s), "scope": [net.site_url(s)]}
+        for s in net.sites
+    ]
 
 
 def compute_truth(net: Network) -> dict:
     newest = max((a.date for s in net.sites for a in s.articles if a.date), default=date(2012, 12, 31))
     return {
-        "scale": net.scale, "seed": net.seed, "generation": net.generation,
+        "scale": net.scale,
+        "seed": net.seed,
+        "generation": net.generation,
         "counts_2012": counts(net, date(2012, 1, 1), date(2012, 12, 31)),
         "counts_all": counts(net, date(2000, 1, 1), max(date(2012, 12, 31), date(newest.year, 12, 31))),
         "annual_2012": annual(net, 2012),

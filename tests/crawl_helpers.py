@@ -9,13 +9,21 @@ import sys
 from pathlib import Path
 
 
-def patrol(data: Path, cfg: Path, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess:
+def patrol(
+    data: Path, cfg: Path, *args: str, check: bool = True, timeout: float = 900
+) -> subprocess.CompletedProcess:
     env = {**os.environ, "PATROL_DATA": str(data), "PATROL_CONFIG": str(cfg)}
-    proc = subprocess.run([sys.executable, "-m", "config.cli", "--config", str(cfg), "--data", str(data), *args],
-                          env=env, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "config.cli", "--config", str(cfg), "--data", str(data), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if check and proc.returncode != 0:
-        raise AssertionError(f"patrol {' '.join(args)} exited {proc.returncode}:\n{proc.stdout[-3000:]}\n"
-                             f"{proc.stderr[-3000:]}")
+        raise AssertionError(
+            f"patrol {' '.join(args)} exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
     return proc
 
 
@@ -37,7 +45,9 @@ def assert_counts_equal(got: dict, want: dict) -> None:
     for sid, ws in want_sites.items():
         gs = got_sites[sid]
         if (gs["items"], gs["tier"]) != (ws["items"], ws["tier"]):
-            problems.append(f"site {sid}: items {gs['items']} != {ws['items']} (tier {gs['tier']}/{ws['tier']})")
+            problems.append(
+                f"site {sid}: items {gs['items']} != {ws['items']} (tier {gs['tier']}/{ws['tier']})"
+            )
         gcols = {c["url"]: c for c in gs["columns"]}
         wcols = {c["url"]: c for c in ws["columns"]}
         for url in sorted(set(gcols) | set(wcols)):
@@ -45,7 +55,9 @@ def assert_counts_equal(got: dict, want: dict) -> None:
             if g is None or w is None:
                 problems.append(f"site {sid}: column {url} {'missing' if g is None else 'extra'}")
             elif column_key(g) != column_key(w):
-                problems.append(f"site {sid}: column {url} ({w['name']}) got {column_key(g)[1:]} want {column_key(w)[1:]}")
+                problems.append(
+                    f"site {sid}: column {url} ({w['name']}) got {column_key(g)[1:]} want {column_key(w)[1:]}"
+                )
     assert not problems, "\n".join(problems[:40])
     assert got["tiers"] == want["tiers"]
     assert got["total"] == want["total"]

@@ -46,8 +46,11 @@ def test_longest_scope_wins_for_nested_sites():
         (MINIMAL.replace("tier: town", "x").replace("tier: department", "tier: city"), 8, "not one of"),
         (MINIMAL.replace("  delay_seconds: 0.5", "  delay_second: 0.5"), 13, "did you mean delay_seconds"),
         (MINIMAL.replace("obey_robots: true", "obey_robots: 3"), 14, "true or false"),
-        (MINIMAL.replace("url: http://www.shiquan.gov.cn/\n  - id", "url: www.shiquan.gov.cn\n  - id"), 5,
-         "absolute http"),
+        (
+            MINIMAL.replace("url: http://www.shiquan.gov.cn/\n  - id", "url: www.shiquan.gov.cn\n  - id"),
+            5,
+            "absolute http",
+        ),
         (MINIMAL.replace("id: fgj", "id: county"), 6, "duplicate id"),
         (MINIMAL + "sitez: []\n", 15, "did you mean sites"),
         (MINIMAL.replace("    name: 县发改局\n", ""), 6, "missing required key 'name'"),

@@ -35,7 +35,9 @@ def _all(data, cfg, truth):
 def _setup(net, tmp_path, **crawl):
     data = tmp_path / "data"
     cfg = tmp_path / "patrol.yaml"
-    net.write_config(cfg, crawl={"delay_seconds": 0, "autothrottle": False, "concurrency_per_site": 4, **crawl})
+    net.write_config(
+        cfg, crawl={"delay_seconds": 0, "autothrottle": False, "concurrency_per_site": 4, **crawl}
+    )
     return data, cfg
 
 
@@ -51,8 +53,9 @@ def test_small_network_counted_exactly_and_incrementally(small_net, tmp_path):
     small_net.reset_counters()
     patrol(data, cfg, "crawl", "--quiet")
     robots = sum(n for path, n in small_net.requests_by_path.items() if path.endswith("robots.txt"))
-    assert small_net.requests_total - small_net.requests_by_status.get(304, 0) == robots, (
-        dict(small_net.requests_by_status))
+    assert small_net.requests_total - small_net.requests_by_status.get(304, 0) == robots, dict(
+        small_net.requests_by_status
+    )
     assert small_net.requests_total < first
 
     # new items, a changed list entry and a new column are picked up
@@ -71,8 +74,12 @@ def test_small_network_counted_exactly_and_incrementally(small_net, tmp_path):
 def test_killed_patrol_leaves_store_consistent_and_next_completes(small_net, tmp_path):
     data, cfg = _setup(small_net, tmp_path, concurrency_per_site=1, delay_seconds=0.01)
     env = {**os.environ, "PATROL_DATA": str(data), "PATROL_CONFIG": str(cfg)}
-    proc = subprocess.Popen([sys.executable, "-m", "config.cli", "--config", str(cfg), "--data", str(data),
-                             "crawl", "--quiet"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "config.cli", "--config", str(cfg), "--data", str(data), "crawl", "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     db_path = data / "patrol.sqlite3"
     deadline = time.monotonic() + 120
     items = 0
@@ -80,7 +87,11 @@ def test_killed_patrol_leaves_store_consistent_and_next_completes(small_net, tmp
         time.sleep(0.2)
         if db_path.exists():
             try:
-                items = sqlite3.connect(db_path, timeout=1).execute("select count(*) from crawler_item").fetchone()[0]
+                items = (
+                    sqlite3.connect(db_path, timeout=1)
+                    .execute("select count(*) from crawler_item")
+                    .fetchone()[0]
+                )
             except sqlite3.Error:
                 continue
             if items > 150:
@@ -92,8 +103,10 @@ def test_killed_patrol_leaves_store_consistent_and_next_completes(small_net, tmp
     db = sqlite3.connect(db_path)
     assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
     # every listing points at an existing item and column (no half-written page)
-    orphans = db.execute("select count(*) from crawler_listing l left join crawler_item i on l.item_id = i.id "
-                         "where i.id is null").fetchone()[0]
+    orphans = db.execute(
+        "select count(*) from crawler_listing l left join crawler_item i on l.item_id = i.id "
+        "where i.id is null"
+    ).fetchone()[0]
     assert orphans == 0
     db.close()
 
@@ -131,19 +144,27 @@ def test_full_demo_network_reproduces_the_seed_report(tmp_path):
     (tmp_path / "counts.json").write_text(json.dumps(got, ensure_ascii=False))
     # the seed report's section 二 and the planted timeliness gaps, on the full network
     annual = json.loads(patrol(data, cfg, "report", "annual", "--year", "2012", "--format", "json").stdout)
-    assert (annual["total"], annual["document"], annual["other"], annual["cumulative"]) == (3625, 1985, 1640, 10482)
+    assert (annual["total"], annual["document"], annual["other"], annual["cumulative"]) == (
+        3625,
+        1985,
+        1640,
+        10482,
+    )
     assert {k: annual[k] for k in truth["annual_2012"]} == truth["annual_2012"]
     assert "公文类信息有1985条" in annual["paragraph"]
     timeliness = json.loads(
-        patrol(data, cfg, "report", "timeliness", "--as-of", "2013-01-07", "--format", "json").stdout)
+        patrol(data, cfg, "report", "timeliness", "--as-of", "2013-01-07", "--format", "json").stdout
+    )
 
     def finding(f):
         return f["kind"], f["site"], f["url"], f["days"], f["limit"]
 
     got_findings = {finding(f) for f in timeliness["findings"]}
     want_findings = {finding(f) for f in truth["timeliness_2013_01_07"]["findings"]}
-    assert got_findings == want_findings, (sorted(got_findings - want_findings, key=str),
-                                           sorted(want_findings - got_findings, key=str))
+    assert got_findings == want_findings, (
+        sorted(got_findings - want_findings, key=str),
+        sorted(want_findings - got_findings, key=str),
+    )
 
 
 def test_a_site_that_hangs_does_not_stop_the_patrol(small_net, tmp_path):

@@ -39,6 +39,7 @@ def _get(url: str, headers: dict | None = None, data: bytes | None = None) -> tu
 
 # --------------------------------------------------------------------------- model and truth
 
+
 def test_generator_is_deterministic():
     assert compute_truth(build_network("small")) == compute_truth(build_network("small"))
     assert compute_truth(build_network("small", seed=7)) != compute_truth(build_network("small"))
@@ -60,7 +61,19 @@ def test_network_shape():
     tiers = Counter(s.tier for s in net.sites)
     assert tiers["county"] == 1 and tiers["department"] >= 10 and tiers["town"] == 11
     towns = {s.name.removesuffix("人民政府") for s in net.sites if s.tier == "town"}
-    assert towns == {"城关镇", "饶峰镇", "两河镇", "迎丰镇", "池河镇", "后柳镇", "喜河镇", "熨斗镇", "云雾山镇", "中池镇", "曾溪镇"}
+    assert towns == {
+        "城关镇",
+        "饶峰镇",
+        "两河镇",
+        "迎丰镇",
+        "池河镇",
+        "后柳镇",
+        "喜河镇",
+        "熨斗镇",
+        "云雾山镇",
+        "中池镇",
+        "曾溪镇",
+    }
     assert {s.style for s in net.sites} == {"trs", "hanweb", "asp", "gkml"}
     county = net.site("county")
     nested = [s for s in net.sites if s.host == county.host and s is not county]
@@ -95,7 +108,11 @@ def test_cross_listing_stays_within_one_category():
 def test_counts_contract_and_column_urls():
     net, truth = _built("small")
     c = truth["counts_2012"]
-    assert set(c) == {"from", "to", "total", "tiers", "sites"} and set(c["tiers"]) == {"county", "department", "town"}
+    assert set(c) == {"from", "to", "total", "tiers", "sites"} and set(c["tiers"]) == {
+        "county",
+        "department",
+        "town",
+    }
     assert c["total"] == sum(s["items"] for s in c["sites"]) == sum(c["tiers"].values())
     for site, s in zip(net.sites, c["sites"], strict=True):
         assert set(s) == {"id", "name", "tier", "items", "columns"}
@@ -118,12 +135,20 @@ def test_timeliness_findings_are_exactly_the_planted_gaps():
     net, truth = _built("full")
     findings = truth["timeliness_2013_01_07"]["findings"]
     kinds = Counter(f["kind"] for f in findings)
-    assert kinds == {"stale_column": 11, "dead_link": 7, "undated_item": 6, "empty_column": 5,
-                     "late_publication": 5, "stale_homepage": 3}
+    assert kinds == {
+        "stale_column": 11,
+        "dead_link": 7,
+        "undated_item": 6,
+        "empty_column": 5,
+        "late_publication": 5,
+        "stale_homepage": 3,
+    }
     planted_stale = {net.column_url(c) for s in net.sites for c in s.list_columns() if c.traits.get("stale")}
     assert {f["url"] for f in findings if f["kind"] == "stale_column"} == planted_stale
     assert {f["site"] for f in findings if f["kind"] == "stale_homepage"} == {"slj", "xhz", "zxz"}
-    stale_kinds = Counter(column_kind(c.name) for s in net.sites for c in s.list_columns() if c.traits.get("stale"))
+    stale_kinds = Counter(
+        column_kind(c.name) for s in net.sites for c in s.list_columns() if c.traits.get("stale")
+    )
     assert stale_kinds == {"dynamic": 5, "notice_policy": 3, "plan_personnel": 3}
     for f in findings:
         if f["kind"] == "late_publication":
@@ -154,6 +179,7 @@ def test_screening_positives_and_sites_config():
 
 # --------------------------------------------------------------------------- over HTTP
 
+
 def test_every_host_is_loopback_on_one_port(demo_network_small):
     d = demo_network_small
     for s in d.sites_config():
@@ -170,7 +196,7 @@ def test_gbk_pages(demo_network_small):
     col = net.site("nyj").column("农业动态")
     status, headers, body = _get(net.column_first_page(col))
     assert status == 200 and "charset" not in headers["Content-Type"]
-    assert b'charset=gb2312' in body
+    assert b"charset=gb2312" in body
     page = body.decode("gb18030")
     assert "镕" in page and "下一页" in page or "尾页" in page
     with pytest.raises(UnicodeDecodeError):
@@ -211,7 +237,9 @@ def test_trs_pager_is_only_a_script(demo_network_small):
     assert f'createPageHTML({n}, 0, "index", "html")' in page
     assert "index_1.html" not in page
     assert _get(net.base(col.site.host) + col.url_path + "index_1.html")[0] == 200
-    assert re.search(r'<li[^>]*>(<span class="zd">\[置顶\]</span>)?<a href="\./\d{6}/t\d{8}_\d+\.html" title="', page)
+    assert re.search(
+        r'<li[^>]*>(<span class="zd">\[置顶\]</span>)?<a href="\./\d{6}/t\d{8}_\d+\.html" title="', page
+    )
 
 
 def test_hanweb_dataproxy(demo_network_small):
@@ -220,7 +248,11 @@ def test_hanweb_dataproxy(demo_network_small):
     col = max(site.list_columns(), key=lambda c: len(c.entries))
     status, _, body = _get(net.column_first_page(col))
     page = body.decode()
-    assert "<datastore>" in page and f"totalRecord: {len(col.entries)}" in page and f"columnid: {col.cid}" in page
+    assert (
+        "<datastore>" in page
+        and f"totalRecord: {len(col.entries)}" in page
+        and f"columnid: {col.cid}" in page
+    )
     proxy = net.base(site.host) + "/module/web/jpage/dataproxy.jsp"
     q = f"startrecord=1&endrecord=3&perpage=15&columnid={col.cid}"
     status, headers, body = _get(f"{proxy}?{q}")
@@ -242,11 +274,19 @@ def test_lists_show_all_the_traps(demo_network_small):
             pages[(s.id, c.name)] = body.decode("gb18030" if s.style == "asp" else "utf-8")
     joined = "\n".join(pages.values())
     assert "http://www.gov.cn/" in joined and "[置顶]" in joined
-    assert all(any(m in pages[(s.id, c.name)] for m in ("暂无信息", "暂无数据", "没有记录", "暂无内容"))
-               for s in net.sites for c in s.list_columns() if c.empty)
+    assert all(
+        any(m in pages[(s.id, c.name)] for m in ("暂无信息", "暂无数据", "没有记录", "暂无内容"))
+        for s in net.sites
+        for c in s.list_columns()
+        if c.empty
+    )
     assert re.search(r">\d{2}-\d{2}<", pages[("lhz", "工作动态")])
-    assert not re.search(r"\d{4}[-/.年]\d{1,2}", re.sub(r"\d{9}/\d{4}-\d{5}", "", pages[("zcz", "民生保障")])
-                         .split("gkml-list", 1)[1].split("pagination")[0])
+    assert not re.search(
+        r"\d{4}[-/.年]\d{1,2}",
+        re.sub(r"\d{9}/\d{4}-\d{5}", "", pages[("zcz", "民生保障")])
+        .split("gkml-list", 1)[1]
+        .split("pagination")[0],
+    )
     county_url = net.site_url(net.site("county"))
     assert county_url + "zwgk/gzdt/zwyw/" in pages[("cgz", "工作动态")]
     assert "年" in pages[("zrj", "本局文件")] and "[20" in pages[("jtj", "工作动态")]
@@ -341,7 +381,9 @@ def test_robots_allows_every_content_page(demo_network_small):
     net = demo_network_small.network
     for site in net.sites:
         body = _get(net.base(site.host) + "/robots.txt")[2].decode()
-        blocked = [line.split(":", 1)[1].strip() for line in body.splitlines() if line.startswith("Disallow:")]
+        blocked = [
+            line.split(":", 1)[1].strip() for line in body.splitlines() if line.startswith("Disallow:")
+        ]
         assert blocked
         paths = [c.path for c in site.columns()] + [a.path for a in site.articles if not a.external]
         assert not [p for p in paths for b in blocked if p.startswith(b)]

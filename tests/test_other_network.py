@@ -15,6 +15,7 @@ from tests.othernet.network import ALL_FROM, ALL_TO, OtherNetwork
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("crawl")]
 
+
 @pytest.fixture(scope="module")
 def other_crawled(tmp_path_factory):
     net = OtherNetwork().start()

@@ -13,9 +13,12 @@ Response = tuple[int, str, bytes]  # status, content type, body
 Handler = Callable[[dict], Response]
 HTML = "text/html; charset=utf-8"
 
-CONTENT_TYPES = {"pdf": "application/pdf", "xls": "application/vnd.ms-excel",
-                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def fmt_date(d: date, fmt: str) -> str:
@@ -53,21 +56,29 @@ def row_date(entry: Entry, col: Column) -> str:
 
 def pages_of(col: Column) -> list[list[Entry]]:
     n = col.per_page
-    return [col.entries[i:i + n] for i in range(0, len(col.entries), n)] or [[]]
+    return [col.entries[i : i + n] for i in range(0, len(col.entries), n)] or [[]]
 
 
 def esc(s: str) -> str:
     return escape(s, quote=True)
 
 
-def html_page(title: str, body: str, *, metas: dict[str, str] | None = None, charset: str = "utf-8",
-              css: str = "/css/style.css") -> str:
+def html_page(
+    title: str,
+    body: str,
+    *,
+    metas: dict[str, str] | None = None,
+    charset: str = "utf-8",
+    css: str = "/css/style.css",
+) -> str:
     meta = "".join(f'<meta name="{k}" content="{esc(v)}">\n' for k, v in (metas or {}).items())
-    return (f'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
-            f'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n<html>\n<head>\n'
-            f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">\n{meta}'
-            f'<title>{esc(title)}</title>\n<link href="{css}" rel="stylesheet" type="text/css">\n</head>\n'
-            f'<body>\n{body}\n</body>\n</html>\n')
+    return (
+        f'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+        f'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n<html>\n<head>\n'
+        f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">\n{meta}'
+        f'<title>{esc(title)}</title>\n<link href="{css}" rel="stylesheet" type="text/css">\n</head>\n'
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
 
 
 def ok(html: str, charset: str = "utf-8") -> Response:
@@ -78,23 +89,36 @@ def ok(html: str, charset: str = "utf-8") -> Response:
 
 
 def not_found() -> Response:
-    body = "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1>" \
-           "<p>The requested URL was not found on this server.</p></body></html>"
+    body = (
+        "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1>"
+        "<p>The requested URL was not found on this server.</p></body></html>"
+    )
     return 404, HTML, body.encode()
 
 
 SOFT_404 = [
-    ("页面不存在", "<div class=\"error\"><h2>您访问的页面不存在或已被删除！</h2><p><a href=\"/\">返回首页</a></p></div>"),
-    ("提示信息", "<center><br><br><font color=\"red\">对不起，该信息不存在或已被删除！</font><br>"
-                 "<a href=\"javascript:history.back()\">返回上一页</a></center>"),
-    ("404", "<div style=\"text-align:center;padding:60px\"><p>抱歉，页面不存在</p><p>5秒后自动返回首页</p></div>"),
+    (
+        "页面不存在",
+        '<div class="error"><h2>您访问的页面不存在或已被删除！</h2><p><a href="/">返回首页</a></p></div>',
+    ),
+    (
+        "提示信息",
+        '<center><br><br><font color="red">对不起，该信息不存在或已被删除！</font><br>'
+        '<a href="javascript:history.back()">返回上一页</a></center>',
+    ),
+    (
+        "404",
+        '<div style="text-align:center;padding:60px"><p>抱歉，页面不存在</p><p>5秒后自动返回首页</p></div>',
+    ),
 ]
 
 
 def soft_404(n: int, charset: str = "utf-8") -> Response:
     title, body = SOFT_404[n % len(SOFT_404)]
-    page = f"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset={charset}\">" \
-           f"<title>{title}</title></head><body>{body}</body></html>"
+    page = (
+        f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+        f"<title>{title}</title></head><body>{body}</body></html>"
+    )
     return ok(page, charset)
 
 
@@ -123,11 +147,13 @@ def _header(net: Network, site: Site, nav: list[tuple[str, str]], cls: str) -> s
     back = ""
     if site.prefix != "/":
         back = f'<a href="/" class="back">返回{esc(net.sites[0].name)}</a>'
-    return (f'<div class="{cls}"><div class="top">{back}<span class="clock">'
-            f'<script>document.write(new Date().toLocaleDateString());</script></span></div>'
-            f'<div class="logo"><h1>{esc(site.name)}</h1></div>'
-            f'<div class="search"><form action="/search/" method="get"><input name="q" type="text">'
-            f'<input type="submit" value="搜索"></form></div></div>\n<div class="nav"><ul>{links}</ul></div>')
+    return (
+        f'<div class="{cls}"><div class="top">{back}<span class="clock">'
+        f"<script>document.write(new Date().toLocaleDateString());</script></span></div>"
+        f'<div class="logo"><h1>{esc(site.name)}</h1></div>'
+        f'<div class="search"><form action="/search/" method="get"><input name="q" type="text">'
+        f'<input type="submit" value="搜索"></form></div></div>\n<div class="nav"><ul>{links}</ul></div>'
+    )
 
 
 def footer(site: Site) -> str:
@@ -135,8 +161,10 @@ def footer(site: Site) -> str:
 
 
 def _footer(site: Site) -> str:
-    return (f'<div class="footer"><p>主办：{esc(site.name)}　承办：石泉县信息中心</p>'
-            f'<p>地址：陕西省石泉县　联系电话：0915-63{site.host:02d}123　陕ICP备0500{site.host:02d}12号</p></div>')
+    return (
+        f'<div class="footer"><p>主办：{esc(site.name)}　承办：石泉县信息中心</p>'
+        f"<p>地址：陕西省石泉县　联系电话：0915-63{site.host:02d}123　陕ICP备0500{site.host:02d}12号</p></div>"
+    )
 
 
 def metadata_table(art: Article, fmt: str = "cn0") -> str:
@@ -150,14 +178,16 @@ def metadata_table(art: Article, fmt: str = "cn0") -> str:
         rows.append(("发布日期", fmt_date(art.date, fmt)))
     rows.append(("名称", art.title))
     cells = [f"<th>{k}：</th><td>{esc(v)}</td>" for k, v in rows]
-    trs = "".join(f"<tr>{''.join(cells[i:i + 2])}</tr>" for i in range(0, len(cells), 2))
+    trs = "".join(f"<tr>{''.join(cells[i : i + 2])}</tr>" for i in range(0, len(cells), 2))
     return f'<table class="xxgk_table" width="100%" border="1" cellspacing="0">{trs}</table>'
 
 
 def attachments_html(net: Network, art: Article) -> str:
     if not art.attachments:
         return ""
-    links = "".join(f'<p><a href="{esc(a.path)}" target="_blank">{esc(a.name)}</a></p>' for a in art.attachments)
+    links = "".join(
+        f'<p><a href="{esc(a.path)}" target="_blank">{esc(a.name)}</a></p>' for a in art.attachments
+    )
     return f'<div class="attachments"><p>附件：</p>{links}</div>'
 
 
@@ -165,32 +195,45 @@ def body_html(art: Article) -> str:
     return "".join(f"<p>　　{esc(p)}</p>" for p in art.body)
 
 
-def home_blocks(net: Network, site: Site, href: Callable[[Article], str], col_href: Callable[[Column], str]) -> str:
+def home_blocks(
+    net: Network, site: Site, href: Callable[[Article], str], col_href: Callable[[Column], str]
+) -> str:
     fmt = site.variant.get("home_fmt", "iso")
     out = []
     for label, col, rows in homepage_blocks(site):
-        lis = "".join(f'<li><a href="{esc(href(e.article))}" title="{esc(e.shown_title)}" target="_blank">'
-                      f'{esc(text.short(e.shown_title, 24))}</a><span class="date">{fmt_date(e.article.date, fmt)}'
-                      f'</span></li>' for e in rows)
-        out.append(f'<div class="news-box"><div class="hd"><h3>{esc(label)}</h3>'
-                   f'<a class="more" href="{esc(col_href(col))}">更多&gt;&gt;</a></div><ul>{lis}</ul></div>')
+        lis = "".join(
+            f'<li><a href="{esc(href(e.article))}" title="{esc(e.shown_title)}" target="_blank">'
+            f'{esc(text.short(e.shown_title, 24))}</a><span class="date">{fmt_date(e.article.date, fmt)}'
+            f"</span></li>"
+            for e in rows
+        )
+        out.append(
+            f'<div class="news-box"><div class="hd"><h3>{esc(label)}</h3>'
+            f'<a class="more" href="{esc(col_href(col))}">更多&gt;&gt;</a></div><ul>{lis}</ul></div>'
+        )
     return "\n".join(out)
 
 
 def service_page(site: Site) -> str:
     items = ["户籍办理", "社会保障", "婚姻登记", "医疗卫生", "教育培训", "交通出行", "住房保障", "企业开办"]
-    links = "".join(f'<li><a href="http://www.sxzwfw.gov.cn/icity/public/{i}">{n}</a></li>'
-                    for i, n in enumerate(items, start=1))
-    return (f'<div class="bsfw"><h2>办事服务</h2><p>{esc(site.name)}办事服务事项已统一进驻陕西政务服务网，'
-            f'请点击下列分类办理。</p><ul class="grid">{links}</ul></div>')
+    links = "".join(
+        f'<li><a href="http://www.sxzwfw.gov.cn/icity/public/{i}">{n}</a></li>'
+        for i, n in enumerate(items, start=1)
+    )
+    return (
+        f'<div class="bsfw"><h2>办事服务</h2><p>{esc(site.name)}办事服务事项已统一进驻陕西政务服务网，'
+        f'请点击下列分类办理。</p><ul class="grid">{links}</ul></div>'
+    )
 
 
 def interaction_page(site: Site, action: str = "/hdjl/submit") -> str:
-    return (f'<div class="hdjl"><h2>互动交流</h2><p>欢迎您通过{esc(site.name)}信箱反映问题、提出建议。</p>'
-            f'<form method="post" action="{action}"><p>姓名：<input name="name"></p>'
-            f'<p>联系电话：<input name="tel"></p><p>标题：<input name="title"></p>'
-            f'<p>内容：<textarea name="content"></textarea></p><input type="submit" value="提交"></form>'
-            f'<p>留言须知：请文明用语，对涉及个人隐私的内容不予公开。</p></div>')
+    return (
+        f'<div class="hdjl"><h2>互动交流</h2><p>欢迎您通过{esc(site.name)}信箱反映问题、提出建议。</p>'
+        f'<form method="post" action="{action}"><p>姓名：<input name="name"></p>'
+        f'<p>联系电话：<input name="tel"></p><p>标题：<input name="title"></p>'
+        f'<p>内容：<textarea name="content"></textarea></p><input type="submit" value="提交"></form>'
+        f"<p>留言须知：请文明用语，对涉及个人隐私的内容不予公开。</p></div>"
+    )
 
 
 def robots(disallow: list[str]) -> Response:
@@ -198,7 +241,9 @@ def robots(disallow: list[str]) -> Response:
     return 200, "text/plain", "\n".join(lines).encode()
 
 
-def tree_html(site: Site, href: Callable[[Column], str], current: Column | None = None, cls: str = "tree") -> str:
+def tree_html(
+    site: Site, href: Callable[[Column], str], current: Column | None = None, cls: str = "tree"
+) -> str:
     """The column tree as nested lists (parents link to their own page, which lists sub-columns)."""
     key = ("tree", cls, current.cid if current else None, len(site.columns()))
     return _memo(site, key, lambda: _tree_html(site, href, current, cls))

@@ -37,27 +37,76 @@ import yaml
 SEED = 7_140_412
 ALL_FROM, ALL_TO = "2010-01-01", "2014-12-31"
 COUNTY_IP, JYJ_IP, LYJ_IP, QSZ_IP, LLZ_IP, CITY_IP = (
-    "127.0.0.41", "127.0.0.44", "127.0.0.45", "127.0.0.46", "127.0.0.47", "127.0.0.50")
+    "127.0.0.41",
+    "127.0.0.44",
+    "127.0.0.45",
+    "127.0.0.46",
+    "127.0.0.47",
+    "127.0.0.50",
+)
 ALL_IPS = (COUNTY_IP, JYJ_IP, LYJ_IP, QSZ_IP, LLZ_IP, CITY_IP)
 
 RULES = Path(__file__).resolve().parents[2] / "config" / "rules.yaml"
 
-TOPICS = ["安全生产", "森林防火", "防汛抗旱", "农村公路养护", "义务教育均衡", "扶贫开发", "环境卫生整治",
-          "民生工程", "法治宣传", "春季植树造林", "食品安全", "信访维稳", "招商引资", "美丽乡村建设",
-          "新农合", "退耕还林", "道路交通安全", "消防安全", "人口普查", "党风廉政建设", "秋冬季农业生产",
-          "农村危房改造", "林权制度改革", "校园安全", "重大项目建设"]
+TOPICS = [
+    "安全生产",
+    "森林防火",
+    "防汛抗旱",
+    "农村公路养护",
+    "义务教育均衡",
+    "扶贫开发",
+    "环境卫生整治",
+    "民生工程",
+    "法治宣传",
+    "春季植树造林",
+    "食品安全",
+    "信访维稳",
+    "招商引资",
+    "美丽乡村建设",
+    "新农合",
+    "退耕还林",
+    "道路交通安全",
+    "消防安全",
+    "人口普查",
+    "党风廉政建设",
+    "秋冬季农业生产",
+    "农村危房改造",
+    "林权制度改革",
+    "校园安全",
+    "重大项目建设",
+]
 PEOPLE = ["张建国", "李红梅", "王志强", "刘海涛", "陈晓东", "杨秀英", "赵卫东", "黄立新", "周文斌", "吴春燕"]
 GBK_PEOPLE = ["王镕", "李喆", "陈镕基", "周喆", "刘镕"]  # characters outside GB2312
 
 TITLES = {
-    "news": ["{org}召开{t}工作会议", "{org}扎实推进{t}工作", "{p}带队检查{t}工作", "{org}部署{t}工作",
-             "{t}工作取得阶段性成效", "{org}开展{t}专项行动", "市督查组来我{unit}检查{t}工作"],
+    "news": [
+        "{org}召开{t}工作会议",
+        "{org}扎实推进{t}工作",
+        "{p}带队检查{t}工作",
+        "{org}部署{t}工作",
+        "{t}工作取得阶段性成效",
+        "{org}开展{t}专项行动",
+        "市督查组来我{unit}检查{t}工作",
+    ],
     "notice": ["关于做好{t}工作的通知", "关于开展{t}专项检查的公告", "{t}项目公示", "关于{t}有关事项的通知"],
-    "doc": ["关于印发{org}{t}实施方案的通知", "关于加强{t}工作的意见", "{org}{t}管理办法", "关于进一步做好{t}工作的决定"],
-    "personnel": ["关于{p}等同志职务任免的通知", "{org}公开招聘工作人员公告", "关于{p}同志试用期满考核情况的公示"],
+    "doc": [
+        "关于印发{org}{t}实施方案的通知",
+        "关于加强{t}工作的意见",
+        "{org}{t}管理办法",
+        "关于进一步做好{t}工作的决定",
+    ],
+    "personnel": [
+        "关于{p}等同志职务任免的通知",
+        "{org}公开招聘工作人员公告",
+        "关于{p}同志试用期满考核情况的公示",
+    ],
     "plan": ["{org}{y}年{t}工作计划", "{org}{y}年上半年工作总结", "{org}“十二五”{t}专项规划"],
     "finance": ["{org}{y}年部门预算公开说明", "{org}{y}年财政决算报告", "{org}{y}年“三公”经费预算情况"],
-    "permit": ["{org}行政许可事项办理结果公示（第{n}期）", "关于{t}行政许可的决定", "行政处罚决定书（{org}罚字〔{y}〕{n}号）"],
+    "permit": [
+        "{org}行政许可事项办理结果公示（第{n}期）",
+        "关于{t}行政许可的决定",
+        "行政处罚决定书（{org}罚字〔{y}〕{n}号）",
+    ],
     "stat": ["{y}年{n}月主要经济指标", "{y}年第{q}季度{t}统计分析"],
     "about": ["{org}主要职责", "{org}内设机构", "{org}领导分工", "{org}联系方式"],
     "buy": ["{org}{t}设备采购项目中标公告", "{org}{t}项目竞争性谈判公告"],
@@ -66,10 +115,16 @@ TITLES = {
 
 def fmt_date(d: dt.date, style: str) -> str:
     return {
-        "iso": f"{d:%Y-%m-%d}", "brk": f"[{d:%Y-%m-%d}]", "slash": f"{d:%Y/%m/%d}", "dot": f"{d:%Y.%m.%d}",
-        "cn": f"{d.year}年{d.month:02d}月{d.day:02d}日", "cn_np": f"{d.year}年{d.month}月{d.day}日",
-        "np": f"{d.year}-{d.month}-{d.day}", "brkdot": f"[{d:%Y.%m.%d}]",
-        "mmdd": f"{d:%m-%d}", "mmdd_brk": f"[{d:%m-%d}]",
+        "iso": f"{d:%Y-%m-%d}",
+        "brk": f"[{d:%Y-%m-%d}]",
+        "slash": f"{d:%Y/%m/%d}",
+        "dot": f"{d:%Y.%m.%d}",
+        "cn": f"{d.year}年{d.month:02d}月{d.day:02d}日",
+        "cn_np": f"{d.year}年{d.month}月{d.day}日",
+        "np": f"{d.year}-{d.month}-{d.day}",
+        "brkdot": f"[{d:%Y.%m.%d}]",
+        "mmdd": f"{d:%m-%d}",
+        "mmdd_brk": f"[{d:%m-%d}]",
     }[style]
 
 
@@ -79,10 +134,10 @@ def esc(s: str) -> str:
 
 @dataclass(eq=False)
 class Item:
-    url: str            # path?query on the site's host, or an absolute URL for external items
+    url: str  # path?query on the site's host, or an absolute URL for external items
     title: str
-    date: dt.date       # what the list row shows (when it shows a full date) and normally the detail's date
-    row: str = "full"   # full | mmdd | none  (what the list row shows)
+    date: dt.date  # what the list row shows (when it shows a full date) and normally the detail's date
+    row: str = "full"  # full | mmdd | none  (what the list row shows)
     kind: str = "page"  # page | dead | soft404 | external | file
     detail: str = "meta_label"  # meta_label | label | label_time | meta | table
     detail_date: dt.date | None = None  # the detail page's own date when it differs from the row date
@@ -105,11 +160,11 @@ class Item:
 @dataclass(eq=False)
 class Column:
     name: str
-    path: str                 # first list page as linked in menus (path?query on the site's host)
+    path: str  # first list page as linked in menus (path?query on the site's host)
     items: list = field(default_factory=list)
     children: list = field(default_factory=list)
     style: dict = field(default_factory=dict)
-    cid: int = 0              # Hanweb column id / ASP class id / JSP catid
+    cid: int = 0  # Hanweb column id / ASP class id / JSP catid
 
     @property
     def is_parent(self) -> bool:
@@ -122,12 +177,12 @@ class Site:
     name: str
     tier: str
     ip: str
-    base: str                 # URL path prefix of the site on its host
+    base: str  # URL path prefix of the site on its host
     family: str
     entry_name: str
     entry_path: str
     home_path: str
-    columns: list = field(default_factory=list)   # top-level tree
+    columns: list = field(default_factory=list)  # top-level tree
     unit: str = "县"
 
     def leaves(self):
@@ -150,8 +205,11 @@ def normalise_column_url(url: str) -> str:
         if path.endswith("/" + tail):
             path = path[: -len(tail)]
             break
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if k.lower() not in ("page", "pageno", "pagenum", "pageindex", "p")]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in ("page", "pageno", "pagenum", "pageindex", "p")
+    ]
     q = "&".join(f"{k}={v}" for k, v in query)
     return f"{parts.scheme}://{parts.netloc}{path}" + (f"?{q}" if q else "")
 
@@ -189,8 +247,15 @@ class Gen:
 
     def title(self, kind: str, org: str, unit: str, d: dt.date) -> str:
         t = self.r.choice(TITLES[kind])
-        return t.format(org=org, t=self.r.choice(TOPICS), p=self.r.choice(PEOPLE), y=d.year, unit=unit,
-                        n=self.r.randint(1, 12), q=self.r.randint(1, 4))
+        return t.format(
+            org=org,
+            t=self.r.choice(TOPICS),
+            p=self.r.choice(PEOPLE),
+            y=d.year,
+            unit=unit,
+            n=self.r.randint(1, 12),
+            q=self.r.randint(1, 4),
+        )
 
 
 def _dates_sorted(items):
@@ -203,7 +268,7 @@ class OtherNetwork:
         self.port = 0
         self.sites: list[Site] = []
         self.pages: dict = {}
-        self.requests: Counter = Counter()   # ip -> count
+        self.requests: Counter = Counter()  # ip -> count
         self.paths: list = []
         self.lock = threading.Lock()
         self._servers: list = []
@@ -234,20 +299,29 @@ class OtherNetwork:
         return self.origin(s.ip) + s.base
 
     def write_config(self, path, crawl: dict | None = None) -> Path:
-        conf_crawl = {"delay_seconds": 0, "autothrottle": False, "concurrency_per_site": 4,
-                      "concurrency_per_host": 4}
+        conf_crawl = {
+            "delay_seconds": 0,
+            "autothrottle": False,
+            "concurrency_per_site": 4,
+            "concurrency_per_host": 4,
+        }
         conf_crawl.update(crawl or {})
         sites = []
         for s in self.sites:
             url = self.site_url(s)
             sites.append({"id": s.id, "name": s.name, "tier": s.tier, "url": url, "scope": [url]})
         path = Path(path)
-        path.write_text(yaml.safe_dump({"sites": sites, "crawl": conf_crawl}, allow_unicode=True, sort_keys=False),
-                        encoding="utf-8")
+        path.write_text(
+            yaml.safe_dump({"sites": sites, "crawl": conf_crawl}, allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
         return path
 
     def truth(self) -> dict:
-        return {"counts_2012": self.counts("2012-01-01", "2012-12-31"), "counts_all": self.counts(ALL_FROM, ALL_TO)}
+        return {
+            "counts_2012": self.counts("2012-01-01", "2012-12-31"),
+            "counts_all": self.counts(ALL_FROM, ALL_TO),
+        }
 
     def counts(self, d_from: str, d_to: str) -> dict:
         cats = load_categories()
@@ -262,11 +336,19 @@ class OtherNetwork:
                 in_period = {u for u, d in urls.items() if d is not None and lo <= d <= hi}
                 site_urls |= in_period
                 dates = [d for d in urls.values() if d is not None and d <= hi]
-                cols.append({"url": normalise_column_url(self.origin(s.ip) + c.path), "name": c.name,
-                             "category": category_of(c.name, cats), "items": len(in_period),
-                             "items_total": len(urls),
-                             "last_published": max(dates).isoformat() if dates else None})
-            out_sites.append({"id": s.id, "name": s.name, "tier": s.tier, "items": len(site_urls), "columns": cols})
+                cols.append(
+                    {
+                        "url": normalise_column_url(self.origin(s.ip) + c.path),
+                        "name": c.name,
+                        "category": category_of(c.name, cats),
+                        "items": len(in_period),
+                        "items_total": len(urls),
+                        "last_published": max(dates).isoformat() if dates else None,
+                    }
+                )
+            out_sites.append(
+                {"id": s.id, "name": s.name, "tier": s.tier, "items": len(site_urls), "columns": cols}
+            )
             tiers[s.tier] += len(site_urls)
         return {"from": d_from, "to": d_to, "total": sum(tiers.values()), "tiers": tiers, "sites": out_sites}
 
@@ -305,8 +387,11 @@ class OtherNetwork:
         parts = urlsplit(target)
         path = parts.path or "/"
         q = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-        for p in (path, path + "index.html" if path.endswith("/") else None,
-                  path + "index.htm" if path.endswith("/") else None):
+        for p in (
+            path,
+            path + "index.html" if path.endswith("/") else None,
+            path + "index.htm" if path.endswith("/") else None,
+        ):
             if p and (ip, p, q) in self.pages:
                 return self.pages[(ip, p, q)]
         return None
@@ -323,8 +408,14 @@ class OtherNetwork:
     def _build(self) -> None:
         g = Gen(self.seed)
         self.sites = [
-            self._county(g), self._jtj(g), self._sfj(g), self._jyj(g), self._lyj(g),
-            self._qsz(g), self._llz(g), self._tyz(g),
+            self._county(g),
+            self._jtj(g),
+            self._sfj(g),
+            self._jyj(g),
+            self._lyj(g),
+            self._qsz(g),
+            self._llz(g),
+            self._tyz(g),
         ]
         self.pages.clear()
         self._render_all()
@@ -343,8 +434,17 @@ class OtherNetwork:
         return lambda d, i: f"{coldir}{d:%Y%m}/t{d:%Y%m%d}_{i}.{ext}"
 
     def _county(self, g: Gen) -> Site:
-        s = Site("yuntai", "云台县人民政府", "county", COUNTY_IP, "/", "trs_li", "政府信息公开", "/xxgk/",
-                 "/index.html")
+        s = Site(
+            "yuntai",
+            "云台县人民政府",
+            "county",
+            COUNTY_IP,
+            "/",
+            "trs_li",
+            "政府信息公开",
+            "/xxgk/",
+            "/index.html",
+        )
         org = "县政府"
         X = "/xxgk/"
 
@@ -352,15 +452,27 @@ class OtherNetwork:
             return Column(name, f"{X}{parent}{slug}/index.html")
 
         jgzn = col("机构职能", "jgzn")
-        jgzn.items = self._mk(g, 5, "about", "县人民政府", "县", self._trs_url(f"{X}jgzn/"), 2010, 2012,
-                              row="none", detail="label")
+        jgzn.items = self._mk(
+            g,
+            5,
+            "about",
+            "县人民政府",
+            "县",
+            self._trs_url(f"{X}jgzn/"),
+            2010,
+            2012,
+            row="none",
+            detail="label",
+        )
         zcwj = col("政策文件", "zcwj")
         xzfwj = col("县政府文件", "xzfwj", "zcwj/")
-        xzfwj.items = self._mk(g, 26, "doc", "云台县", "县", self._trs_url(f"{X}zcwj/xzfwj/"), row="none",
-                               detail="table")
+        xzfwj.items = self._mk(
+            g, 26, "doc", "云台县", "县", self._trs_url(f"{X}zcwj/xzfwj/"), row="none", detail="table"
+        )
         xzfbwj = col("县政府办文件", "xzfbwj", "zcwj/")
-        xzfbwj.items = self._mk(g, 22, "doc", "县政府办", "县", self._trs_url(f"{X}zcwj/xzfbwj/"), row="none",
-                                detail="table")
+        xzfbwj.items = self._mk(
+            g, 22, "doc", "县政府办", "县", self._trs_url(f"{X}zcwj/xzfbwj/"), row="none", detail="table"
+        )
         # titles naming next year's holidays, published in December (dateless list: the detail decides)
         for it in xzfbwj.items[:3]:
             it.date = dt.date(it.date.year if it.date.year < 2014 else 2013, 12, g.r.randint(15, 28))
@@ -373,11 +485,20 @@ class OtherNetwork:
         ghjh.items = self._mk(g, 10, "plan", org, "县", self._trs_url(f"{X}ghjh/"), 2010, 2011)
         rsxx = col("人事信息", "rsxx")
         rsxx.items = self._mk(g, 18, "personnel", org, "县", self._trs_url(f"{X}rsxx/"))
-        rsxx.items.append(Item(f"{X}rsxx/201003/t20100322_{g.nid()}.html", "云台县2010年公开招聘事业单位工作人员简章（置顶）",
-                               dt.date(2010, 3, 22), pinned=True))
+        rsxx.items.append(
+            Item(
+                f"{X}rsxx/201003/t20100322_{g.nid()}.html",
+                "云台县2010年公开招聘事业单位工作人员简章（置顶）",
+                dt.date(2010, 3, 22),
+                pinned=True,
+            )
+        )
         # rows whose detail page shows another date (edited later): the row's date wins
-        for it, (rd, pd) in zip(rsxx.items[:2], [(dt.date(2012, 12, 28), dt.date(2013, 1, 4)),
-                                                 (dt.date(2011, 12, 30), dt.date(2012, 1, 6))], strict=True):
+        for it, (rd, pd) in zip(
+            rsxx.items[:2],
+            [(dt.date(2012, 12, 28), dt.date(2013, 1, 4)), (dt.date(2011, 12, 30), dt.date(2012, 1, 6))],
+            strict=True,
+        ):
             it.date, it.detail_date = rd, pd
             it.url = f"{X}rsxx/{pd:%Y%m}/t{pd:%Y%m%d}_{g.nid()}.html"
         zdly = col("重点领域信息公开", "zdly")
@@ -389,11 +510,23 @@ class OtherNetwork:
         zdly.children = [czyjs, bzxzf, hjbh]
         tzgg = col("通知公告", "tzgg")
         tzgg.items = self._mk(g, 24, "notice", org, "县", self._trs_url(f"{X}tzgg/"))
-        tzgg.items.append(Item(f"{X}tzgg/201105/t20110509_{g.nid()}.html", "关于启用云台县人民政府新门户网站的公告",
-                               dt.date(2011, 5, 9), pinned=True))
-        tzgg.items += [Item(f"http://{CITY_IP}:{{port}}/art/{d.year}/{d.month}/{d.day}/art_88_{g.nid()}.html",
-                            f"（转载）市政府关于{g.r.choice(TOPICS)}工作的通知", d, kind="external")
-                       for d in (dt.date(2012, 4, 17), dt.date(2013, 9, 2))]
+        tzgg.items.append(
+            Item(
+                f"{X}tzgg/201105/t20110509_{g.nid()}.html",
+                "关于启用云台县人民政府新门户网站的公告",
+                dt.date(2011, 5, 9),
+                pinned=True,
+            )
+        )
+        tzgg.items += [
+            Item(
+                f"http://{CITY_IP}:{{port}}/art/{d.year}/{d.month}/{d.day}/art_88_{g.nid()}.html",
+                f"（转载）市政府关于{g.r.choice(TOPICS)}工作的通知",
+                d,
+                kind="external",
+            )
+            for d in (dt.date(2012, 4, 17), dt.date(2013, 9, 2))
+        ]
         gzdt = col("工作动态", "gzdt")
         gzdt.items = self._mk(g, 40, "news", org, "县", self._trs_url(f"{X}gzdt/"), row="mmdd")
         # URL month differs from the publish date for a few (migrated documents)
@@ -405,8 +538,14 @@ class OtherNetwork:
         zfcg = col("政府采购", "zfcg")
         zfcg.items = self._mk(g, 10, "buy", "县政府采购中心", "县", self._trs_url(f"{X}zfcg/"))
         for d in (dt.date(2012, 5, 3), dt.date(2013, 7, 19)):
-            zfcg.items.append(Item(f"{X}zfcg/{d:%Y%m}/P0{d:%Y%m%d}{g.nid()}.pdf", "云台县政府采购项目招标文件（PDF）", d,
-                                   kind="file"))
+            zfcg.items.append(
+                Item(
+                    f"{X}zfcg/{d:%Y%m}/P0{d:%Y%m%d}{g.nid()}.pdf",
+                    "云台县政府采购项目招标文件（PDF）",
+                    d,
+                    kind="file",
+                )
+            )
         tjsj = col("统计数据", "tjsj")
         tjsj.items = self._mk(g, 7, "stat", org, "县", self._trs_url(f"{X}tjsj/"), 2013, 2014)
         jyta = col("建议提案办理", "jyta")
@@ -420,24 +559,36 @@ class OtherNetwork:
         ghjh.style["date"] = "slash"
         # attachments on county documents
         for it in xzfwj.items[:6] + czyjs.items[:4]:
-            it.attachments = [f"{it.url.rsplit('/', 1)[0]}/P0{it.date:%Y%m%d}{k}.{ext}"
-                              for k, ext in enumerate(g.r.sample(["pdf", "docx", "xlsx", "xls"], 2))]
+            it.attachments = [
+                f"{it.url.rsplit('/', 1)[0]}/P0{it.date:%Y%m%d}{k}.{ext}"
+                for k, ext in enumerate(g.r.sample(["pdf", "docx", "xlsx", "xls"], 2))
+            ]
         # a non-disclosure news centre (homepage block): NOT counted
         self._county_news = self._mk(g, 20, "news", org, "县", self._trs_url("/xwzx/jryw/"))
         return s
 
     def _jtj(self, g: Gen) -> Site:
         B = "/bmzz/jtj/"
-        s = Site("jtj", "云台县交通运输局", "department", COUNTY_IP, B, "trs_tr", "信息公开", f"{B}xxgk/",
-                 f"{B}index.html")
+        s = Site(
+            "jtj",
+            "云台县交通运输局",
+            "department",
+            COUNTY_IP,
+            B,
+            "trs_tr",
+            "信息公开",
+            f"{B}xxgk/",
+            f"{B}index.html",
+        )
         org = "县交通运输局"
 
         def col(name, slug):
             return Column(name, f"{B}xxgk/{slug}/")
 
         jgzn = col("机构职能", "jgzn")
-        jgzn.items = self._mk(g, 3, "about", org, "局", self._trs_url(f"{B}xxgk/jgzn/"), 2010, 2011,
-                              row="none", detail="label")
+        jgzn.items = self._mk(
+            g, 3, "about", org, "局", self._trs_url(f"{B}xxgk/jgzn/"), 2010, 2011, row="none", detail="label"
+        )
         zcfg = col("政策法规", "zcfg")
         zcfg.items = self._mk(g, 16, "doc", org, "局", self._trs_url(f"{B}xxgk/zcfg/"))
         gzdt = col("工作动态", "gzdt")
@@ -455,7 +606,17 @@ class OtherNetwork:
 
     def _sfj(self, g: Gen) -> Site:
         B = "/bmzz/sfj/"
-        s = Site("sfj", "云台县司法局", "department", COUNTY_IP, B, "empire", "政务公开", f"{B}zwgk/", f"{B}index.html")
+        s = Site(
+            "sfj",
+            "云台县司法局",
+            "department",
+            COUNTY_IP,
+            B,
+            "empire",
+            "政务公开",
+            f"{B}zwgk/",
+            f"{B}index.html",
+        )
         org = "县司法局"
 
         def url_fn(coldir):
@@ -474,8 +635,14 @@ class OtherNetwork:
         gzdt.items[4].date = dt.date(2012, 1, 5)
         tzgg = Column("通知公告", f"{B}zwgk/gzxx/tzgg/index.html")
         tzgg.items = self._mk(g, 19, "notice", org, "局", url_fn(f"{B}zwgk/gzxx/tzgg/"))
-        tzgg.items.append(Item(f"{B}zwgk/gzxx/tzgg/2010-06-01/{g.nid()}.html", "云台县法律援助中心办事指南（置顶）",
-                               dt.date(2010, 6, 1), pinned=True))
+        tzgg.items.append(
+            Item(
+                f"{B}zwgk/gzxx/tzgg/2010-06-01/{g.nid()}.html",
+                "云台县法律援助中心办事指南（置顶）",
+                dt.date(2010, 6, 1),
+                pinned=True,
+            )
+        )
         gzxx.children = [gzdt, tzgg]
         gfxwj = col("规范性文件", "gfxwj")
         gfxwj.items = self._mk(g, 11, "doc", org, "局", url_fn(f"{B}zwgk/gfxwj/"), row="none", detail="meta")
@@ -487,8 +654,17 @@ class OtherNetwork:
         return s
 
     def _jyj(self, g: Gen) -> Site:
-        s = Site("jyj", "云台县教育局", "department", JYJ_IP, "/", "hanweb_li", "信息公开目录", "/col/col2001/index.html",
-                 "/index.html")
+        s = Site(
+            "jyj",
+            "云台县教育局",
+            "department",
+            JYJ_IP,
+            "/",
+            "hanweb_li",
+            "信息公开目录",
+            "/col/col2001/index.html",
+            "/index.html",
+        )
         org = "县教育局"
 
         def col(name, cid):
@@ -503,8 +679,14 @@ class OtherNetwork:
         c2.items = self._mk(g, 34, "doc", org, "局", url_fn(2003))
         c3 = col("工作动态", 2004)
         c3.items = self._mk(g, 71, "news", org, "局", url_fn(2004))
-        c3.items.append(Item(f"http://{CITY_IP}:{{port}}/art/2012/10/8/art_91_{g.nid()}.html",
-                             "（转载）市教育局关于规范中小学办学行为的通知", dt.date(2012, 10, 8), kind="external"))
+        c3.items.append(
+            Item(
+                f"http://{CITY_IP}:{{port}}/art/2012/10/8/art_91_{g.nid()}.html",
+                "（转载）市教育局关于规范中小学办学行为的通知",
+                dt.date(2012, 10, 8),
+                kind="external",
+            )
+        )
         for it in c3.items[20:22]:  # cross-listed into 政策文件
             c2.items.append(it)
         c4 = col("招生考试", 2005)
@@ -521,12 +703,16 @@ class OtherNetwork:
             c.style = {"date": "iso", "pos": "after"}
         c2.style = {"date": "brk", "pos": "before"}
         for it in c2.items[:3]:
-            it.attachments = [f"/module/download/downfile.jsp?classid=0&filename={it.date:%Y%m%d}{k}.{ext}"
-                              for k, ext in enumerate(["pdf", "docx"])]
+            it.attachments = [
+                f"/module/download/downfile.jsp?classid=0&filename={it.date:%Y%m%d}{k}.{ext}"
+                for k, ext in enumerate(["pdf", "docx"])
+            ]
         return s
 
     def _lyj(self, g: Gen) -> Site:
-        s = Site("lyj", "云台县林业局", "department", LYJ_IP, "/", "asp", "政务公开", "/zwgk.asp", "/index.asp")
+        s = Site(
+            "lyj", "云台县林业局", "department", LYJ_IP, "/", "asp", "政务公开", "/zwgk.asp", "/index.asp"
+        )
         org = "县林业局"
 
         def col(name, cid):
@@ -564,7 +750,17 @@ class OtherNetwork:
         return s
 
     def _qsz(self, g: Gen) -> Site:
-        s = Site("qsz", "青石镇人民政府", "town", QSZ_IP, "/", "jsp", "信息公开目录", "/xxgk/index.jsp", "/index.jsp")
+        s = Site(
+            "qsz",
+            "青石镇人民政府",
+            "town",
+            QSZ_IP,
+            "/",
+            "jsp",
+            "信息公开目录",
+            "/xxgk/index.jsp",
+            "/index.jsp",
+        )
         org = "青石镇"
 
         def col(name, cid):
@@ -581,8 +777,14 @@ class OtherNetwork:
         c3.items = self._mk(g, 19, "notice", org, "镇", url_fn)
         for it in c2.items[6:9]:
             c3.items.append(it)
-        c3.items.append(Item(f"http://{CITY_IP}:{{port}}/art/2012/6/20/art_95_{g.nid()}.html",
-                             "（转载）关于做好2012年防汛工作的紧急通知", dt.date(2012, 6, 20), kind="external"))
+        c3.items.append(
+            Item(
+                f"http://{CITY_IP}:{{port}}/art/2012/6/20/art_95_{g.nid()}.html",
+                "（转载）关于做好2012年防汛工作的紧急通知",
+                dt.date(2012, 6, 20),
+                kind="external",
+            )
+        )
         c4 = col("财政信息", 14)
         c4.items = self._mk(g, 12, "finance", org, "镇", url_fn, row="none", detail="table")
         c5 = col("规划计划", 15)
@@ -595,8 +797,17 @@ class OtherNetwork:
         return s
 
     def _llz(self, g: Gen) -> Site:
-        s = Site("llz", "柳林镇人民政府", "town", LLZ_IP, "/", "hanweb_tr", "政务公开", "/col/col3001/index.html",
-                 "/index.html")
+        s = Site(
+            "llz",
+            "柳林镇人民政府",
+            "town",
+            LLZ_IP,
+            "/",
+            "hanweb_tr",
+            "政务公开",
+            "/col/col3001/index.html",
+            "/index.html",
+        )
         org = "柳林镇"
 
         def col(name, cid):
@@ -611,7 +822,7 @@ class OtherNetwork:
         c3.items = self._mk(g, 52, "news", org, "镇", url_fn(3003))
         c4 = col("通知公告", 3004)
         c4.items = self._mk(g, 24, "notice", org, "镇", url_fn(3004), row="none", detail="label_time")
-        c4.items[7].kind = "soft404"   # dateless row whose page is gone: listed, never dated
+        c4.items[7].kind = "soft404"  # dateless row whose page is gone: listed, never dated
         c5 = col("民生保障", 3005)
         c6 = col("低保救助", 3006)
         c6.items = self._mk(g, 15, "notice", org, "镇", url_fn(3006))
@@ -625,8 +836,17 @@ class OtherNetwork:
 
     def _tyz(self, g: Gen) -> Site:
         B = "/xzjd/tyz/"
-        s = Site("tyz", "桃源镇人民政府", "town", COUNTY_IP, B, "trs_div", "政府信息公开", f"{B}zfxxgk/",
-                 f"{B}index.htm")
+        s = Site(
+            "tyz",
+            "桃源镇人民政府",
+            "town",
+            COUNTY_IP,
+            B,
+            "trs_div",
+            "政府信息公开",
+            f"{B}zfxxgk/",
+            f"{B}index.htm",
+        )
         org = "桃源镇"
 
         def col(name, slug):
@@ -639,8 +859,16 @@ class OtherNetwork:
         c3 = col("通知公告", "tzgg")
         c3.items = self._mk(g, 19, "notice", org, "镇", self._trs_url(f"{B}zfxxgk/tzgg/", "htm"))
         c4 = col("项目建设", "xmjs")
-        c4.items = self._mk(g, 11, "notice", org, "镇", self._trs_url(f"{B}zfxxgk/xmjs/", "htm"), row="mmdd",
-                            detail="label_time")
+        c4.items = self._mk(
+            g,
+            11,
+            "notice",
+            org,
+            "镇",
+            self._trs_url(f"{B}zfxxgk/xmjs/", "htm"),
+            row="mmdd",
+            detail="label_time",
+        )
         c5 = col("人事信息", "rsxx")  # empty
         s.columns = [c1, c2, c3, c4, c5]
         s.unit = "镇"
@@ -673,26 +901,34 @@ class OtherNetwork:
     # -- shared bits
 
     def _nav(self, s: Site, home: str, entry: str, extra: str = "") -> str:
-        return (f'<div class="nav"><ul><li><a href="{home}">首页</a></li><li><a href="{entry}">{s.entry_name}</a></li>'
-                f'<li><a href="{s.base}bsfw/">办事服务</a></li><li><a href="{s.base}hdjl/">互动交流</a></li>{extra}</ul></div>')
+        return (
+            f'<div class="nav"><ul><li><a href="{home}">首页</a></li><li><a href="{entry}">{s.entry_name}</a></li>'
+            f'<li><a href="{s.base}bsfw/">办事服务</a></li><li><a href="{s.base}hdjl/">互动交流</a></li>{extra}</ul></div>'
+        )
 
-    def _chrome(self, s: Site, title: str, body: str, meta: str = "", charset="utf-8", nav: str | None = None) -> str:
+    def _chrome(
+        self, s: Site, title: str, body: str, meta: str = "", charset="utf-8", nav: str | None = None
+    ) -> str:
         nav = nav if nav is not None else self._nav(s, s.home_path, s.entry_path)
-        return (f'<!DOCTYPE html>\n<html><head><meta charset="{charset}"><title>{esc(title)}</title>\n{meta}'
-                f'<meta name="SiteName" content="{s.name}">\n<link rel="stylesheet" href="{s.base}css/style.css">\n'
-                f'</head><body><div class="top"><div class="logo">{s.name}</div>'
-                f'<div class="today"><script>document.write(new Date().toLocaleDateString())</script> '
-                f'2024年06月11日 星期二</div></div>\n{nav}\n{body}\n'
-                f'<div class="footer">主办：{s.name} 网站标识码：5110230{ALL_IPS.index(s.ip)}0 '
-                f'<a href="http://{CITY_IP}:{self.port}/">市政府门户</a> 备案号：蜀ICP备05012345号</div></body></html>')
+        return (
+            f'<!DOCTYPE html>\n<html><head><meta charset="{charset}"><title>{esc(title)}</title>\n{meta}'
+            f'<meta name="SiteName" content="{s.name}">\n<link rel="stylesheet" href="{s.base}css/style.css">\n'
+            f'</head><body><div class="top"><div class="logo">{s.name}</div>'
+            f'<div class="today"><script>document.write(new Date().toLocaleDateString())</script> '
+            f"2024年06月11日 星期二</div></div>\n{nav}\n{body}\n"
+            f'<div class="footer">主办：{s.name} 网站标识码：5110230{ALL_IPS.index(s.ip)}0 '
+            f'<a href="http://{CITY_IP}:{self.port}/">市政府门户</a> 备案号：蜀ICP备05012345号</div></body></html>'
+        )
 
     def _menu_html(self, s: Site, href, active=None, tag="ul") -> str:
         out = [f'<div class="leftmenu"><h3>{s.entry_name}</h3><ul class="tree">']
         for c in s.columns:
             cls = ' class="on"' if c is active else ""
             if c.is_parent:
-                subs = "".join(f'<li{" class=on" if ch is active else ""}><a href="{href(ch)}">{ch.name}</a></li>'
-                               for ch in c.children)
+                subs = "".join(
+                    f'<li{" class=on" if ch is active else ""}><a href="{href(ch)}">{ch.name}</a></li>'
+                    for ch in c.children
+                )
                 out.append(f'<li{cls}><a href="{href(c)}">{c.name}</a><ul class="sub">{subs}</ul></li>')
             else:
                 out.append(f'<li{cls}><a href="{href(c)}">{c.name}</a></li>')
@@ -700,27 +936,39 @@ class OtherNetwork:
         return "".join(out)
 
     def _home(self, s: Site, news_col: Column, news_href, col_href, charset="utf-8", extra_blocks="") -> str:
-        rows = "".join(f'<li><a href="{news_href(it)}" title="{esc(it.title)}">{esc(it.title[:16])}</a>'
-                       f'<span>{it.page_date():%m-%d}</span></li>'
-                       for it in [i for i in news_col.items if not i.pinned and i.kind == "page"][:7])
-        body = (f'<div class="banner"><img src="{s.base}images/banner.jpg" alt=""></div>'
-                f'<div class="block"><div class="hd"><h3>{news_col.name}</h3><a class="more" href="{col_href}">更多&gt;&gt;</a></div>'
-                f'<ul class="news">{rows}</ul></div>{extra_blocks}'
-                f'<div class="block"><h3>便民服务</h3><ul><li><a href="{s.base}bsfw/">办事指南</a></li>'
-                f'<li><a href="{s.base}hdjl/">领导信箱</a></li></ul></div>')
+        rows = "".join(
+            f'<li><a href="{news_href(it)}" title="{esc(it.title)}">{esc(it.title[:16])}</a>'
+            f"<span>{it.page_date():%m-%d}</span></li>"
+            for it in [i for i in news_col.items if not i.pinned and i.kind == "page"][:7]
+        )
+        body = (
+            f'<div class="banner"><img src="{s.base}images/banner.jpg" alt=""></div>'
+            f'<div class="block"><div class="hd"><h3>{news_col.name}</h3><a class="more" href="{col_href}">更多&gt;&gt;</a></div>'
+            f'<ul class="news">{rows}</ul></div>{extra_blocks}'
+            f'<div class="block"><h3>便民服务</h3><ul><li><a href="{s.base}bsfw/">办事指南</a></li>'
+            f'<li><a href="{s.base}hdjl/">领导信箱</a></li></ul></div>'
+        )
         return self._chrome(s, s.name, body, charset=charset)
 
     def _static_pages(self, s: Site, bsfw: str, hdjl: str, charset="utf-8"):
-        bs = self._chrome(s, f"办事服务-{s.name}",
-                          '<div class="main"><h2>办事服务</h2><p>请选择您要办理的事项：</p><ul>'
-                          f'<li><a href="{s.base}bsfw/guide_1.html">户籍办理</a></li>'
-                          f'<li><a href="{s.base}bsfw/guide_2.html">社保医保</a></li>'
-                          f'<li><a href="{s.base}bsfw/guide_3.html">婚姻登记</a></li></ul></div>', charset=charset)
-        hd = self._chrome(s, f"互动交流-{s.name}",
-                          '<div class="main"><h2>互动交流</h2><form method="post" action="#"><p>姓名：<input name="xm"></p>'
-                          '<p>内容：<textarea name="nr"></textarea></p><input type="submit" value="提交"></form>'
-                          f'<p><a href="{s.base}hdjl/zxft.html">在线访谈</a> <a href="{s.base}hdjl/myzj.html">民意征集</a></p>'
-                          '</div>', charset=charset)
+        bs = self._chrome(
+            s,
+            f"办事服务-{s.name}",
+            '<div class="main"><h2>办事服务</h2><p>请选择您要办理的事项：</p><ul>'
+            f'<li><a href="{s.base}bsfw/guide_1.html">户籍办理</a></li>'
+            f'<li><a href="{s.base}bsfw/guide_2.html">社保医保</a></li>'
+            f'<li><a href="{s.base}bsfw/guide_3.html">婚姻登记</a></li></ul></div>',
+            charset=charset,
+        )
+        hd = self._chrome(
+            s,
+            f"互动交流-{s.name}",
+            '<div class="main"><h2>互动交流</h2><form method="post" action="#"><p>姓名：<input name="xm"></p>'
+            '<p>内容：<textarea name="nr"></textarea></p><input type="submit" value="提交"></form>'
+            f'<p><a href="{s.base}hdjl/zxft.html">在线访谈</a> <a href="{s.base}hdjl/myzj.html">民意征集</a></p>'
+            "</div>",
+            charset=charset,
+        )
         return bs, hd
 
     def _put_static(self, s: Site) -> None:
@@ -729,11 +977,23 @@ class OtherNetwork:
         self.put(s.ip, s.base + "bsfw/index.html", bs)
         self.put(s.ip, s.base + "hdjl/index.html", hd)
         for k, name in enumerate(["户籍办理", "社保医保", "婚姻登记"], start=1):
-            self.put(s.ip, f"{s.base}bsfw/guide_{k}.html", self._chrome(
-                s, f"{name}-{s.name}", f'<div class="main"><h1>{name}办事指南</h1><p>办理材料：身份证、户口簿。</p></div>'))
+            self.put(
+                s.ip,
+                f"{s.base}bsfw/guide_{k}.html",
+                self._chrome(
+                    s,
+                    f"{name}-{s.name}",
+                    f'<div class="main"><h1>{name}办事指南</h1><p>办理材料：身份证、户口簿。</p></div>',
+                ),
+            )
         for slug, name in (("zxft", "在线访谈"), ("myzj", "民意征集")):
-            self.put(s.ip, f"{s.base}hdjl/{slug}.html", self._chrome(
-                s, f"{name}-{s.name}", f'<div class="main"><h1>{name}</h1><p>本栏目正在建设中。</p></div>'))
+            self.put(
+                s.ip,
+                f"{s.base}hdjl/{slug}.html",
+                self._chrome(
+                    s, f"{name}-{s.name}", f'<div class="main"><h1>{name}</h1><p>本栏目正在建设中。</p></div>'
+                ),
+            )
 
     # -- TRS-like (county li, jtj tr, tyz div) -----------------------------------------------
 
@@ -751,14 +1011,16 @@ class OtherNetwork:
 
         for c in s.all_columns():
             crumb = f'<div class="crumb">当前位置：<a href="{s.home_path}">首页</a> &gt; <a href="{s.entry_path}">{s.entry_name}</a> &gt; {c.name}</div>'
-            meta = f'<meta name="ColumnName" content="{c.name}">\n<meta name="ColumnType" content="{c.name}">\n'
+            meta = (
+                f'<meta name="ColumnName" content="{c.name}">\n<meta name="ColumnType" content="{c.name}">\n'
+            )
             coldir = c.path.rsplit("/", 1)[0] + "/"
             if c.is_parent:
                 subs = "".join(f'<li><a href="{ch.path}">{ch.name}</a></li>' for ch in c.children)
                 body = f'{crumb}<div class="left">{menu(c)}</div><div class="right"><h2>{c.name}</h2><ul class="subcol">{subs}</ul></div>'
                 self.put(ip, coldir + f"index.{ext}", self._chrome(s, f"{c.name}-{s.name}", body, meta))
                 continue
-            pages = [c.items[i:i + size] for i in range(0, len(c.items), size)] or [[]]
+            pages = [c.items[i : i + size] for i in range(0, len(c.items), size)] or [[]]
             for n, chunk in enumerate(pages):
                 rows = []
                 for it in chunk:
@@ -769,15 +1031,22 @@ class OtherNetwork:
                     top = '<span class="zd">[置顶]</span>' if it.pinned else ""
                     if kind == "li":
                         d = f"<span>{dtext}</span>" if dtext else ""
-                        rows.append(f'<li>{top}<a href="{href}" title="{title}" target="_blank">{short}</a>{d}</li>')
+                        rows.append(
+                            f'<li>{top}<a href="{href}" title="{title}" target="_blank">{short}</a>{d}</li>'
+                        )
                     elif kind == "tr":
-                        rows.append(f'<tr><td class="date">{dtext}</td><td><img src="/images/dot.gif">'
-                                    f'<a href="{href}" title="{title}" target="_blank">{short}</a>{top}</td></tr>')
+                        rows.append(
+                            f'<tr><td class="date">{dtext}</td><td><img src="/images/dot.gif">'
+                            f'<a href="{href}" title="{title}" target="_blank">{short}</a>{top}</td></tr>'
+                        )
                     else:
                         d = f'<span class="rq">{dtext}</span>' if dtext else ""
                         a = f'<a href="{href}" target="_blank">{title}</a>'
-                        rows.append(f'<div class="list-item">{top}{d}{a}</div>' if c.style["pos"] == "before"
-                                    else f'<div class="list-item">{top}{a}{d}</div>')
+                        rows.append(
+                            f'<div class="list-item">{top}{d}{a}</div>'
+                            if c.style["pos"] == "before"
+                            else f'<div class="list-item">{top}{a}{d}</div>'
+                        )
                 if not chunk:
                     lst = '<div class="nodata">暂无信息</div>'
                 elif kind == "li":
@@ -788,42 +1057,64 @@ class OtherNetwork:
                     lst = f'<div class="listbox">{"".join(rows)}</div>'
                 count = len(pages)
                 if kind == "tr":
-                    pager = (f'<div class="page"><script type="text/javascript">\nvar countPage = {count}//共多少页\n'
-                             f'var currentPage = {n}//当前页\nvar prevPage = currentPage - 1\nvar nextPage = currentPage + 1\n'
-                             f'createPageHTML(countPage, currentPage, "index", "html");\n</script></div>')
+                    pager = (
+                        f'<div class="page"><script type="text/javascript">\nvar countPage = {count}//共多少页\n'
+                        f"var currentPage = {n}//当前页\nvar prevPage = currentPage - 1\nvar nextPage = currentPage + 1\n"
+                        f'createPageHTML(countPage, currentPage, "index", "html");\n</script></div>'
+                    )
                 else:
-                    pager = (f'<div class="pagebar"><script language="JavaScript">'
-                             f'createPageHTML({count}, {n}, "index", "{ext}");</script></div>')
-                body = (f'{crumb}<div class="left">{menu(c)}</div><div class="right"><h2 class="colname">{c.name}</h2>'
-                        f'{lst}{pager}</div>')
+                    pager = (
+                        f'<div class="pagebar"><script language="JavaScript">'
+                        f'createPageHTML({count}, {n}, "index", "{ext}");</script></div>'
+                    )
+                body = (
+                    f'{crumb}<div class="left">{menu(c)}</div><div class="right"><h2 class="colname">{c.name}</h2>'
+                    f"{lst}{pager}</div>"
+                )
                 name = f"index.{ext}" if n == 0 else f"index_{n}.{ext}"
                 self.put(ip, coldir + name, self._chrome(s, f"{c.name}-{s.name}", body, meta))
         # entry page: tree + guide text (not a list)
         extra = ""
         if s.id == "yuntai":
-            extra = ('<div class="bmgk"><h3>部门信息公开</h3><ul>'
-                     '<li><a href="/bmzz/jtj/xxgk/">县交通运输局</a></li><li><a href="/bmzz/sfj/zwgk/">县司法局</a></li>'
-                     f'<li><a href="http://{JYJ_IP}:{self.port}/col/col2001/index.html">县教育局</a></li>'
-                     f'<li><a href="http://{LYJ_IP}:{self.port}/zwgk.asp">县林业局</a></li></ul>'
-                     '<h3>依申请公开</h3><ul><li><a href="/xxgk/ysqgk/">依申请公开</a></li></ul></div>')
-            self.put(ip, "/xxgk/ysqgk/index.html", self._chrome(
-                s, f"依申请公开-{s.name}", '<div class="main"><h2>依申请公开</h2><p>公民、法人或者其他组织可以向本机关申请获取政府信息。'
-                '</p><form method="post" action="/xxgk/ysqgk/submit"><p>申请人：<input name="sqr"></p>'
-                '<p>所需信息内容描述：<textarea name="nr"></textarea></p><input type="submit" value="提交申请"></form></div>'))
-        entry_body = (f'<div class="left">{menu(None)}{extra}</div><div class="right"><h2>{s.entry_name}</h2>'
-                      f'<p>根据《中华人民共和国政府信息公开条例》，{s.name}编制了本机关政府信息公开目录。</p></div>')
+            extra = (
+                '<div class="bmgk"><h3>部门信息公开</h3><ul>'
+                '<li><a href="/bmzz/jtj/xxgk/">县交通运输局</a></li><li><a href="/bmzz/sfj/zwgk/">县司法局</a></li>'
+                f'<li><a href="http://{JYJ_IP}:{self.port}/col/col2001/index.html">县教育局</a></li>'
+                f'<li><a href="http://{LYJ_IP}:{self.port}/zwgk.asp">县林业局</a></li></ul>'
+                '<h3>依申请公开</h3><ul><li><a href="/xxgk/ysqgk/">依申请公开</a></li></ul></div>'
+            )
+            self.put(
+                ip,
+                "/xxgk/ysqgk/index.html",
+                self._chrome(
+                    s,
+                    f"依申请公开-{s.name}",
+                    '<div class="main"><h2>依申请公开</h2><p>公民、法人或者其他组织可以向本机关申请获取政府信息。'
+                    '</p><form method="post" action="/xxgk/ysqgk/submit"><p>申请人：<input name="sqr"></p>'
+                    '<p>所需信息内容描述：<textarea name="nr"></textarea></p><input type="submit" value="提交申请"></form></div>',
+                ),
+            )
+        entry_body = (
+            f'<div class="left">{menu(None)}{extra}</div><div class="right"><h2>{s.entry_name}</h2>'
+            f"<p>根据《中华人民共和国政府信息公开条例》，{s.name}编制了本机关政府信息公开目录。</p></div>"
+        )
         self.put(ip, s.entry_path + f"index.{ext}", self._chrome(s, f"{s.entry_name}-{s.name}", entry_body))
         news = next(c for c in s.leaves() if c.name == "工作动态")
         blocks = ""
         if s.id == "yuntai":
-            blocks = ('<div class="block"><h3>部门网站</h3><ul><li><a href="/bmzz/jtj/">交通运输局</a></li>'
-                      '<li><a href="/bmzz/sfj/">司法局</a></li>'
-                      f'<li><a href="http://{JYJ_IP}:{self.port}/">教育局</a></li><li><a href="http://{LYJ_IP}:{self.port}/">林业局</a></li></ul>'
-                      f'<h3>乡镇网站</h3><ul><li><a href="/xzjd/tyz/">桃源镇</a></li><li><a href="http://{QSZ_IP}:{self.port}/">青石镇</a></li>'
-                      f'<li><a href="http://{LLZ_IP}:{self.port}/">柳林镇</a></li></ul></div>'
-                      '<div class="block"><div class="hd"><h3>今日云台</h3><a href="/xwzx/jryw/index.html">更多</a></div><ul>'
-                      + "".join(f'<li><a href="{it.url}">{esc(it.title)}</a><span>{it.date:%m-%d}</span></li>'
-                                for it in _dates_sorted(self._county_news)[:6]) + "</ul></div>")
+            blocks = (
+                '<div class="block"><h3>部门网站</h3><ul><li><a href="/bmzz/jtj/">交通运输局</a></li>'
+                '<li><a href="/bmzz/sfj/">司法局</a></li>'
+                f'<li><a href="http://{JYJ_IP}:{self.port}/">教育局</a></li><li><a href="http://{LYJ_IP}:{self.port}/">林业局</a></li></ul>'
+                f'<h3>乡镇网站</h3><ul><li><a href="/xzjd/tyz/">桃源镇</a></li><li><a href="http://{QSZ_IP}:{self.port}/">青石镇</a></li>'
+                f'<li><a href="http://{LLZ_IP}:{self.port}/">柳林镇</a></li></ul></div>'
+                '<div class="block"><div class="hd"><h3>今日云台</h3><a href="/xwzx/jryw/index.html">更多</a></div><ul>'
+                + "".join(
+                    f'<li><a href="{it.url}">{esc(it.title)}</a><span>{it.date:%m-%d}</span></li>'
+                    for it in _dates_sorted(self._county_news)[:6]
+                )
+                + "</ul></div>"
+            )
         self.put(ip, s.home_path, self._home(s, news, lambda it: it.url, news.path, extra_blocks=blocks))
         self._put_static(s)
 
@@ -832,7 +1123,7 @@ class OtherNetwork:
         if url.startswith("http"):
             return url
         if url.startswith(coldir):
-            return "./" + url[len(coldir):]
+            return "./" + url[len(coldir) :]
         return posixpath.relpath(url, coldir) if url.count("/") > 2 else url
 
     @staticmethod
@@ -855,21 +1146,34 @@ class OtherNetwork:
             for c in s.columns:
                 out.append(f'<h4><a href="{c.path}">{c.name}</a></h4>')
                 if c.is_parent:
-                    out.append("<ul>" + "".join(f'<li><a href="{ch.path}">{ch.name}</a></li>' for ch in c.children)
-                               + "</ul>")
+                    out.append(
+                        "<ul>"
+                        + "".join(f'<li><a href="{ch.path}">{ch.name}</a></li>' for ch in c.children)
+                        + "</ul>"
+                    )
             return "".join(out) + "</div>"
 
         for c in s.all_columns():
             coldir = c.path.rsplit("/", 1)[0] + "/"
             crumb = f'<div class="weizhi">您现在的位置：<a href="{s.home_path}">首页</a>&nbsp;&gt;&nbsp;<a href="{s.entry_path}">政务公开</a>&nbsp;&gt;&nbsp;{c.name}</div>'
             if c.is_parent:
-                subs = "".join(f'<dl class="subclass"><dt><a href="{ch.path}">{ch.name}</a></dt></dl>' for ch in c.children)
-                self.put(ip, coldir + "index.html", self._chrome(
-                    s, f"{c.name}_{s.name}", f'{crumb}<div class="l">{menu(c)}</div><div class="r"><h2>{c.name}</h2>{subs}</div>'))
+                subs = "".join(
+                    f'<dl class="subclass"><dt><a href="{ch.path}">{ch.name}</a></dt></dl>'
+                    for ch in c.children
+                )
+                self.put(
+                    ip,
+                    coldir + "index.html",
+                    self._chrome(
+                        s,
+                        f"{c.name}_{s.name}",
+                        f'{crumb}<div class="l">{menu(c)}</div><div class="r"><h2>{c.name}</h2>{subs}</div>',
+                    ),
+                )
                 continue
             pinned = [it for it in c.items if it.pinned]
             rest = [it for it in c.items if not it.pinned]
-            pages = [rest[i:i + size] for i in range(0, len(rest), size)] or [[]]
+            pages = [rest[i : i + size] for i in range(0, len(rest), size)] or [[]]
             total = len(pages)
             for n, chunk in enumerate(pages, start=1):
                 rows = []
@@ -877,21 +1181,32 @@ class OtherNetwork:
                     mark = '<font color="red">[置顶]</font>' if it.pinned else ""
                     d = self._row_date(it, c.style["date"])
                     span = f'<span class="time">{d}</span>' if d else ""
-                    rows.append(f'<li>{span}{mark}<a href="{it.url}" title="{esc(it.title)}" target="_blank">{esc(it.title)}</a></li>')
+                    rows.append(
+                        f'<li>{span}{mark}<a href="{it.url}" title="{esc(it.title)}" target="_blank">{esc(it.title)}</a></li>'
+                    )
 
                 def pname(k):
                     return "index.html" if k == 1 else f"index_{k}.html"
 
                 links = []
                 if n > 1:
-                    links += [f'<a href="{coldir}index.html">首页</a>', f'<a href="{coldir}{pname(n - 1)}">上一页</a>']
+                    links += [
+                        f'<a href="{coldir}index.html">首页</a>',
+                        f'<a href="{coldir}{pname(n - 1)}">上一页</a>',
+                    ]
                 for k in range(1, total + 1):
                     links.append(f"<b>{k}</b>" if k == n else f'<a href="{coldir}{pname(k)}">{k}</a>')
                 if n < total:
-                    links += [f'<a href="{coldir}{pname(n + 1)}">下一页</a>', f'<a href="{coldir}{pname(total)}">尾页</a>']
+                    links += [
+                        f'<a href="{coldir}{pname(n + 1)}">下一页</a>',
+                        f'<a href="{coldir}{pname(total)}">尾页</a>',
+                    ]
                 pager = f'<div class="epages"><a title="Total record">&nbsp;<b>{len(rest)}</b> </a>&nbsp;&nbsp;{"&nbsp;".join(links)}</div>'
-                lst = (f'<ul class="news_list">{"".join(rows)}{pager}</ul>' if rows
-                       else '<ul class="news_list"><li class="empty">没有记录</li></ul>')
+                lst = (
+                    f'<ul class="news_list">{"".join(rows)}{pager}</ul>'
+                    if rows
+                    else '<ul class="news_list"><li class="empty">没有记录</li></ul>'
+                )
                 body = f'{crumb}<div class="l">{menu(c)}</div><div class="r"><h2>{c.name}</h2>{lst}<div id="page_div"></div></div>'
                 self.put(ip, coldir + pname(n), self._chrome(s, f"{c.name}_{s.name}", body))
         entry = f'<div class="l">{menu(None)}</div><div class="r"><h2>政务公开</h2><p>本栏目公开{s.name}主动公开的政府信息。</p></div>'
@@ -917,8 +1232,10 @@ class OtherNetwork:
                     return f'<li><span class="bt-data-time">{d}</span><a href="{it.url}" title="{t}" target="_blank">{t}</a></li>'
                 return f'<li><a href="{it.url}" title="{t}" target="_blank">{t}</a><span class="bt-data-time">{d}</span></li>'
             dcell = f'<td width="90" class="bt_time">{d}</td>' if d else ""
-            return (f'<table width="100%" border="0" cellspacing="0" cellpadding="0"><tr>{dcell}'
-                    f'<td class="bt_link"><a href="{it.url}" target="_blank" title="{t}">{t}</a></td></tr></table>')
+            return (
+                f'<table width="100%" border="0" cellspacing="0" cellpadding="0"><tr>{dcell}'
+                f'<td class="bt_link"><a href="{it.url}" target="_blank" title="{t}">{t}</a></td></tr></table>'
+            )
 
         def menu(active):
             out = [f'<div class="left-nav"><div class="tit">{s.entry_name}</div>']
@@ -932,37 +1249,63 @@ class OtherNetwork:
             crumb = f'<div class="bt-position">当前位置：<a href="/">首页</a> &gt; <a href="{s.entry_path}">{s.entry_name}</a> &gt; <a href="{c.path}">{c.name}</a></div>'
             meta = f'<meta name="ColumnName" content="{c.name}">\n'
             if c.is_parent:
-                subs = "".join(f'<div class="sub-col"><a href="{ch.path}">{ch.name}</a></div>' for ch in c.children)
-                self.put(ip, c.path, self._chrome(s, f"{s.name} {c.name}",
-                                                  f'{crumb}{menu(c)}<div class="main"><h2>{c.name}</h2>{subs}</div>', meta))
+                subs = "".join(
+                    f'<div class="sub-col"><a href="{ch.path}">{ch.name}</a></div>' for ch in c.children
+                )
+                self.put(
+                    ip,
+                    c.path,
+                    self._chrome(
+                        s,
+                        f"{s.name} {c.name}",
+                        f'{crumb}{menu(c)}<div class="main"><h2>{c.name}</h2>{subs}</div>',
+                        meta,
+                    ),
+                )
                 continue
             recs = [record(c, it) for it in c.items]
             self._hanweb[(ip, str(c.cid))] = (recs, per, group, flavour)
             first = recs[: per * group]
             ds = "".join(f"<record><![CDATA[\n{r}\n]]></record>\n" for r in first)
-            nextgroup = (f'<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid={webid}&path=/'
-                         f'&columnid={c.cid}&unitid={unitid}&webname={quote(s.name)}&permissiontype=0"></a>]]></nextgroup>')
+            nextgroup = (
+                f'<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid={webid}&path=/'
+                f'&columnid={c.cid}&unitid={unitid}&webname={quote(s.name)}&permissiontype=0"></a>]]></nextgroup>'
+            )
             if flavour == "li":
-                param = (f"{{col:1,appid:1,webid:{webid},path:'/',columnid:{c.cid},sourceContentType:1,"
-                         f"unitid:{unitid},webname:'{s.name}',permissiontype:0}}")
-                script = (f"<script>\n$(document).ready(function(){{ $('#{unitid}').jpage({{ dataStore: dataStore, "
-                          f"totalRecord: {len(recs)}, perPage: {per}, proxyUrl: '/module/web/jpage/dataproxy.jsp', "
-                          f"groupSize: {group}, objId: '{unitid}', ajaxParam: {param} }}); }});\n</script>")
+                param = (
+                    f"{{col:1,appid:1,webid:{webid},path:'/',columnid:{c.cid},sourceContentType:1,"
+                    f"unitid:{unitid},webname:'{s.name}',permissiontype:0}}"
+                )
+                script = (
+                    f"<script>\n$(document).ready(function(){{ $('#{unitid}').jpage({{ dataStore: dataStore, "
+                    f"totalRecord: {len(recs)}, perPage: {per}, proxyUrl: '/module/web/jpage/dataproxy.jsp', "
+                    f"groupSize: {group}, objId: '{unitid}', ajaxParam: {param} }}); }});\n</script>"
+                )
             else:
-                param = (f'{{"webid":"{webid}","columnid":"{c.cid}","unitid":"{unitid}","path":"/",'
-                         f'"webname":"{s.name}","permissiontype":"0","col":"1"}}')
-                script = (f"<script type=\"text/javascript\">\nvar totalRecord = {len(recs)};\nvar jpageParams = {param};\n"
-                          f"jpageInit('{unitid}', totalRecord, {per}, {group}, '/module/web/jpage/dataproxy.jsp', jpageParams);\n</script>")
-            data = (f'<div id="{unitid}"><script type="text/xml"><datastore>\n{nextgroup}\n<recordset>\n{ds}</recordset>\n'
-                    f'</datastore></script></div>')
+                param = (
+                    f'{{"webid":"{webid}","columnid":"{c.cid}","unitid":"{unitid}","path":"/",'
+                    f'"webname":"{s.name}","permissiontype":"0","col":"1"}}'
+                )
+                script = (
+                    f'<script type="text/javascript">\nvar totalRecord = {len(recs)};\nvar jpageParams = {param};\n'
+                    f"jpageInit('{unitid}', totalRecord, {per}, {group}, '/module/web/jpage/dataproxy.jsp', jpageParams);\n</script>"
+                )
+            data = (
+                f'<div id="{unitid}"><script type="text/xml"><datastore>\n{nextgroup}\n<recordset>\n{ds}</recordset>\n'
+                f"</datastore></script></div>"
+            )
             if not recs:
                 data = '<div class="default_pgContainer"><p>暂无数据</p></div>'
                 script = ""
-            body = (f'{crumb}{menu(c)}<div class="main"><h2 class="bt-title">{c.name}</h2>{data}'
-                    f'<script language="javascript" src="/module/web/jpage/jpage.js"></script>{script}</div>')
+            body = (
+                f'{crumb}{menu(c)}<div class="main"><h2 class="bt-title">{c.name}</h2>{data}'
+                f'<script language="javascript" src="/module/web/jpage/jpage.js"></script>{script}</div>'
+            )
             self.put(ip, c.path, self._chrome(s, f"{s.name} {c.name}", body, meta))
-        entry = (f'{menu(None)}<div class="main"><h2>{s.entry_name}</h2><p>{s.name}{s.entry_name}。</p>'
-                 f'<p><a href="{s.entry_path}">{s.entry_name}</a></p></div>')
+        entry = (
+            f'{menu(None)}<div class="main"><h2>{s.entry_name}</h2><p>{s.name}{s.entry_name}。</p>'
+            f'<p><a href="{s.entry_path}">{s.entry_name}</a></p></div>'
+        )
         self.put(ip, s.entry_path, self._chrome(s, f"{s.name} {s.entry_name}", entry))
         news = next(c for c in s.leaves() if c.name == "工作动态")
         home = self._home(s, news, lambda it: it.url, news.path)
@@ -977,25 +1320,31 @@ class OtherNetwork:
             b = int(params.get("endrecord", str(a + per * group - 1)))
         except ValueError:
             a, b = 1, 0
-        lo = max(a - 1, 1) if flavour == "li" else a   # this CMS repeats the last record of the previous group
-        chosen = recs[lo - 1: b]
+        lo = max(a - 1, 1) if flavour == "li" else a  # this CMS repeats the last record of the previous group
+        chosen = recs[lo - 1 : b]
         body = "".join(f"<record><![CDATA[\n{r}\n]]></record>\n" for r in chosen)
         pages = (len(recs) + per - 1) // per
-        return (f'<?xml version="1.0" encoding="UTF-8"?><datastore>\n<nextgroup><![CDATA[]]></nextgroup>\n'
-                f"<recordset>\n{body}</recordset>\n<totalrecord>{len(recs)}</totalrecord>\n<totalpage>{pages}</totalpage>\n"
-                "</datastore>").encode()
+        return (
+            f'<?xml version="1.0" encoding="UTF-8"?><datastore>\n<nextgroup><![CDATA[]]></nextgroup>\n'
+            f"<recordset>\n{body}</recordset>\n<totalrecord>{len(recs)}</totalrecord>\n<totalpage>{pages}</totalpage>\n"
+            "</datastore>"
+        ).encode()
 
     # -- ASP, GBK (lyj) ----------------------------------------------------------------------
 
     def _render_asp(self, s: Site) -> None:
         ip, size = s.ip, 15
-        nav = ('<table class="nav"><tr><td><a href="index.asp">首页</a></td><td><a href="zwgk.asp">政务公开</a></td>'
-               '<td><a href="bsfw.asp">办事服务</a></td><td><a href="hdjl.asp">互动交流</a></td></tr></table>')
+        nav = (
+            '<table class="nav"><tr><td><a href="index.asp">首页</a></td><td><a href="zwgk.asp">政务公开</a></td>'
+            '<td><a href="bsfw.asp">办事服务</a></td><td><a href="hdjl.asp">互动交流</a></td></tr></table>'
+        )
 
         def page(title, body):
-            html_ = (f'<html><head>\n<meta http-equiv="Content-Type" content="text/html; charset=gb2312">\n'
-                     f'<title>{esc(title)}</title></head><body>{nav}{body}'
-                     f'<table><tr><td>版权所有：{s.name} 技术支持：某某网络</td></tr></table></body></html>')
+            html_ = (
+                f'<html><head>\n<meta http-equiv="Content-Type" content="text/html; charset=gb2312">\n'
+                f"<title>{esc(title)}</title></head><body>{nav}{body}"
+                f"<table><tr><td>版权所有：{s.name} 技术支持：某某网络</td></tr></table></body></html>"
+            )
             return html_.encode("gb18030")
 
         def put(target, body_bytes):
@@ -1006,98 +1355,177 @@ class OtherNetwork:
             for c in s.columns:
                 rows.append(f'<tr><td class="m1"><a href="{c.path.lstrip("/")}">{c.name}</a></td></tr>')
                 for ch in c.children:
-                    rows.append(f'<tr><td class="m2">&nbsp;·<a href="{ch.path.lstrip("/")}">{ch.name}</a></td></tr>')
+                    rows.append(
+                        f'<tr><td class="m2">&nbsp;·<a href="{ch.path.lstrip("/")}">{ch.name}</a></td></tr>'
+                    )
             return f'<table class="menu" width="200">{"".join(rows)}</table>'
 
         for c in s.all_columns():
             if c.is_parent:
-                subs = "".join(f'<tr><td><a href="list.asp?id={ch.cid}">{ch.name}</a></td></tr>' for ch in c.children)
-                put(c.path, page(f"{c.name}-{s.name}", f'<table><tr><td valign="top">{menu()}</td><td valign="top">'
-                                 f'<b>{c.name}</b><table class="sub">{subs}</table></td></tr></table>'))
+                subs = "".join(
+                    f'<tr><td><a href="list.asp?id={ch.cid}">{ch.name}</a></td></tr>' for ch in c.children
+                )
+                put(
+                    c.path,
+                    page(
+                        f"{c.name}-{s.name}",
+                        f'<table><tr><td valign="top">{menu()}</td><td valign="top">'
+                        f'<b>{c.name}</b><table class="sub">{subs}</table></td></tr></table>',
+                    ),
+                )
                 continue
-            pages = [c.items[i:i + size] for i in range(0, len(c.items), size)] or [[]]
+            pages = [c.items[i : i + size] for i in range(0, len(c.items), size)] or [[]]
             total = len(pages)
             for n, chunk in enumerate(pages, start=1):
                 rows = "".join(
                     f'<tr><td width="20">·</td><td><a href="{it.url.lstrip("/")}" target="_blank">{esc(it.title)}</a></td>'
                     f'<td width="90" align="right">{self._row_date(it, c.style["date"])}</td></tr>'
-                    for it in chunk)
+                    for it in chunk
+                )
                 if not chunk:
                     rows = '<tr><td colspan="3" align="center">没有记录</td></tr>'
 
                 def lk(k, text, c=c):
                     return f'<a href="list.asp?id={c.cid}&page={k}">{text}</a>'
 
-                pager = (f'共{len(c.items)}条 共{total}页 当前第{n}页 '
-                         + (lk(1, "首页") + " " + lk(n - 1, "上一页") if n > 1 else "首页 上一页") + " "
-                         + (lk(n + 1, "下一页") + " " + lk(total, "尾页") if n < total else "下一页 尾页"))
-                body = (f'<table width="960"><tr><td valign="top">{menu()}</td><td valign="top">'
-                        f'<table><tr><td class="title">当前位置：首页 &gt;&gt; 政务公开 &gt;&gt; {c.name}</td></tr></table>'
-                        f'<table class="list" width="100%">{rows}</table>'
-                        f'<table width="100%"><tr><td align="center">{pager}</td></tr></table></td></tr></table>')
+                pager = (
+                    f"共{len(c.items)}条 共{total}页 当前第{n}页 "
+                    + (lk(1, "首页") + " " + lk(n - 1, "上一页") if n > 1 else "首页 上一页")
+                    + " "
+                    + (lk(n + 1, "下一页") + " " + lk(total, "尾页") if n < total else "下一页 尾页")
+                )
+                body = (
+                    f'<table width="960"><tr><td valign="top">{menu()}</td><td valign="top">'
+                    f'<table><tr><td class="title">当前位置：首页 &gt;&gt; 政务公开 &gt;&gt; {c.name}</td></tr></table>'
+                    f'<table class="list" width="100%">{rows}</table>'
+                    f'<table width="100%"><tr><td align="center">{pager}</td></tr></table></td></tr></table>'
+                )
                 put(f"{c.path}&page={n}", page(f"{c.name}-{s.name}", body))
                 if n == 1:
                     put(c.path, page(f"{c.name}-{s.name}", body))
-        put("/zwgk.asp", page(f"政务公开-{s.name}", f'<table><tr><td valign="top">{menu()}</td><td valign="top">'
-                              f'<p>欢迎访问{s.name}政务公开专栏。</p></td></tr></table>'))
+        put(
+            "/zwgk.asp",
+            page(
+                f"政务公开-{s.name}",
+                f'<table><tr><td valign="top">{menu()}</td><td valign="top">'
+                f"<p>欢迎访问{s.name}政务公开专栏。</p></td></tr></table>",
+            ),
+        )
         news = next(c for c in s.leaves() if c.name == "林业动态")
-        rows = "".join(f'<tr><td>·<a href="{it.url.lstrip("/")}">{esc(it.title)}</a></td><td>{it.date:%m-%d}</td></tr>'
-                       for it in news.items[:8])
-        home = page(s.name, f'<table><tr><td><b>林业动态</b> <a href="list.asp?id={news.cid}">更多</a></td></tr>{rows}</table>')
+        rows = "".join(
+            f'<tr><td>·<a href="{it.url.lstrip("/")}">{esc(it.title)}</a></td><td>{it.date:%m-%d}</td></tr>'
+            for it in news.items[:8]
+        )
+        home = page(
+            s.name,
+            f'<table><tr><td><b>林业动态</b> <a href="list.asp?id={news.cid}">更多</a></td></tr>{rows}</table>',
+        )
         put("/", home)
         put("/index.asp", home)
-        put("/bsfw.asp", page(f"办事服务-{s.name}", '<p>办事服务</p><p><a href="bsfw_show.asp?id=1">林木采伐许可办理指南</a></p>'))
-        put("/bsfw_show.asp?id=1", page(f"林木采伐许可办理指南-{s.name}", '<p><b>林木采伐许可办理指南</b></p>'
-                                        '<p>申请材料：林木采伐申请书、林权证复印件。办理时限：20个工作日。</p>'))
-        put("/hdjl.asp", page(f"互动交流-{s.name}", '<form method="post" action="hdjl_save.asp"><p>留言：<textarea name="c"></textarea></p></form>'))
+        put(
+            "/bsfw.asp",
+            page(
+                f"办事服务-{s.name}",
+                '<p>办事服务</p><p><a href="bsfw_show.asp?id=1">林木采伐许可办理指南</a></p>',
+            ),
+        )
+        put(
+            "/bsfw_show.asp?id=1",
+            page(
+                f"林木采伐许可办理指南-{s.name}",
+                "<p><b>林木采伐许可办理指南</b></p>"
+                "<p>申请材料：林木采伐申请书、林权证复印件。办理时限：20个工作日。</p>",
+            ),
+        )
+        put(
+            "/hdjl.asp",
+            page(
+                f"互动交流-{s.name}",
+                '<form method="post" action="hdjl_save.asp"><p>留言：<textarea name="c"></textarea></p></form>',
+            ),
+        )
 
     # -- JSP (qsz) ---------------------------------------------------------------------------
 
     def _render_jsp(self, s: Site) -> None:
         ip, size = s.ip, 15
-        nav = ('<div class="nav"><a href="/index.jsp">首页</a> | <a href="/xxgk/index.jsp">信息公开目录</a> | '
-               '<a href="/bsfw/index.jsp">办事服务</a> | <a href="/hdjl/index.jsp">互动交流</a></div>')
+        nav = (
+            '<div class="nav"><a href="/index.jsp">首页</a> | <a href="/xxgk/index.jsp">信息公开目录</a> | '
+            '<a href="/bsfw/index.jsp">办事服务</a> | <a href="/hdjl/index.jsp">互动交流</a></div>'
+        )
 
         def menu():
-            return ('<div class="xxgk-menu"><dl class="menu">' +
-                    "".join(f'<dd><a href="list.jsp?catid={c.cid}">{c.name}</a></dd>' for c in s.columns) + "</dl></div>")
+            return (
+                '<div class="xxgk-menu"><dl class="menu">'
+                + "".join(f'<dd><a href="list.jsp?catid={c.cid}">{c.name}</a></dd>' for c in s.columns)
+                + "</dl></div>"
+            )
 
         for c in s.columns:
-            pages = [c.items[i:i + size] for i in range(0, len(c.items), size)] or [[]]
+            pages = [c.items[i : i + size] for i in range(0, len(c.items), size)] or [[]]
             total = len(pages)
             for n, chunk in enumerate(pages, start=1):
                 parts = []
                 for it in chunk:
                     href = it.url if it.url.startswith("http") else it.url.rsplit("/", 1)[1]
-                    parts.append(f'<dt><a href="{href}" title="{esc(it.title)}" target="_blank">{esc(it.title)}</a></dt>')
+                    parts.append(
+                        f'<dt><a href="{href}" title="{esc(it.title)}" target="_blank">{esc(it.title)}</a></dt>'
+                    )
                     d = self._row_date(it, c.style["date"])
                     if d:
                         parts.append(f"<dd>{d}</dd>")
-                lst = f'<dl class="infolist">{"".join(parts)}</dl>' if chunk else '<div class="empty">暂无记录</div>'
+                lst = (
+                    f'<dl class="infolist">{"".join(parts)}</dl>'
+                    if chunk
+                    else '<div class="empty">暂无记录</div>'
+                )
 
                 def lk(k, text, c=c):
                     return f'<a href="?catid={c.cid}&pageNo={k}">{text}</a>'
 
-                pager = (f'<div class="pager">共{len(c.items)}条记录 每页{size}条 第{n}/{total}页 '
-                         + (lk(1, "首页") + " " + lk(n - 1, "上一页") if n > 1 else "")
-                         + (" " + lk(n + 1, "下一页") + " " + lk(total, "末页") if n < total else "")
-                         + f' 转到<input id="pageNo" size="2" value="{n}"><button onclick="goPage()">GO</button></div>')
-                body = (f'<div class="wrap">{menu()}<div class="content"><div class="pos">您的位置：首页 &gt; 信息公开目录 &gt; {c.name}</div>'
-                        f'<h2>{c.name}</h2>{lst}{pager}</div></div>')
+                pager = (
+                    f'<div class="pager">共{len(c.items)}条记录 每页{size}条 第{n}/{total}页 '
+                    + (lk(1, "首页") + " " + lk(n - 1, "上一页") if n > 1 else "")
+                    + (" " + lk(n + 1, "下一页") + " " + lk(total, "末页") if n < total else "")
+                    + f' 转到<input id="pageNo" size="2" value="{n}"><button onclick="goPage()">GO</button></div>'
+                )
+                body = (
+                    f'<div class="wrap">{menu()}<div class="content"><div class="pos">您的位置：首页 &gt; 信息公开目录 &gt; {c.name}</div>'
+                    f"<h2>{c.name}</h2>{lst}{pager}</div></div>"
+                )
                 doc = self._chrome(s, f"{c.name}-{s.name}", body, nav=nav)
                 self.put(ip, f"{c.path}&pageNo={n}", doc)
                 if n == 1:
                     self.put(ip, c.path, doc)
-        self.put(ip, "/xxgk/index.jsp", self._chrome(
-            s, f"信息公开目录-{s.name}", f'<div class="wrap">{menu()}<div class="content"><p>{s.name}政府信息公开目录</p></div></div>', nav=nav))
+        self.put(
+            ip,
+            "/xxgk/index.jsp",
+            self._chrome(
+                s,
+                f"信息公开目录-{s.name}",
+                f'<div class="wrap">{menu()}<div class="content"><p>{s.name}政府信息公开目录</p></div></div>',
+                nav=nav,
+            ),
+        )
         news = s.columns[1]
-        rows = "".join(f'<li><a href="/xxgk/content.jsp?id={it.url.rsplit("=", 1)[1]}">{esc(it.title[:18])}</a><em>{it.date:%m-%d}</em></li>'
-                       for it in news.items[:6])
-        home = self._chrome(s, s.name, f'<div class="block"><h3>工作动态</h3><a href="/xxgk/list.jsp?catid={news.cid}">more</a><ul>{rows}</ul></div>', nav=nav)
+        rows = "".join(
+            f'<li><a href="/xxgk/content.jsp?id={it.url.rsplit("=", 1)[1]}">{esc(it.title[:18])}</a><em>{it.date:%m-%d}</em></li>'
+            for it in news.items[:6]
+        )
+        home = self._chrome(
+            s,
+            s.name,
+            f'<div class="block"><h3>工作动态</h3><a href="/xxgk/list.jsp?catid={news.cid}">more</a><ul>{rows}</ul></div>',
+            nav=nav,
+        )
         self.put(ip, "/", home)
         self.put(ip, "/index.jsp", home)
         self.put(ip, "/bsfw/index.jsp", self._chrome(s, "办事服务", "<p>办事服务指南</p>", nav=nav))
-        self.put(ip, "/hdjl/index.jsp", self._chrome(s, "互动交流", '<form><textarea name="q"></textarea></form>', nav=nav))
+        self.put(
+            ip,
+            "/hdjl/index.jsp",
+            self._chrome(s, "互动交流", '<form><textarea name="q"></textarea></form>', nav=nav),
+        )
 
     # -- detail pages ------------------------------------------------------------------------
 
@@ -1114,8 +1542,12 @@ class OtherNetwork:
                     self.put(s.ip, it.url, "<html><body><h1>404 Not Found</h1></body></html>", status=404)
                     continue
                 if it.kind == "soft404":
-                    self.put(s.ip, it.url, '<html><head><meta charset="utf-8"><title>提示</title></head><body>'
-                             '<div class="err">对不起，您访问的页面不存在或已被删除！</div><a href="/">返回首页</a></body></html>')
+                    self.put(
+                        s.ip,
+                        it.url,
+                        '<html><head><meta charset="utf-8"><title>提示</title></head><body>'
+                        '<div class="err">对不起，您访问的页面不存在或已被删除！</div><a href="/">返回首页</a></body></html>',
+                    )
                     continue
                 if it.kind == "file":
                     self.put(s.ip, it.url, self._attachments["pdf"][1], self._attachments["pdf"][0])
@@ -1144,39 +1576,68 @@ class OtherNetwork:
             info = f'<div class="info">来源：{s.name}&nbsp;&nbsp;浏览次数：<script>document.write(1)</script></div>'
         elif it.detail == "table":
             written = d - dt.timedelta(days=3 + d.day % 9)
-            info = ('<table class="xxgk_table" border="1"><tr><td>索&ensp;引&ensp;号：</td>'
-                    f'<td>01126{ALL_IPS.index(s.ip)}/{d.year}-{d.timetuple().tm_yday:05d}</td><td>发布机构：</td><td>{s.name}</td></tr>'
-                    f'<tr><td>成文日期：</td><td>{written:%Y-%m-%d}</td><td>文&emsp;&emsp;号：</td><td>云政发〔{d.year}〕{d.day + 3}号</td></tr>'
-                    f'<tr><td>发布日期：</td><td>{d:%Y-%m-%d}</td><td>有&ensp;效&ensp;性：</td><td>有效</td></tr></table>')
+            info = (
+                '<table class="xxgk_table" border="1"><tr><td>索&ensp;引&ensp;号：</td>'
+                f"<td>01126{ALL_IPS.index(s.ip)}/{d.year}-{d.timetuple().tm_yday:05d}</td><td>发布机构：</td><td>{s.name}</td></tr>"
+                f"<tr><td>成文日期：</td><td>{written:%Y-%m-%d}</td><td>文&emsp;&emsp;号：</td><td>云政发〔{d.year}〕{d.day + 3}号</td></tr>"
+                f"<tr><td>发布日期：</td><td>{d:%Y-%m-%d}</td><td>有&ensp;效&ensp;性：</td><td>有效</td></tr></table>"
+            )
         other = d - dt.timedelta(days=40)
-        att = "".join(f'<p>附件：<a href="{a}">{a.rsplit("/", 1)[1].rsplit("=", 1)[-1]}</a></p>' for a in it.attachments)
-        body = (f'<div class="article"><h1>{esc(it.title)}</h1>{info}<div class="content">'
-                f'<p>为认真贯彻落实上级关于{TOPICS[it.date.day % len(TOPICS)]}工作的部署要求（{other.year}年{other.month}月{other.day}日），'
-                f'现将有关事项通知如下。报名时间为{d.year + 1}年3月1日至3月10日。</p><p>{s.name}</p>{att}</div></div>')
+        att = "".join(
+            f'<p>附件：<a href="{a}">{a.rsplit("/", 1)[1].rsplit("=", 1)[-1]}</a></p>' for a in it.attachments
+        )
+        body = (
+            f'<div class="article"><h1>{esc(it.title)}</h1>{info}<div class="content">'
+            f"<p>为认真贯彻落实上级关于{TOPICS[it.date.day % len(TOPICS)]}工作的部署要求（{other.year}年{other.month}月{other.day}日），"
+            f"现将有关事项通知如下。报名时间为{d.year + 1}年3月1日至3月10日。</p><p>{s.name}</p>{att}</div></div>"
+        )
         if s.family == "asp":
-            return (f'<html><head>\n<meta http-equiv="Content-Type" content="text/html; charset=gb2312">\n'
-                    f'<title>{esc(it.title)}</title>\n{meta}</head><body>'
-                    f'<table><tr><td><a href="index.asp">首页</a> &gt;&gt; {c.name}</td></tr></table>{body}</body></html>')
+            return (
+                f'<html><head>\n<meta http-equiv="Content-Type" content="text/html; charset=gb2312">\n'
+                f"<title>{esc(it.title)}</title>\n{meta}</head><body>"
+                f'<table><tr><td><a href="index.asp">首页</a> &gt;&gt; {c.name}</td></tr></table>{body}</body></html>'
+            )
         return self._chrome(s, f"{it.title}-{s.name}", body, meta)
 
     def _render_county_extras(self) -> None:
         s = self.sites[0]
         news = _dates_sorted(self._county_news)
-        rows = "".join(f'<li><a href="./{it.url[len("/xwzx/jryw/"):]}">{esc(it.title)}</a><span>{it.date:%Y-%m-%d}</span></li>'
-                       for it in news)
-        self.put(COUNTY_IP, "/xwzx/jryw/index.html", self._chrome(
-            s, f"今日云台-{s.name}", f'<h2>今日云台</h2><ul class="list">{rows}</ul>'
-            '<script>createPageHTML(1, 0, "index", "html");</script>'))
+        rows = "".join(
+            f'<li><a href="./{it.url[len("/xwzx/jryw/") :]}">{esc(it.title)}</a><span>{it.date:%Y-%m-%d}</span></li>'
+            for it in news
+        )
+        self.put(
+            COUNTY_IP,
+            "/xwzx/jryw/index.html",
+            self._chrome(
+                s,
+                f"今日云台-{s.name}",
+                f'<h2>今日云台</h2><ul class="list">{rows}</ul>'
+                '<script>createPageHTML(1, 0, "index", "html");</script>',
+            ),
+        )
         for it in news:
-            self.put(COUNTY_IP, it.url, self._chrome(s, it.title, f'<h1>{esc(it.title)}</h1><p>发布时间：{it.date:%Y-%m-%d}</p>',
-                                                     f'<meta name="PubDate" content="{it.date:%Y-%m-%d} 09:00">'))
+            self.put(
+                COUNTY_IP,
+                it.url,
+                self._chrome(
+                    s,
+                    it.title,
+                    f"<h1>{esc(it.title)}</h1><p>发布时间：{it.date:%Y-%m-%d}</p>",
+                    f'<meta name="PubDate" content="{it.date:%Y-%m-%d} 09:00">',
+                ),
+            )
 
     def _render_city(self) -> None:
         for s in self.sites:
             for c in s.leaves():
                 for it in c.items:
                     if it.kind == "external":
-                        self.put(CITY_IP, urlsplit(it.url).path, f"<html><body><h1>{esc(it.title)}</h1></body></html>")
+                        self.put(
+                            CITY_IP,
+                            urlsplit(it.url).path,
+                            f"<html><body><h1>{esc(it.title)}</h1></body></html>",
+                        )
         self.put(CITY_IP, "/", "<html><body>市人民政府</body></html>")
 
 
@@ -1199,7 +1660,10 @@ def _attachment_bytes() -> dict:
         d.add_paragraph("云台县人民政府文件附件")
         buf = io.BytesIO()
         d.save(buf)
-        out["docx"] = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", buf.getvalue())
+        out["docx"] = (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            buf.getvalue(),
+        )
     except Exception:  # pragma: no cover
         out["docx"] = ("application/octet-stream", b"PK")
     try:
@@ -1251,8 +1715,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, "text/xml; charset=UTF-8", net.dataproxy(ip, params))
         hit = net.lookup(ip, self.path)
         if hit is None:
-            return self._send(404, "text/html; charset=utf-8",
-                              b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>")
+            return self._send(
+                404,
+                "text/html; charset=utf-8",
+                b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>",
+            )
         status, ctype, body = hit
         headers = {"Server": "Microsoft-IIS/6.0"} if ip == LYJ_IP else {}
         return self._send(status, ctype, body, headers)

@@ -9,7 +9,14 @@ class Command(BaseCommand):
     help = "One patrol of the configured sites (crawl + screen)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--site", action="extend", nargs="+", dest="sites", metavar="ID", help="site ids to patrol (default: all)")
+        parser.add_argument(
+            "--site",
+            action="extend",
+            nargs="+",
+            dest="sites",
+            metavar="ID",
+            help="site ids to patrol (default: all)",
+        )
         parser.add_argument("--full", action="store_true", help="walk every list page even when unchanged")
         parser.add_argument("--trigger", default="manual")
         parser.add_argument("--quiet", action="store_true", help="no progress lines")
@@ -20,14 +27,21 @@ class Command(BaseCommand):
         except ConfigError as exc:
             raise CommandError(str(exc)) from None
         try:
-            run_id = run_patrol(conf, opts["sites"], trigger=opts["trigger"], full=opts["full"],
-                                progress=None if opts["quiet"] else Progress())
+            run_id = run_patrol(
+                conf,
+                opts["sites"],
+                trigger=opts["trigger"],
+                full=opts["full"],
+                progress=None if opts["quiet"] else Progress(),
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         from crawler.models import PatrolRun
 
         run = PatrolRun.objects.get(pk=run_id)
-        self.stdout.write(f"巡查 #{run.pk} {run.get_status_display()}: 请求 {run.requests}, 页面 {run.pages}, "
-                          f"新信息 {run.new_items}, 发现 {run.findings}")
+        self.stdout.write(
+            f"巡查 #{run.pk} {run.get_status_display()}: 请求 {run.requests}, 页面 {run.pages}, "
+            f"新信息 {run.new_items}, 发现 {run.findings}"
+        )
         if run.status != "ok":
             raise CommandError(run.error or "patrol failed")

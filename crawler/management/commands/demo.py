@@ -40,12 +40,27 @@ class Command(BaseCommand):
                 self.stdout.write(f"演示网站群已启动，配置文件: {cfg}\n按 Ctrl-C 停止。\n")
                 while True:
                     time.sleep(3600)
-            self.stdout.write(f"演示网站群已启动（{len(net.sites_config())} 个网站，仅本机回环地址）。开始巡查…\n")
+            self.stdout.write(
+                f"演示网站群已启动（{len(net.sites_config())} 个网站，仅本机回环地址）。开始巡查…\n"
+            )
             self.stdout.flush()
             started = time.monotonic()
             env = {**os.environ, "PATROL_CONFIG": str(cfg), "PATROL_DATA": str(data)}
-            rc = subprocess.call([sys.executable, "-m", "config.cli", "--config", str(cfg), "--data", str(data),
-                                  "crawl", "--trigger", "demo"], env=env)
+            rc = subprocess.call(
+                [
+                    sys.executable,
+                    "-m",
+                    "config.cli",
+                    "--config",
+                    str(cfg),
+                    "--data",
+                    str(data),
+                    "crawl",
+                    "--trigger",
+                    "demo",
+                ],
+                env=env,
+            )
             if rc != 0:
                 raise CommandError(f"demo patrol failed (exit {rc}); see the messages above")
             elapsed = time.monotonic() - started
@@ -64,14 +79,23 @@ class Command(BaseCommand):
         cumulative = all_years(rules, conf)
         reports = data / "reports"
         reports.mkdir(exist_ok=True)
-        (reports / "counts-2012.json").write_text(json.dumps(year, ensure_ascii=False, indent=1), encoding="utf-8")
+        (reports / "counts-2012.json").write_text(
+            json.dumps(year, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
         render_counts.xlsx(year, rules, str(reports / "counts-2012.xlsx"))
         self.stdout.write("\n" + render_counts.table(year, rules, columns=False))
-        self.stdout.write(f"\n2012年度主动公开信息: {year['total']} 条；历年累计: {cumulative['total']} 条"
-                          f"（巡查用时 {elapsed:.0f} 秒）\n\n")
+        self.stdout.write(
+            f"\n2012年度主动公开信息: {year['total']} 条；历年累计: {cumulative['total']} 条"
+            f"（巡查用时 {elapsed:.0f} 秒）\n\n"
+        )
         self.stdout.write("数据位置:\n")
         db = settings.DATABASES["default"]["NAME"]
-        for label, path in [("配置", cfg), ("数据库", db), ("快照", data / "snapshots"),
-                            ("统计(JSON)", reports / "counts-2012.json"), ("统计(XLSX)", reports / "counts-2012.xlsx"),
-                            ("演示真值", truth_path)]:
+        for label, path in [
+            ("配置", cfg),
+            ("数据库", db),
+            ("快照", data / "snapshots"),
+            ("统计(JSON)", reports / "counts-2012.json"),
+            ("统计(XLSX)", reports / "counts-2012.xlsx"),
+            ("演示真值", truth_path),
+        ]:
             self.stdout.write(f"  {label}: {path}\n")
