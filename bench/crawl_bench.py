@@ -24,7 +24,7 @@ from scrapy.crawler import CrawlerProcess
 urls = json.load(open(sys.argv[1]))
 class Fetch(scrapy.Spider):
     name = "fetch"
-    def start_requests(self):
+    async def start(self):
         for u in urls:
             yield scrapy.Request(u, callback=self.parse, dont_filter=True, meta={"handle_httpstatus_all": True})
     def parse(self, response):
@@ -85,18 +85,20 @@ def main() -> int:
         net.stop()
     first, second = stats[0], stats[1]
     pages1 = first["pages"] + first["attachments"]
-    rate = first["requests"] / wall1
+    rate = pages1 / wall1
     base_rate = len(urls) / wallb
+    cpu_page, base_cpu_page = cpu1 / max(1, pages1), cpub / max(1, len(urls))
     print(
         f"first patrol:  {first['requests']} requests, {pages1} pages+attachments in {wall1:.1f} s "
-        f"= {rate:.0f} requests/s; CPU {1000 * cpu1 / max(1, first['requests']):.2f} s per 1,000 pages; "
-        f"peak RSS {rss1 / 1024:.0f} MiB"
+        f"= {rate:.0f} pages/s; CPU {1000 * cpu_page:.2f} s per 1,000 pages; peak RSS {rss1 / 1024:.0f} MiB"
     )
     print(
-        f"baseline (bare Scrapy fetch of the same {len(urls)} URLs): {base_rate:.0f} requests/s, "
-        f"CPU {1000 * cpub / max(1, len(urls)):.2f} s per 1,000 pages"
+        f"baseline (bare Scrapy fetch of the same {len(urls)} URLs, no parse/store/screen): "
+        f"{base_rate:.0f} pages/s, CPU {1000 * base_cpu_page:.2f} s per 1,000 pages"
     )
-    print(f"patrol/baseline speed = {rate / base_rate:.2f}x")
+    print(
+        f"patrol/baseline: speed {rate / base_rate:.2f}x, CPU per page {cpu_page / max(1e-9, base_cpu_page):.1f}x"
+    )
     print(
         f"second patrol: {second['requests']} requests in {wall2:.1f} s; "
         f"second/first requests = {second['requests'] / max(1, first['requests']):.3f} (target <= 0.100)"

@@ -149,6 +149,9 @@ class Page(models.Model):
     screen_status = models.CharField(max_length=16, blank=True, default="")  # screened | unscreened | ""
     screen_reason = models.CharField(max_length=300, blank=True, default="")
 
+    class Meta:
+        indexes = [models.Index(fields=["url", "kind"])]  # revalidation looks up the last fetch of a URL
+
 
 class Attachment(models.Model):
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="attachments")

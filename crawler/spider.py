@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import scrapy
+from django.db import transaction
 from scrapy.http import Response
 
 from config.patrolconf import PatrolConf, SiteConf, site_for_url
@@ -334,13 +335,23 @@ class PatrolSpider(scrapy.Spider):
             html = extract.decode_html(body, _charset(response))
             detail = extract.parse_detail(response.url, html)
             soft_404 = detail.soft_404
-        page = store.save_page(
-            st.site, response.url, "detail", response.status, _headers(response), body, self.run, item=item
-        )
-        store.save_detail(item, detail, response.status, soft_404, store.item_row_has_full_date(item), page)
-        if detail is None or soft_404:
-            return
-        self.counters["findings"] += screen_page(page, body, _content_type(response), self.run, self.conf)
+        with transaction.atomic():  # the page, its item's metadata and its findings land together
+            page = store.save_page(
+                st.site,
+                response.url,
+                "detail",
+                response.status,
+                _headers(response),
+                body,
+                self.run,
+                item=item,
+            )
+            store.save_detail(
+                item, detail, response.status, soft_404, store.item_row_has_full_date(item), page
+            )
+            if detail is None or soft_404:
+                return
+            self.counters["findings"] += screen_page(page, body, _content_type(response), self.run, self.conf)
         if not self.conf.crawl["fetch_attachments"]:
             return
         for att in detail.attachments:
