@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from django.db import transaction
+from django.db.models import Max
 from scrapy.http import Response
 
 from config.patrolconf import PatrolConf, SiteConf, site_for_url
@@ -32,9 +33,10 @@ HTML_TYPES = ("text/html", "application/xhtml", "text/xml", "application/xml", "
 class SiteState:
     conf: SiteConf
     site: Site
-    seen: set[str] = field(default_factory=set)  # tree URLs already requested
+    seen: set[str] = field(default_factory=set)  # column URLs of tree pages already requested
     nav: set[str] = field(default_factory=set)  # site-wide navigation (homepage nav blocks)
     columns: set[int] = field(default_factory=set)
+    home: tuple[str, str] | None = None  # homepage URL and text, for the stale-homepage rule
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -136,10 +138,7 @@ class PatrolSpider(scrapy.Spider):
             self.counters["errors"] += 1
             log.warning("homepage of %s answered HTTP %s", st.conf.id, response.status)
             return
-        latest = extract.homepage_latest(response.url, html)
-        Site.objects.filter(pk=st.site.pk).update(
-            homepage_last_published=latest, homepage_checked_at=self.run.started_at
-        )
+        st.home = (response.url, html)  # judged at the end, against the site's newest item date
         entry = st.conf.entry or extract.find_disclosure_entry(response.url, html) or st.conf.url
         # Site-wide navigation is not part of the column tree, except links below the entry's
         # own folder when that folder is deeper than the homepage's (a homepage menu may list
@@ -155,7 +154,7 @@ class PatrolSpider(scrapy.Spider):
         st.nav.add(st.conf.url)
         if entry != st.site.entry_url:
             Site.objects.filter(pk=st.site.pk).update(entry_url=entry)
-        st.seen.add(entry)
+        st.seen.add(column_url(entry))
         st.nav.discard(entry)
         if entry == response.url:
             yield from self._node(
@@ -164,9 +163,22 @@ class PatrolSpider(scrapy.Spider):
         else:
             yield self._conditional(
                 entry,
-                {"site": st.conf.id, "depth": 0, "path": [], "parent": None},
+                {"site": st.conf.id, "tree_depth": 0, "path": [], "parent": None},
                 self.parse_node,
                 priority=9,
+            )
+
+    def closed(self, reason: str) -> None:
+        """Record each homepage's newest date; MM-DD rows resolve against the site's newest item."""
+        for st in self.state.values():
+            if st.home is None:
+                continue
+            newest = Item.objects.filter(site=st.site, publish_date__isnull=False).aggregate(
+                d=Max("publish_date")
+            )
+            latest = extract.homepage_latest(*st.home, reference=newest["d"])
+            Site.objects.filter(pk=st.site.pk).update(
+                homepage_last_published=latest, homepage_checked_at=self.run.started_at
             )
 
     # -- column tree -----------------------------------------------------------------------------
@@ -180,7 +192,7 @@ class PatrolSpider(scrapy.Spider):
             st,
             response.url,
             html,
-            response.meta["depth"],
+            response.meta["tree_depth"],
             response.meta["path"],
             response.meta.get("parent"),
             response.status,
@@ -199,10 +211,13 @@ class PatrolSpider(scrapy.Spider):
         link_name: str | None = None,
     ):
         page = extract.parse_list(url, html, st.conf.overrides or None)
-        exclude = st.seen | st.nav
-        candidates = [c for c in extract.column_candidates(url, html, exclude) if self._owns(st, c.url)]
+        st.seen.add(column_url(url))  # tree pages are known by their column URL (index.html dropped)
         entry_urls = {e.url for e in page.entries}
-        candidates = [c for c in candidates if c.url not in entry_urls and c.url not in st.seen]
+        candidates = [
+            c
+            for c in extract.column_candidates(url, html, st.nav)
+            if self._owns(st, c.url) and c.url not in entry_urls and column_url(c.url) not in st.seen
+        ]
         is_column = depth > 0 and (page.entries or page.empty)
         if depth == 0 and not candidates and (page.entries or page.empty):
             is_column = True  # a disclosure entry that is itself a single list
@@ -222,12 +237,12 @@ class PatrolSpider(scrapy.Spider):
             self.counters["columns"] += 1
         if depth < self.conf.crawl["max_column_depth"]:
             for cand in candidates:
-                if cand.url in st.seen:
+                if column_url(cand.url) in st.seen:
                     continue
-                st.seen.add(cand.url)
+                st.seen.add(column_url(cand.url))
                 meta = {
                     "site": st.conf.id,
-                    "depth": depth + 1,
+                    "tree_depth": depth + 1,
                     "path": [*path, cand.text],
                     "name": cand.text,
                     "parent": column.pk if column else parent_id,

@@ -29,21 +29,11 @@ def crawled(tmp_path_factory):
         net.stop()
 
 
-CLOCK_AND_ENTRY = (
-    "product bug: pages without a real list (disclosure entry, 公开指南/公开制度 pages, parent tree nodes, the empty "
-    "column 项目公示, the lone-row column 乡镇概况) take the top bar's server-rendered clock '今天是：2013年1月7日 星期一' "
-    "plus its <a href=/> as a dated list row, so they become extra columns (and 乡镇概况 loses its real item); the county "
-    "disclosure entry page with latest-item blocks is registered as a column"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=CLOCK_AND_ENTRY)
 def test_counts_2012(crawled):
     net, data, cfg, truth = crawled
     assert_counts_equal(counts_json(data, cfg, "--year", "2012"), truth["counts_2012"])
 
 
-@pytest.mark.xfail(strict=True, reason=CLOCK_AND_ENTRY)
 def test_counts_all_years(crawled):
     net, data, cfg, truth = crawled
     assert_counts_equal(
@@ -55,12 +45,6 @@ def _key(f: dict) -> tuple:
     return f["kind"], f["site"], f["url"], f["days"], f["limit"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: homepage MM-DD dates resolve against the crawl day, not the as-of date, so bhz's stale homepage "
-    "(newest 11-30 = 2012-11-30) is dropped; the top-bar clock makes fgj's stale homepage look fresh, fills the empty "
-    "column 项目公示 and turns the entry page into an undated item",
-)
 def test_timeliness_2013_01_07(crawled):
     net, data, cfg, truth = crawled
     got = json.loads(

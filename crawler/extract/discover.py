@@ -106,15 +106,20 @@ def _in_footer(el) -> bool:
     return False
 
 
-def homepage_latest(url: str, html: str, today: dt.date | None = None) -> dt.date | None:
-    """Newest full date shown in the homepage's news rows; MM-DD resolves to the most recent past
-    date <= today. Dates after ``today`` (typos, event dates) are ignored."""
+def homepage_latest(
+    url: str, html: str, today: dt.date | None = None, reference: dt.date | None = None
+) -> dt.date | None:
+    """Newest date shown in the homepage's news rows. MM-DD resolves to the most recent date <=
+    ``reference`` (the site's newest known publish date; default ``today``), so a homepage is read
+    as it stood when its items were published, not against the day the patrol happens to run.
+    Dates after ``today`` (typos, event dates) are ignored."""
     today = today or dt.date.today()
+    reference = min(reference or today, today)
     doc = Doc(url, html)
     best: dt.date | None = None
     for rows in row_groups(doc, doc.root):
         for r in rows:
-            d = r.date or (resolve_partial(r.partial, today) if r.partial else None)
+            d = r.date or (resolve_partial(r.partial, reference) if r.partial else None)
             if d and d <= today and (best is None or d > best):
                 best = d
     return best

@@ -346,3 +346,6 @@ BREADCRUMB_CLASS_RE = re.compile(r"crumb|position|location|weizhi|dqwz|current|p
 BREADCRUMB_TEXT_RE = re.compile(r"当前位置|您现在的位置|所在位置|您的位置|当前的位置")
 BREADCRUMB_SPLIT_RE = re.compile(r"\s*(?:>>|>|»|›|→|＞|/|\\|-&gt;)\s*")
 TITLE_SPLIT_RE = re.compile(r"\s*(?:_|\||｜|--| - |—|－)\s*")
+
+# A clock or "today is" banner is never a row's date (PORTALS.md: "never a clock").
+CLOCK_RE = re.compile(r"今天是|今日是|当前时间|现在时间|现在是|星期[一二三四五六日天]|礼拜[一二三四五六日天]")

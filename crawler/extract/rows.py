@@ -138,7 +138,7 @@ def date_of_row(
 ) -> tuple[dt.date | None, tuple[int, int] | None]:
     """The row's own date: a text segment that is only a date (outside the title link first, then
     inside it but apart from the title text), else a full date in the row's other text."""
-    segs = own_text_segments(row)
+    segs = [(t, e) for t, e in own_text_segments(row) if not P.CLOCK_RE.search(t)]
     outside = [t for t, e in segs if anchor is None or not _inside(e, anchor)]
     inside = [t for t, e in segs if anchor is not None and _inside(e, anchor) and e is not anchor]
     for group in (outside, inside):
