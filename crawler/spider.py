@@ -20,8 +20,8 @@ from django.db.models import Max
 from scrapy.http import Response
 
 from config.patrolconf import PatrolConf, SiteConf, site_for_url
-from crawler import extract, store
-from crawler.models import Column, Item, PatrolRun, Site
+from crawler import extract, snapshots, store
+from crawler.models import Column, Item, Page, PatrolRun, Site
 from crawler.screen_hook import screen_attachment, screen_page
 from crawler.urls import column_url
 
@@ -109,10 +109,9 @@ class PatrolSpider(scrapy.Spider):
             cached = store.last_page(response.url)
             if cached is None:
                 return None
-            from crawler import snapshots
-
-            body = snapshots.read(cached.snapshot)
-            return extract.decode_html(body, None)
+            ctype = (cached.headers.get("Content-Type") or "").lower()
+            charset = ctype.split("charset=", 1)[1].split(";")[0].strip() if "charset=" in ctype else None
+            return extract.decode_html(snapshots.read(cached.snapshot), charset)
         if response.status != 200:
             return None
         store.save_page(
@@ -388,8 +387,6 @@ class PatrolSpider(scrapy.Spider):
             )
 
     def parse_attachment(self, response: Response):
-        from crawler.models import Page
-
         page = Page.objects.get(pk=response.meta["page"])
         self.counters["attachments"] += 1
         body = response.body if response.status == 200 else None
@@ -413,8 +410,6 @@ class PatrolSpider(scrapy.Spider):
         self.counters["errors"] += 1
         log.warning("request failed: %s (%s)", request.url, failure.getErrorMessage())
         if request.callback == self.parse_attachment and "page" in request.meta:
-            from crawler.models import Page
-
             page = Page.objects.filter(pk=request.meta["page"]).first()
             if page is not None:
                 reason = failure.getErrorMessage()[:300]
