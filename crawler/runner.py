@@ -27,7 +27,7 @@ def scrapy_settings(conf: PatrolConf) -> dict:
         "CONCURRENT_ITEMS": 2,
         "CONCURRENT_REQUESTS_PER_DOMAIN": c["concurrency_per_site"],  # Scrapy slots are per host
         "DOWNLOAD_DELAY": c["delay_seconds"],
-        "RANDOMIZE_DOWNLOAD_DELAY": c["delay_seconds"] > 0,
+        "DOWNLOAD_DELAY_JITTER": 0.5 if c["delay_seconds"] > 0 else 0,
         "AUTOTHROTTLE_ENABLED": c["autothrottle"],
         "AUTOTHROTTLE_START_DELAY": max(c["delay_seconds"], 0.1),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(c["concurrency_per_site"]),
@@ -38,6 +38,8 @@ def scrapy_settings(conf: PatrolConf) -> dict:
         "DOWNLOAD_WARNSIZE": 0,
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
+        "LOG_INSTALL_ROOT_HANDLER": False,  # Django's logging config prints warnings
         "LOG_LEVEL": "WARNING",
         "LOG_ENABLED": True,
         "REDIRECT_ENABLED": True,
@@ -84,7 +86,7 @@ def run_patrol(
     if unknown:
         raise ValueError(f"unknown site id(s): {', '.join(unknown)}")
     run = store.start_run(trigger, site_ids or [s.id for s in conf.sites])
-    process = CrawlerProcess(settings=scrapy_settings(conf), install_root_handler=False)
+    process = CrawlerProcess(settings=scrapy_settings(conf))
     crawler = process.create_crawler(PatrolSpider)
     state: dict = {}
 
