@@ -11,29 +11,20 @@ TIER_LABELS = labels.TIER_LABELS
 
 
 def table(data: dict, rules: Rules, columns: bool = True) -> str:
+    """The counts as text; ``columns=False`` gives one line per unit (the summary of ``patrol demo``)."""
     lines = [f"更新数量统计 {data['from']} 至 {data['to']}", ""]
-    head = [
-        ("单位", 30),
-        ("层级", 10),
-        ("栏目", 28),
-        ("类别", 10),
-        ("期间条数", 10),
-        ("栏目总数", 10),
-        ("最近更新", 12),
-    ]
+    head = [("单位", 30), ("层级", 10)]
+    if columns:
+        head += [("栏目", 28), ("类别", 10)]
+    head += [("期间条数", 10)]
+    if columns:
+        head += [("栏目总数", 10), ("最近更新", 12)]
     lines.append("".join(pad(h, w) for h, w in head))
     for site in data["sites"]:
-        lines.append(
-            "".join(
-                [
-                    pad(site["name"], 30),
-                    pad(labels.tier(site["tier"]), 10),
-                    pad("(合计)", 28),
-                    pad("", 10),
-                    pad(str(site["items"]), 10),
-                ]
-            )
-        )
+        unit = [pad(site["name"], 30), pad(labels.tier(site["tier"]), 10)]
+        if columns:
+            unit += [pad("(合计)", 28), pad("", 10)]
+        lines.append("".join([*unit, pad(str(site["items"]), 10)]))
         if not columns:
             continue
         for col in site["columns"]:

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from django.core.management.base import BaseCommand, CommandError
 from reports import render_counts
 from reports.counts import all_years, counts
 from reports.rules import load_rules
+
+AS_OF = date(2013, 1, 7)  # the demo network stands as the county's portals did on this day
 
 
 class Command(BaseCommand):
@@ -72,30 +75,52 @@ class Command(BaseCommand):
 
     def _summary(self, data: Path, cfg: Path, truth_path: Path, elapsed: float) -> None:
         from config.patrolconf import load
+        from reports import labels, render_annual, render_timeliness
+        from reports.annual import annual
+        from reports.timeliness import evaluate
+        from screening.models import Finding
 
         conf = load(cfg)
         rules = load_rules(conf.rules)
         year = counts(date(2012, 1, 1), date(2012, 12, 31), rules, conf)
         cumulative = all_years(rules, conf)
+        stats = annual(2012, rules, conf)
+        timely = evaluate(AS_OF, rules, conf)
         reports = data / "reports"
         reports.mkdir(exist_ok=True)
-        (reports / "counts-2012.json").write_text(
-            json.dumps(year, ensure_ascii=False, indent=1), encoding="utf-8"
-        )
+        written = {
+            "counts-2012.json": json.dumps(year, ensure_ascii=False, indent=1),
+            "counts-2012.html": render_counts.html_page(year, rules),
+            "annual-2012.html": render_annual.html_page(stats, rules),
+            f"timeliness-{AS_OF}.html": render_timeliness.html_page(timely, rules),
+        }
+        for name, text in written.items():
+            (reports / name).write_text(text, encoding="utf-8")
         render_counts.xlsx(year, rules, str(reports / "counts-2012.xlsx"))
-        self.stdout.write("\n" + render_counts.table(year, rules, columns=False))
-        self.stdout.write(
-            f"\n2012年度主动公开信息: {year['total']} 条；历年累计: {cumulative['total']} 条"
-            f"（巡查用时 {elapsed:.0f} 秒）\n\n"
+        render_annual.xlsx(stats, rules, str(reports / "annual-2012.xlsx"))
+        render_timeliness.xlsx(timely, rules, str(reports / f"timeliness-{AS_OF}.xlsx"))
+
+        out = self.stdout.write
+        out("\n" + render_counts.table(year, rules, columns=False))
+        out(
+            f"\n2012年度主动公开信息: {year['total']} 条；历年累计: {cumulative['total']} 条（巡查用时 {elapsed:.0f} 秒）\n"
         )
-        self.stdout.write("数据位置:\n")
-        db = settings.DATABASES["default"]["NAME"]
-        for label, path in [
+        out(f"\n年报（二）主动公开政府信息情况:\n{stats['paragraph']}\n")
+        kinds = Counter(f["kind"] for f in timely["findings"])
+        out(
+            f"\n时效检查（截至 {AS_OF}）: "
+            + "，".join(f"{labels.finding(k)} {n}" for k, n in sorted(kinds.items()))
+            + "\n"
+        )
+        flagged = Finding.objects.filter(flagged=True).count()
+        out(f"保密筛查: {Finding.objects.count()} 个页面或附件有命中，其中 {flagged} 个待保密局审核\n\n")
+        out("数据位置:\n")
+        paths = [
             ("配置", cfg),
-            ("数据库", db),
+            ("数据库", settings.DATABASES["default"]["NAME"]),
             ("快照", data / "snapshots"),
-            ("统计(JSON)", reports / "counts-2012.json"),
-            ("统计(XLSX)", reports / "counts-2012.xlsx"),
-            ("演示真值", truth_path),
-        ]:
-            self.stdout.write(f"  {label}: {path}\n")
+        ]
+        paths += [("报告", reports / name) for name in sorted(p.name for p in reports.iterdir())]
+        paths += [("演示真值", truth_path)]
+        for label, path in paths:
+            out(f"  {label}: {path}\n")
