@@ -99,6 +99,21 @@ PERSONAL_WORDS = (
     "监护人",
     "被执行人",
     "户名",
+    # parties of complaints, applications and penalty decisions
+    "投诉人",
+    "举报人",
+    "当事人",
+    "申请人",
+    "被申请人",
+    "本人",
+    "家住",
+    "受助人",
+    "救助对象",
+    "低保户",
+)
+# a private home address (家住/住址/…住 down to 村/组/号), which makes a nearby number personal
+PRIVATE_ADDRESS_RE = re.compile(
+    r"(?:家住|现住|住在|住址|居住[于在]?|[，,、]住)\s*[:：]?[^，。；;\n]{0,16}?(?:村|组|社区|小区|号|室)"
 )
 # words that say a number is an official contact
 OFFICIAL_WORDS = (

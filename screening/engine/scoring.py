@@ -108,7 +108,10 @@ def score_mobiles(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidat
         if c.kind != "mobile":
             continue
         beside_hit = personal_hits.overlaps(c.start - w, c.end + w)
-        if beside_hit or doc.near(c.start, c.end, P.PERSONAL_WORDS):
+        personal = doc.near(c.start, c.end, P.PERSONAL_WORDS) or P.PRIVATE_ADDRESS_RE.search(
+            doc.around(c.start, c.end, P.CONTEXT_WINDOW)
+        )
+        if beside_hit or personal:
             c.severity, c.rule, c.confidence = "medium", "mobile:personal", 0.9
         elif bulk:
             c.severity, c.rule, c.confidence = "medium", "mobile:bulk", 0.8
