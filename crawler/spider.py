@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
 from django.db import transaction
@@ -99,7 +99,7 @@ class PatrolSpider(scrapy.Spider):
             headers=headers,
             meta=meta,
             priority=priority,
-            dont_filter=False,
+            dont_filter=True,  # tree pages are deduplicated per site (two sites may share a page)
         )
 
     def _body_text(self, response: Response, kind: str) -> str | None:
@@ -138,24 +138,27 @@ class PatrolSpider(scrapy.Spider):
             log.warning("homepage of %s answered HTTP %s", st.conf.id, response.status)
             return
         st.home = (response.url, html)  # judged at the end, against the site's newest item date
-        entry = st.conf.entry or extract.find_disclosure_entry(response.url, html) or st.conf.url
-        # Site-wide navigation is not part of the column tree, except links below the entry's
-        # own folder when that folder is deeper than the homepage's (a homepage menu may list
-        # the disclosure columns themselves).
-        entry_dir = entry.rsplit("/", 1)[0] + "/"
-        home_dir = response.url.rsplit("/", 1)[0] + "/"
-        keep = entry_dir if len(entry_dir) > len(home_dir) and entry_dir.startswith(home_dir) else None
-        st.nav = {
-            link.url
-            for link in extract.page_links(response.url, html)
-            if link.nav and not (keep and link.url.startswith(keep))
-        }
-        st.nav.add(st.conf.url)
+        found = extract.find_disclosure_entry(response.url, html, accept=lambda u: self._owns(st, u))
+        entry = st.conf.entry or found or response.url
+        # Site-wide navigation is not part of the column tree, except links below the entry's own
+        # folder when that folder is deeper than the homepage's (a homepage menu may list the
+        # disclosure columns themselves). A site whose homepage is its disclosure platform keeps
+        # its menus: they are its column tree.
+        st.nav = {st.conf.url, response.url}
+        if column_url(entry) != column_url(response.url):
+            entry_dir = entry.rsplit("/", 1)[0] + "/"
+            home_dir = response.url.rsplit("/", 1)[0] + "/"
+            keep = entry_dir if len(entry_dir) > len(home_dir) and entry_dir.startswith(home_dir) else None
+            st.nav |= {
+                link.url
+                for link in extract.page_links(response.url, html)
+                if link.nav and not (keep and link.url.startswith(keep))
+            }
         if entry != st.site.entry_url:
             Site.objects.filter(pk=st.site.pk).update(entry_url=entry)
         st.seen.add(column_url(entry))
         st.nav.discard(entry)
-        if entry == response.url:
+        if column_url(entry) == column_url(response.url):
             yield from self._node(
                 st, response.url, html, depth=0, path=[], parent_id=None, status=response.status
             )
@@ -257,20 +260,44 @@ class PatrolSpider(scrapy.Spider):
     def parse_list_page(self, response: Response):
         st = self.state[response.meta["site"]]
         column = Column.objects.select_related("site").get(pk=response.meta["column"])
+        url = response.meta.get("url", response.url)
+        if response.status in (400, 403, 405, 501) and "?" in url and not response.meta.get("post"):
+            keys = ("site", "column", "page_no", "was_complete", "pages", "handle_httpstatus_all")
+            meta = {k: response.meta[k] for k in keys if k in response.meta}
+            yield self._list_request(url, {**meta, "post": True, "url": url})  # the same query by POST
+            return
         if response.status != 200:
             self.counters["errors"] += 1
             log.warning("list page %s answered HTTP %s", response.url, response.status)
             return
         html = extract.decode_html(response.body, _charset(response))
-        page = extract.parse_list(response.url, html, st.conf.overrides or None)
+        page = extract.parse_list(url, html, st.conf.overrides or None)
         yield from self._list_page(
             st,
             column,
             page,
             response.meta["page_no"],
-            response.url,
+            url,
             response.meta["was_complete"],
             pages=response.meta.get("pages"),
+            post=bool(response.meta.get("post")),
+        )
+
+    def _list_request(self, url: str, meta: dict) -> scrapy.Request:
+        """A list page; an endpoint that refused GET once (Hanweb dataproxy.jsp) gets POST."""
+        if meta.get("post"):
+            base, _, query = url.partition("?")
+            return scrapy.FormRequest(
+                base,
+                formdata=dict(parse_qsl(query, keep_blank_values=True)),
+                callback=self.parse_list_page,
+                errback=self.on_error,
+                meta=meta,
+                priority=5,
+                dont_filter=True,
+            )
+        return scrapy.Request(
+            url, callback=self.parse_list_page, errback=self.on_error, meta=meta, priority=5
         )
 
     def _list_page(
@@ -282,6 +309,7 @@ class PatrolSpider(scrapy.Spider):
         url: str,
         was_complete: bool,
         pages: list[str] | None = None,
+        post: bool = False,
     ):
         self.counters["list_pages"] += 1
         pages = page.pages or pages or []
@@ -320,7 +348,7 @@ class PatrolSpider(scrapy.Spider):
             "pages": pages,
             "handle_httpstatus_all": True,
         }
-        yield scrapy.Request(nxt, callback=self.parse_list_page, errback=self.on_error, meta=meta, priority=5)
+        yield self._list_request(nxt, {**meta, "post": post, "url": nxt})
 
     # -- details and attachments -----------------------------------------------------------------
     def _detail_request(self, st: SiteState, item_id: int, url: str):

@@ -25,19 +25,11 @@ def crawled(tmp_path_factory):
         net.stop()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="集约化 platform: every sub-site (jtj/jyj/wsj/hxz) header links to the county's /zwgk/, which the spider takes as the sub-site's disclosure entry although it lies outside the sub-site's scope; the shared request is de-duplicated by Scrapy (dont_filter=False), so the county's own tree is never walked (county 0 columns) and no sub-site column is found; also Hanweb dataproxy.jsp is only tried with GET (HTTP 405), so fgj col2101/col2103 stop at the 15 embedded records",
-)
 def test_counts_2012(crawled):
     net, data, cfg, truth = crawled
     assert_counts_equal(counts_json(data, cfg, "--year", "2012"), truth["counts_2012"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="集约化 platform: every sub-site (jtj/jyj/wsj/hxz) header links to the county's /zwgk/, which the spider takes as the sub-site's disclosure entry although it lies outside the sub-site's scope; the shared request is de-duplicated by Scrapy (dont_filter=False), so the county's own tree is never walked (county 0 columns) and no sub-site column is found; also Hanweb dataproxy.jsp is only tried with GET (HTTP 405), so fgj col2101/col2103 stop at the 15 embedded records",
-)
 def test_counts_all_years(crawled):
     net, data, cfg, truth = crawled
     want = truth["counts_all"]
@@ -48,10 +40,6 @@ def _key(f: dict) -> tuple:
     return (f["kind"], f["site"], f["url"], f["days"], f["limit"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the county's and the platform sub-sites' columns are never walked (sub-site entry resolved to the county's /zwgk/ outside its scope, shared request de-duplicated): 19 findings on 127.0.0.101 missing",
-)
 def test_timeliness_findings(crawled):
     net, data, cfg, truth = crawled
     out = patrol(data, cfg, "report", "timeliness", "--as-of", "2013-01-07", "--format", "json").stdout

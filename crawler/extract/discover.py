@@ -4,6 +4,7 @@ newest date a homepage's news blocks show."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from . import patterns as P
@@ -37,12 +38,15 @@ def _same_page(a: str, b: str) -> bool:
     return pa.netloc.lower() == pb.netloc.lower() and norm(pa.path) == norm(pb.path)
 
 
-def find_disclosure_entry(url: str, html: str) -> str | None:
+def find_disclosure_entry(url: str, html: str, accept: Callable[[str], bool] | None = None) -> str | None:
     """The homepage's link to the 信息公开 platform (政府信息公开 / 信息公开 / 政务公开 /
-    信息公开目录, most specific text first; a link back to the homepage itself loses)."""
+    信息公开目录, most specific text first; a link back to the homepage itself loses). ``accept``
+    filters the links (a sub-site on a 集约化 platform links to the county's platform too)."""
     doc = Doc(url, html)
     best: tuple[tuple, str] | None = None
     for i, (link, _) in enumerate(doc_links(doc)):
+        if accept is not None and not accept(link.url):
+            continue
         for text in (collapse(link.text), collapse(link.title or "")):
             if not text or len(text) > 12 or P.DISCLOSURE_EXCLUDE_RE.search(text):
                 continue

@@ -339,7 +339,9 @@ DISCLOSURE_EXCLUDE_RE = re.compile(r"指南|年报|年度报告|制度|规定|�
 NON_COLUMN_TEXT_RE = re.compile(
     r"^(首页|网站首页|返回首页|网站地图|联系我们|关于我们|登录|注册|无障碍|无障碍浏览|长者模式|English|ENGLISH|手机版|繁体|简体|繁體|"
     r"RSS|收藏|设为首页|加入收藏|版权声明|隐私声明|网站声明|站点地图|更多|more|MORE|返回|打印|关闭|关闭窗口|分享|搜索|高级搜索|"
-    r"上一篇|下一篇|上一页|下一页|尾页|末页)$"
+    r"上一篇|下一篇|上一页|下一页|尾页|末页|"
+    # site-wide services next to the disclosure platform, never its columns
+    r"办事服务|网上办事|在线办事|互动交流|政民互动|公众参与|在线访谈|\S{0,4}信箱)$"
 )
 COLUMN_NAME_MAX = 16
 BREADCRUMB_CLASS_RE = re.compile(r"crumb|position|location|weizhi|dqwz|current|path|place|daohang", re.I)

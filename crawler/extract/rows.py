@@ -272,6 +272,12 @@ def score_group(rows: list[Row]) -> float:
     return score
 
 
+def _local_share(rows: list[Row], folder: str) -> float:
+    """Share of rows whose article sits below the list page's own folder: a column's list links
+    into the column, a "latest news" sidebar beside it links all over the site."""
+    return sum(1 for r in rows if r.url.startswith(folder)) / len(rows) if rows else 0.0
+
+
 def distance_to(el: etree._Element, target: etree._Element, limit: int = 8) -> int | None:
     """Levels from ``el`` up to the nearest ancestor that also contains ``target``."""
     holders = {target, *target.iterancestors()}
@@ -284,7 +290,8 @@ def distance_to(el: etree._Element, target: etree._Element, limit: int = 8) -> i
 def best_group(doc: Doc, root: etree._Element) -> list[Row]:
     """The list: the best-scoring group; among several, the one nearest the pager gets a bonus
     (so a sidebar of dated links does not beat a last page holding one or two rows)."""
-    scored = [(score_group(rows), rows) for rows in row_groups(doc, root)]
+    folder = doc.url.split("?", 1)[0].rsplit("/", 1)[0] + "/"
+    scored = [(score_group(rows) * (1 + _local_share(rows, folder)), rows) for rows in row_groups(doc, root)]
     scored = [(s, rows) for s, rows in scored if s > 0]
     if not scored:
         return []
