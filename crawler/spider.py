@@ -26,7 +26,9 @@ from crawler.screen_hook import screen_attachment, screen_page
 from crawler.urls import column_url
 
 log = logging.getLogger(__name__)
-HTML_TYPES = ("text/html", "application/xhtml", "text/xml", "application/xml", "text/plain")
+# statuses the callbacks see themselves (304 re-parses the snapshot, errors are recorded);
+# redirects are left to Scrapy's RedirectMiddleware, which follows them
+HANDLED = [304, *range(400, 600)]
 
 
 @dataclass
@@ -91,7 +93,7 @@ class PatrolSpider(scrapy.Spider):
             if modified:
                 headers["If-Modified-Since"] = modified
             headers["Cache-Control"] = "max-age=0"
-        meta = {**meta, "handle_httpstatus_all": True}
+        meta = {**meta, "handle_httpstatus_list": HANDLED}
         return scrapy.Request(
             url,
             callback=callback,
@@ -262,7 +264,7 @@ class PatrolSpider(scrapy.Spider):
         column = Column.objects.select_related("site").get(pk=response.meta["column"])
         url = response.meta.get("url", response.url)
         if response.status in (400, 403, 405, 501) and "?" in url and not response.meta.get("post"):
-            keys = ("site", "column", "page_no", "was_complete", "pages", "handle_httpstatus_all")
+            keys = ("site", "column", "page_no", "was_complete", "pages", "handle_httpstatus_list")
             meta = {k: response.meta[k] for k in keys if k in response.meta}
             yield self._list_request(url, {**meta, "post": True, "url": url})  # the same query by POST
             return
@@ -346,7 +348,7 @@ class PatrolSpider(scrapy.Spider):
             "page_no": page_no + 1,
             "was_complete": was_complete,
             "pages": pages,
-            "handle_httpstatus_all": True,
+            "handle_httpstatus_list": HANDLED,
         }
         yield self._list_request(nxt, {**meta, "post": post, "url": nxt})
 
@@ -360,7 +362,7 @@ class PatrolSpider(scrapy.Spider):
             callback=self.parse_detail,
             errback=self.on_error,
             priority=1,
-            meta={"site": st.conf.id, "item": item_id, "handle_httpstatus_all": True},
+            meta={"site": st.conf.id, "item": item_id, "handle_httpstatus_list": HANDLED},
             dont_filter=True,
         )
 
@@ -368,8 +370,6 @@ class PatrolSpider(scrapy.Spider):
         st = self.state[response.meta["site"]]
         item = Item.objects.get(pk=response.meta["item"])
         self.counters["details"] += 1
-        if response.status in (301, 302, 303, 307, 308):
-            return
         detail = None
         soft_404 = False
         body = response.body if response.status == 200 else None
@@ -409,7 +409,7 @@ class PatrolSpider(scrapy.Spider):
                     "page": page.pk,
                     "item": item.pk,
                     "name": att.name,
-                    "handle_httpstatus_all": True,
+                    "handle_httpstatus_list": HANDLED,
                     "download_maxsize": int(self.conf.crawl["max_attachment_mb"] * 1024 * 1024),
                 },
             )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-_INDEX_RE = re.compile(r"/(?:index|default)\.(?:html?|aspx?|shtml|jsp|php)$", re.I)
+# ARCHITECTURE.md: a trailing index.html, index.htm, default.htm(l) or default.asp(x) is removed
+_INDEX_RE = re.compile(r"/(?:index\.html?|default\.(?:html?|aspx?))$", re.I)
 PAGE_PARAMS = {"page", "pageno", "page_no", "pagenum", "pageindex", "curpage", "currentpage", "p", "pn", "cp"}
 
 

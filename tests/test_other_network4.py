@@ -39,22 +39,11 @@ PAGEINDEX = (
 GOPAGE = "javascript:goPage(N) pager with a hidden POST form (page=N) not followed: 统计数据 10 of 30 items"
 
 COUNT_XFAIL = {
-    ("configured", "county"): REDIRECT,
-    ("configured", "nyj"): REDIRECT,
-    ("configured", "bhz"): REDIRECT,
-    ("configured", "qsz"): SHTML,
-    ("resolved", "county"): f"{SHTML}; {PAGEINDEX}; {GOPAGE}",
-    ("resolved", "qsz"): SHTML,
+    ("configured", "county"): GOPAGE,
+    ("resolved", "county"): GOPAGE,
 }
-TIMELINESS_XFAIL = {
-    ("configured", "county"): REDIRECT,
-    ("configured", "nyj"): REDIRECT,
-    ("configured", "bhz"): REDIRECT,
-    ("configured", "qsz"): SHTML,
-    ("resolved", "county"): f"{SHTML}; {PAGEINDEX} (a late publication on page 2 is missed)",
-    ("resolved", "qsz"): SHTML,
-}
-WHOLE_XFAIL = {"configured": REDIRECT, "resolved": f"{SHTML}; {PAGEINDEX}; {GOPAGE}"}
+TIMELINESS_XFAIL: dict = {}
+WHOLE_XFAIL = {"configured": GOPAGE, "resolved": GOPAGE}
 
 
 def _params(xfails: dict, periods: bool) -> list:

@@ -134,7 +134,11 @@ def pager_container(doc: Doc, scope: etree._Element | None = None) -> etree._Ele
     ]
     if not hits:
         marked = root.xpath(f".//*[@{PAGER_MARK}]")
-        return marked[0] if marked else None
+        if marked:
+            return marked[0]
+        hits = _numbered_page_links(doc, root)
+        if not hits:
+            return None
     node = hits[0].getparent()
     # widen to a container that also holds the numbered links / 共N页 text
     for _ in range(3):
@@ -144,6 +148,27 @@ def pager_container(doc: Doc, scope: etree._Element | None = None) -> etree._Ele
             break
         node = node.getparent()
     return node
+
+
+def _numbered_page_links(doc: Doc, root: etree._Element) -> list[etree._Element]:
+    """A pager of page numbers only ("1 2 3"): links whose text is a page number and whose URL is
+    this page's URL with another page number (same path, or same folder with a numbered name)."""
+    here = urlsplit(doc.url)
+    folder = here.path.rsplit("/", 1)[0]
+    out = []
+    for a in root.iter("a"):
+        text = collapse(a.text_content()).strip("[]")
+        if not text.isdigit() or not 1 < int(text) < 10000:
+            continue
+        url = doc.resolve(a.get("href"))
+        if not url or url == doc.url:
+            continue
+        there = urlsplit(url)
+        same_path = there.path == here.path and there.query != here.query
+        numbered_name = there.path.rsplit("/", 1)[0] == folder and re.search(r"[_-]?\d+\.\w+$", there.path)
+        if there.netloc == here.netloc and (same_path or numbered_name) and text in url:
+            out.append(a)
+    return out
 
 
 def link_pager(doc: Doc, scope: etree._Element | None = None, next_el: etree._Element | None = None) -> Pager:
