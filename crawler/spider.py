@@ -254,7 +254,7 @@ class PatrolSpider(scrapy.Spider):
                 yield self._conditional(cand.url, meta, self.parse_node, priority=8)
         if column is not None:
             was_complete = column.walk_complete and not self.full
-            if status == 304 and was_complete:
+            if status == 304 and was_complete and any(not e.pinned for e in page.entries):
                 return  # first list page unchanged: nothing new in this column
             yield from self._list_page(st, column, page, 1, url, was_complete)
 
@@ -314,7 +314,9 @@ class PatrolSpider(scrapy.Spider):
         post: bool = False,
     ):
         self.counters["list_pages"] += 1
-        pages = page.pages or pages or []
+        post = post or page.post
+        # form-driven pages are numbered from page 1's view; other pagers restate them on every page
+        pages = (pages or page.pages or []) if post else (page.pages or pages or [])
         if pages and page_no < len(pages):
             nxt = pages[page_no]
         elif not pages:
@@ -340,8 +342,8 @@ class PatrolSpider(scrapy.Spider):
             yield from self._detail_request(st, item_id, item_url)
         if nxt is None:
             return
-        if was_complete and not outcome.fresh:
-            return  # incremental: this page brought nothing new, the rest is known
+        if was_complete and not outcome.fresh and any(not e.pinned for e in page.entries):
+            return  # incremental: this page brought nothing new, the rest is known (pinned rows prove nothing)
         meta = {
             "site": st.conf.id,
             "column": column.pk,

@@ -194,6 +194,8 @@ def save_list_page(
         column.next_page = "" if last_page else next_page
         fields.append("next_page")
         if last_page:
+            # the walk began at page 1 in this run and reached the end: what it did not see is gone
+            column.listings.exclude(last_seen_run=run).delete()
             column.walk_complete = True
             column.items_listed = column.listings.count()
             fields += ["walk_complete", "items_listed"]

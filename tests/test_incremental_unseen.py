@@ -190,15 +190,6 @@ def test_step3_new_column(stepped):
     _check_step(stepped, 3)
 
 
-PINNED_XFAIL = (
-    "石门镇 通知公告: page 1 holds only 置顶 rows, the new item is the top of page 2; page 1 answers 304 "
-    "(and, unchanged, brings nothing 'fresh'), so the incremental walk stops at page 1 "
-    "(crawler/spider.py parse_node: `status == 304 and was_complete: return`; _list_page: "
-    "`was_complete and not outcome.fresh`) - want items 53 / last 2012-12-27, got 52 / 2012-12-05"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=PINNED_XFAIL)
 def test_step4_new_item_behind_pinned_page(stepped):
     _check_step(stepped, 4)
 
@@ -224,12 +215,6 @@ def test_step5_deleted_item(stepped):
     assert removed in r["titles"] or not county_off
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a --full patrol keeps counting a row deleted from the list: 政策文件 items/items_total "
-    "163 want 162; the store never drops a Listing absent from a complete walk and reports/counts.py "
-    "counts every Listing ever seen (README: --full 'notices deleted entries')",
-)
 def test_step5_full_patrol_drops_deleted_item(stepped):
     data, cfg = stepped["data"], stepped["cfg"]
     truth = stepped[5]["truth"]
@@ -237,7 +222,6 @@ def test_step5_full_patrol_drops_deleted_item(stepped):
     assert_counts_equal(_counts(data, cfg, truth), truth)
 
 
-@pytest.mark.xfail(strict=True, reason=PINNED_XFAIL)
 def test_pinned_only_page1_does_not_stop_pagination(net, first, tmp_path):
     data, cfg = _own_copy(net, first, tmp_path)
     info = net.mutate(4)

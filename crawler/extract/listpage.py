@@ -13,7 +13,7 @@ from . import profiles
 from .dates import row_date
 from .dom import Doc, collapse, norm_space
 from .links import looks_like_article_url
-from .pager import pager_container
+from .pager import form_pages, pager_container
 from .rows import Row, anchor_title, best_group, date_of_row, distance_to
 
 
@@ -40,6 +40,7 @@ class ListPage:
     column_name: str | None
     current_page: int | None = None
     warnings: list[str] = field(default_factory=list)
+    post: bool = False  # later pages are requested by POST (a script pager over a form)
 
 
 def _select(el: etree._Element, selector: str) -> list:
@@ -205,10 +206,12 @@ def parse_list(url: str, html: str, overrides: dict | None = None) -> ListPage:
         found = [e for e in _select(doc.root, ov["next"]) if isinstance(e, etree._Element)]
         next_el = found[0] if found else None
     pager = prof.pager(doc, scope, next_el)
+    post_pages = [] if pager.pages or pager.next_url else form_pages(doc)
     return ListPage(
+        post=bool(post_pages),
         entries=entries,
         empty=says_empty and not entries,
-        pages=pager.pages,
+        pages=pager.pages or post_pages,
         next_url=pager.next_url,
         total_pages=pager.total_pages,
         total_records=pager.total_records,

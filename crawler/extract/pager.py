@@ -254,3 +254,40 @@ def query_int(url: str, *names: str) -> int | None:
         if v is not None and v.strip().isdigit():
             return int(v)
     return None
+
+
+_JS_PAGE_RE = re.compile(r"^\s*(?:javascript:)?\s*[A-Za-z_$][\w$.]*\(\s*['\"]?(\d{1,4})['\"]?\s*\)\s*;?\s*$")
+_PAGE_FIELD_RE = re.compile(r"^(?:page|pageno|page_no|pagenum|pageindex|curpage|currentpage|cp|pn|p)$", re.I)
+
+
+def form_pages(doc: Doc) -> list[str]:
+    """A script pager over a form: ``<a href="javascript:goPage(3)">`` links and a form holding a
+    page-number field. Returns page URLs (page 1 = this page; later pages carry the field in the
+    query) meant to be sent as POST with that query as the form body; [] when there is none."""
+    numbers = []
+    for a in doc.root.iter("a"):
+        for attr in ("href", "onclick"):
+            m = _JS_PAGE_RE.match(a.get(attr) or "")
+            if m:
+                numbers.append(int(m.group(1)))
+    if not numbers:
+        return []
+    for form in doc.root.iter("form"):
+        fields = [i for i in form.iter("input") if _PAGE_FIELD_RE.match(i.get("name") or "")]
+        if not fields:
+            continue
+        action = doc.resolve(form.get("action")) or doc.url
+        _rec, total, _cur = text_facts(doc.root.text_content())
+        last = max([*numbers, total or 0])
+        if last < 2:
+            return []
+        name = fields[0].get("name")
+        sep = "&" if "?" in action else "?"
+        others = [
+            (i.get("name"), i.get("value") or "")
+            for i in form.iter("input")
+            if i.get("name") and i is not fields[0] and (i.get("type") or "").lower() == "hidden"
+        ]
+        extra = "".join(f"&{k}={v}" for k, v in others)
+        return [doc.url] + [f"{action}{sep}{name}={k}{extra}" for k in range(2, last + 1)]
+    return []
