@@ -14,8 +14,6 @@ import pytest
 
 from tests.crawl_helpers import assert_counts_equal, counts_json, patrol
 
-pytestmark = pytest.mark.xdist_group("crawl")
-
 
 @pytest.fixture
 def small_net():
@@ -41,6 +39,7 @@ def _setup(net, tmp_path, **crawl):
     return data, cfg
 
 
+@pytest.mark.xdist_group("crawl-small")
 def test_small_network_counted_exactly_and_incrementally(small_net, tmp_path):
     data, cfg = _setup(small_net, tmp_path)
     truth = small_net.truth()
@@ -71,6 +70,7 @@ def test_small_network_counted_exactly_and_incrementally(small_net, tmp_path):
     assert new_cols == truth_cols
 
 
+@pytest.mark.xdist_group("crawl-small")
 def test_killed_patrol_leaves_store_consistent_and_next_completes(small_net, tmp_path):
     data, cfg = _setup(small_net, tmp_path, concurrency_per_site=1, delay_seconds=0.01)
     env = {**os.environ, "PATROL_DATA": str(data), "PATROL_CONFIG": str(cfg)}
@@ -120,6 +120,7 @@ def test_killed_patrol_leaves_store_consistent_and_next_completes(small_net, tmp
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("crawl-full")
 def test_full_demo_network_reproduces_the_seed_report(tmp_path):
     from demo.server import DemoNetwork
 
@@ -167,6 +168,7 @@ def test_full_demo_network_reproduces_the_seed_report(tmp_path):
     )
 
 
+@pytest.mark.xdist_group("crawl-small")
 def test_a_site_that_hangs_does_not_stop_the_patrol(small_net, tmp_path):
     """One site accepts connections and never answers: the others are still counted exactly."""
     import socket

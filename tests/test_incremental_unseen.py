@@ -26,7 +26,7 @@ import pytest
 from tests.crawl_helpers import assert_counts_equal, counts_json, patrol
 from tests.othernet5.network import IP_FOREIGN, OtherNetwork5
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("crawl")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_incremental_unseen")]
 
 ROOT = Path(__file__).resolve().parents[1]
 DETAIL = re.compile(r"/t\d{8}_\d+\.html$|/show\.asp\?id=\d+$")

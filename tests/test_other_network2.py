@@ -13,7 +13,7 @@ import pytest
 from tests.crawl_helpers import assert_counts_equal, counts_json, patrol
 from tests.othernet2.network import OtherNetwork2
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("crawl")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_other_network2")]
 
 
 @pytest.fixture(scope="module")

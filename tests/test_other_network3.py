@@ -9,7 +9,7 @@ import pytest
 from tests.crawl_helpers import assert_counts_equal, counts_json, patrol
 from tests.othernet3.network import IP_CITY, OtherNetwork3
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("crawl")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_other_network3")]
 
 
 @pytest.fixture(scope="module")

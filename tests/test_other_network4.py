@@ -20,7 +20,7 @@ import pytest
 from tests.crawl_helpers import assert_counts_equal, column_key, counts_json, patrol
 from tests.othernet4.network import OtherNetwork4
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("crawl")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_other_network4")]
 
 SITES = ["county", "jyj", "wsj", "nyj", "lyj", "qsz", "lxx", "bhz"]
 PERIODS = {"counts_2012": ("--year", "2012"), "counts_all": ("--from", "2000-01-01", "--to", "2012-12-31")}
