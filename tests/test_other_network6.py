@@ -12,12 +12,6 @@ from tests.othernet6.network import OtherNetwork6
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_other_network6")]
 
-GKML_DATE = (
-    "gkmlpt-like catalogue table (索引号 | 标题 | 发布机构 | 成文日期 | 发布日期): the row date is taken from "
-    "the first date cell, 成文日期, not the 发布日期 column (crawler/extract/rows.py date_of_row ignores the "
-    "<th> headers), so last_published/period counts shift and a 34-working-day late publication is missed"
-)
-
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
@@ -32,20 +26,17 @@ def crawled(tmp_path_factory):
         net.stop()
 
 
-@pytest.mark.xfail(strict=True, reason=GKML_DATE)
 def test_counts_2012(crawled):
     net, data, cfg = crawled
     assert_counts_equal(counts_json(data, cfg, "--year", "2012"), net.truth()["counts_2012"])
 
 
-@pytest.mark.xfail(strict=True, reason=GKML_DATE)
 def test_counts_all_years(crawled):
     net, data, cfg = crawled
     got = counts_json(data, cfg, "--from", "2000-01-01", "--to", "2012-12-31")
     assert_counts_equal(got, net.truth()["counts_all"])
 
 
-@pytest.mark.xfail(strict=True, reason=GKML_DATE)
 def test_timeliness(crawled):
     net, data, cfg = crawled
     out = patrol(data, cfg, "report", "timeliness", "--as-of", "2013-01-07", "--format", "json").stdout

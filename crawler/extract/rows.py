@@ -199,8 +199,35 @@ def _sibling_date(row: etree._Element) -> tuple[dt.date | None, tuple[int, int] 
     return row_date(text) if text and is_date_only(text) else (None, None)
 
 
+_PUBLISH_HEAD_RE = re.compile(r"发布|公开|更新|上网")
+_OTHER_DATE_HEAD_RE = re.compile(r"成文|印发|生成|签发|施行|实施|有效|截止|废止")
+
+
+def _table_column_date(row: etree._Element) -> tuple[dt.date | None, tuple[int, int] | None] | None:
+    """In a table whose header names its date columns (成文日期 | 发布日期 …), the row's date is the
+    publish column's; None when the table says nothing about its columns."""
+    table = next((t for t in row.iterancestors("table")), None)
+    if table is None:
+        return None
+    head = next((r for r in table.iter("tr") if r.find("th") is not None), None)
+    if head is None or head is row:
+        return None
+    labels = [norm_space(c.text_content()) for c in head if isinstance(c.tag, str) and c.tag in ("th", "td")]
+    if not any(_PUBLISH_HEAD_RE.search(x) or _OTHER_DATE_HEAD_RE.search(x) for x in labels):
+        return None
+    cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
+    if len(cells) != len(labels):
+        return None
+    for label, cell in zip(labels, cells, strict=True):
+        text = norm_space(cell.text_content())
+        if _PUBLISH_HEAD_RE.search(label) and not _OTHER_DATE_HEAD_RE.search(label) and is_date_only(text):
+            return row_date(text)
+    return None
+
+
 def make_row(doc: Doc, row: etree._Element, anchor: etree._Element, url: str) -> Row:
-    d, p = date_of_row(row, anchor)
+    from_head = _table_column_date(row) if row.tag == "tr" else None
+    d, p = from_head if from_head and any(from_head) else date_of_row(row, anchor)
     if not (d or p):
         d, p = _sibling_date(row)
     return Row(
