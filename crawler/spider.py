@@ -37,7 +37,6 @@ class SiteState:
     site: Site
     seen: set[str] = field(default_factory=set)  # column URLs of tree pages already requested
     nav: set[str] = field(default_factory=set)  # site-wide navigation (homepage nav blocks)
-    columns: set[int] = field(default_factory=set)
     home: tuple[str, str] | None = None  # homepage URL and text, for the stale-homepage rule
 
 
@@ -47,7 +46,6 @@ def _headers(response: Response) -> dict[str, str]:
 
 class PatrolSpider(scrapy.Spider):
     name = "patrol"
-    custom_settings: dict = {}
 
     def __init__(
         self,
@@ -55,14 +53,12 @@ class PatrolSpider(scrapy.Spider):
         run_id: int,
         site_ids: list[str] | None = None,
         full: bool = False,
-        progress=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.conf = conf
         self.run = PatrolRun.objects.get(pk=run_id)
         self.full = full or conf.crawl["full"]
-        self.progress = progress
         wanted = set(site_ids or [s.id for s in conf.sites])
         sites = store.sync_sites(conf)
         self.state = {s.id: SiteState(conf=s, site=sites[s.id]) for s in conf.sites if s.id in wanted}
@@ -237,7 +233,6 @@ class PatrolSpider(scrapy.Spider):
                 page.profile,
                 self.run,
             )
-            st.columns.add(column.pk)
             self.counters["columns"] += 1
         if depth < self.conf.crawl["max_column_depth"]:
             for cand in candidates:
