@@ -65,7 +65,9 @@ class Column(models.Model):
     empty = models.BooleanField(default=False)  # shows 暂无信息 and lists nothing
     items_listed = models.IntegerField(default=0)  # entries seen on the last complete walk
     walk_complete = models.BooleanField(default=False)  # every list page walked at least once
-    next_page = models.URLField(max_length=2000, blank=True, default="")  # resume point of an unfinished walk
+    next_page = models.URLField(
+        max_length=2000, blank=True, default=""
+    )  # where an unfinished walk stopped (shown to operators); the next patrol re-walks from page 1
     validators = models.JSONField(default=dict, blank=True)  # ETag / Last-Modified of the first list page
     first_seen_run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
     last_seen_run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -210,13 +210,6 @@ def _partial(text: str) -> tuple[int, int] | None:
     return int(m), int(d)
 
 
-def mark_walk_started(column: Column) -> None:
-    """A fresh full walk begins: until it reaches the last page, the column is not complete."""
-    if column.walk_complete:
-        return
-    Column.objects.filter(pk=column.pk).update(next_page="")
-
-
 def save_page(
     site: Site,
     url: str,
