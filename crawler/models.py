@@ -167,3 +167,35 @@ class Attachment(models.Model):
     run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
     screen_status = models.CharField(max_length=16, blank=True, default="")
     screen_reason = models.CharField(max_length=300, blank=True, default="")
+
+
+class SiteFinding(models.Model):
+    """What the patrol itself observed about a site's structure (contract inspection kinds).
+
+    Recorded by the crawl (never by reports): ``offsite_redirect`` (an in-scope page leading out of
+    every scope; ``detail.target``), ``no_disclosure_entry`` (url = homepage), ``unreadable``
+    (``detail.reason``), ``dead_link`` for a missing list page (url = that list page) and
+    ``retired_column`` (url = the column, ``detail.retired``). Reports read the findings of each
+    site's latest patrol (``crawler.sitefindings.latest``).
+    """
+
+    KINDS = [
+        ("offsite_redirect", "跳转到范围外"),
+        ("no_disclosure_entry", "无信息公开入口"),
+        ("unreadable", "无法读取"),
+        ("dead_link", "列表页失效"),
+        ("retired_column", "栏目已撤销"),
+    ]
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="site_findings")
+    run = models.ForeignKey(PatrolRun, on_delete=models.CASCADE, related_name="site_findings")
+    kind = models.CharField(max_length=32, choices=KINDS)
+    url = models.URLField(max_length=2000)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["site_id", "kind", "url"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "site", "kind", "url"], name="sitefinding_once_per_run"),
+        ]
+        indexes = [models.Index(fields=["site", "run"])]
