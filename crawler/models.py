@@ -72,12 +72,23 @@ class Column(models.Model):
     first_seen_run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
     last_seen_run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
     status = models.IntegerField(null=True, blank=True)  # HTTP status of the first list page
+    # A complete patrol of the site that no longer found the column retires it (crawler.retire): it
+    # keeps its listings, items, snapshots and findings as evidence and counts nowhere; seen again,
+    # it is un-retired.
+    retired_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    retired_run = models.ForeignKey(
+        PatrolRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         unique_together = [("site", "url")]
 
     def __str__(self) -> str:
         return f"{self.site.site_id}:{self.name}"
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
 
 
 class Item(models.Model):
@@ -99,6 +110,12 @@ class Item(models.Model):
     signature = models.CharField(max_length=64, blank=True, default="")  # hash of the list entry as listed
     first_seen_run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
     last_seen_run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The same document at its former address (the site moved, crawler.retire.link_moved_items):
+    # this item carries the old one's first_seen_run; its screening findings inherit the old
+    # findings' review status. The old item stays, listed only by retired columns.
+    moved_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="moved_to"
+    )
 
     class Meta:
         unique_together = [("site", "url")]
