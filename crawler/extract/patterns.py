@@ -334,6 +334,7 @@ DISCLOSURE_TEXTS: tuple[tuple[str, int], ...] = (
     ("信息公开目录", 80),
     ("政府信息公开目录", 80),
     ("政务公开", 70),
+    ("公开目录", 65),
 )
 DISCLOSURE_EXCLUDE_RE = re.compile(r"指南|年报|年度报告|制度|规定|申请|意见箱|条例|查询|办法")
 NON_COLUMN_TEXT_RE = re.compile(
