@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
+
+from crawler.urls import scope_match, scope_problem
 
 TIERS = ("county", "department", "town")
 SEVERITIES = ("low", "medium", "high")
@@ -35,17 +36,7 @@ class Key:
 
 
 def _url(v: Any) -> str | None:
-    parts = urlsplit(str(v))
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return "must be an absolute http(s) URL"
-    return None
-
-
-def _urls(v: Any) -> str | None:
-    for u in v:
-        if _url(u):
-            return f"{u!r} must be an absolute http(s) URL"
-    return None
+    return scope_problem(str(v))
 
 
 def _slug(v: Any) -> str | None:
@@ -90,7 +81,10 @@ SITE_SCHEMA: dict[str, Key] = {
     "name": Key(str, required=True),
     "tier": Key(str, required=True, choices=TIERS),
     "url": Key(str, required=True, check=_url, help="homepage"),
-    "scope": Key(list, check=_urls, help="URL prefixes that belong to the site; default: url"),
+    "scope": Key(
+        list,
+        help="URLs whose host, port and leading path segments belong to the site (http = https); default: url",
+    ),
     "entry": Key(str, check=_url, help="the 信息公开 entry page when it cannot be found from the homepage"),
     "overrides": Key(dict, default={}, help="selectors: row, title, date, pager (CSS or XPath)"),
     "columns": Key(dict, default={}, help="per column URL or name: {kind, category, skip}"),
@@ -246,6 +240,12 @@ def _site(path: str, node: yaml.Node, where: str) -> SiteConf:
                 f"{where}.columns.{col}",
                 f"expected a mapping with keys among {', '.join(COLUMN_OVERRIDE_KEYS)}",
             )
+    scope_node = nodes.get("scope")
+    for i, entry in enumerate(data["scope"] or []):
+        item = scope_node.value[i] if isinstance(scope_node, yaml.SequenceNode) else scope_node
+        problem = scope_problem(entry) if isinstance(entry, str) else "expected a URL (text)"
+        if problem:
+            raise _err(path, item, f"{where}.scope[{i}]", f"{entry!r} {problem}")
     scope = data["scope"] or [data["url"]]
     return SiteConf(
         id=data["id"],
@@ -327,10 +327,15 @@ def load(path: str | Path) -> PatrolConf:
 
 
 def site_for_url(sites: list[SiteConf], url: str) -> SiteConf | None:
-    """The site whose scope is the longest prefix of ``url`` (scopes may nest)."""
+    """The site with the longest scope (in path segments) that holds ``url``; scopes may nest.
+
+    Scopes are compared on parsed URLs (crawler.urls.scope_match): host, port and whole path
+    segments, http and https alike, userinfo never matches. On a tie the first configured site wins.
+    """
     best: tuple[int, SiteConf] | None = None
     for s in sites:
-        for prefix in s.scope:
-            if url.startswith(prefix) and (best is None or len(prefix) > best[0]):
-                best = (len(prefix), s)
+        for scope in s.scope:
+            n = scope_match(url, scope)
+            if n >= 0 and (best is None or n > best[0]):
+                best = (n, s)
     return best[1] if best else None
