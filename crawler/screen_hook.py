@@ -25,10 +25,18 @@ def _limits(conf):
     return Limits.from_config(conf.screening)
 
 
-def _screen(body: bytes, name: str, content_type: str, url: str, conf):
-    from screening.service import screen_bytes
+def allow_rules() -> list[dict[str, str]]:
+    """The bureau's active allowlist (read per document: it is small, and revocations apply at once)."""
+    from screening.models import active_allow_rules
 
-    return screen_bytes(
+    return active_allow_rules()
+
+
+def screen_document(body: bytes, name: str, content_type: str, url: str, conf):
+    """Screen bytes with the patrol's screener and drop what the bureau's allowlist covers."""
+    from screening.service import apply_allowlist, screen_bytes
+
+    result = screen_bytes(
         body,
         name,
         content_type=content_type or None,
@@ -36,6 +44,10 @@ def _screen(body: bytes, name: str, content_type: str, url: str, conf):
         limits=_limits(conf),
         screener=_screener(conf.screening["private_lexicon"], conf.screening["threshold"]),
     )
+    return apply_allowlist(result, url, allow_rules(), conf.screening["threshold"])
+
+
+_screen = screen_document
 
 
 def screen_page(page, body: bytes, content_type: str, run, conf) -> int:

@@ -135,6 +135,72 @@ def unreadable(source: str, reason: str) -> DocResult:
     return DocResult(source, "unscreened", reason, None, False, [])
 
 
+def _field(hit: Any, name: str) -> str:
+    value = hit.get(name) if isinstance(hit, dict) else getattr(hit, name, "")
+    return str(value or "")
+
+
+def _same_url(a: str, b: str) -> bool:
+    """Equal URLs, http and https of the same host and path being the same (ARCHITECTURE.md)."""
+
+    def key(u: str) -> str:
+        u = u.strip()
+        for scheme in ("https://", "http://"):
+            if u.lower().startswith(scheme):
+                return u[len(scheme) :]
+        return u
+
+    return bool(a) and bool(b) and key(a) == key(b)
+
+
+def allowed(hit: Any, url: str | None, rules: list[dict[str, str]]) -> bool:
+    """Whether an allowlist rule (``screening.models.AllowEntry.as_rule``) covers this hit.
+
+    ``phrase``: the hit's text lies inside the phrase and the hit's context holds the phrase;
+    ``url``: any hit on that URL; ``rule``: a hit of that rule (or, without one, that kind) on it.
+    """
+    text, context = _field(hit, "text"), _field(hit, "context")
+    for r in rules:
+        scope = r.get("scope")
+        if scope == "phrase":
+            phrase = r.get("phrase") or ""
+            if phrase and text and text in phrase and phrase in context:
+                return True
+        elif scope == "url":
+            if _same_url(url or "", r.get("url") or ""):
+                return True
+        elif scope == "rule" and _same_url(url or "", r.get("url") or ""):
+            if r.get("rule") and r["rule"] == _field(hit, "rule"):
+                return True
+            if not r.get("rule") and r.get("kind") and r["kind"] == _field(hit, "kind"):
+                return True
+    return False
+
+
+def apply_allowlist(
+    result: DocResult, url: str | None, rules: list[dict[str, str]], threshold: str
+) -> DocResult:
+    """The result without the hits the allowlist covers; severity, flag and kinds follow the rest."""
+    if not rules or not result.hits:
+        return result
+    kept = [h for h in result.hits if not allowed(h, url, rules)]
+    if len(kept) == len(result.hits):
+        return result
+    severity = max_severity([_field(h, "severity") for h in kept])
+    rank = _SEVERITY_ORDER.get(severity or "", 0)
+    return DocResult(
+        source=result.source,
+        status=result.status,
+        reason=result.reason,
+        severity=severity,
+        flagged=bool(kept) and rank >= _SEVERITY_ORDER.get(threshold, 2),
+        kinds=sorted({_field(h, "kind") for h in kept}),
+        hits=kept,
+        text_chars=result.text_chars,
+        format=result.format,
+    )
+
+
 def max_severity(values: list[str | None]) -> str | None:
     present = [v for v in values if v]
     return max(present, key=lambda v: _SEVERITY_ORDER.get(v, 0)) if present else None

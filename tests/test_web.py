@@ -263,9 +263,9 @@ def test_bureau_confirms_a_finding(bureau, finding):
     detail = bureau.get(reverse("web:finding", args=[finding.pk])).content.decode()
     assert "已通知单位" in detail and "已确认" in detail
     # later: taken down
-    bureau.post(reverse("web:finding_review", args=[finding.pk]), {"decision": "taken_down"})
+    bureau.post(reverse("web:finding_review", args=[finding.pk]), {"decision": "removed"})
     finding.refresh_from_db()
-    assert finding.status == "taken_down" and finding.reviews.count() == 2
+    assert finding.status == "removed" and finding.reviews.count() == 2
 
 
 def test_review_rejects_unknown_decision_and_get(bureau, finding):

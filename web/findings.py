@@ -6,12 +6,13 @@ contexts stay plain strings (never marked safe), and outbound links pass ``links
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
 from crawler import snapshots
 from screening.models import Finding, Review
@@ -28,20 +29,73 @@ SEVERITY_RANK = Case(
 )
 
 
+# sortable queue columns: key -> order expression (ascending)
+SORTS: dict[str, Any] = {
+    "severity": SEVERITY_RANK,
+    "url": F("url"),
+    "site": F("page__site__name"),
+    "status": F("status"),
+    "found": F("created_at"),
+    "confirmed": F("first_confirmed_at"),
+}
+
+
 @dataclass(frozen=True)
 class QueueFilters:
-    status: str = "open"  # a Finding status, or "all"
+    status: str = "open"  # "open" (open + not_fixed: waiting for a person), a Finding status, or "all"
     severity: str = ""
     kind: str = ""
     site: str = ""  # Site.site_id
     flagged: bool = False  # only findings at the configured threshold
+    q: str = ""  # text in the URL, the title or a hit
+    date_from: date | None = None  # found on or after
+    date_to: date | None = None  # found on or before
+    sort: str = ""  # a SORTS key, "-" first for descending; default severity then newest
+
+    def as_query(self) -> dict[str, str]:
+        """The filters as GET parameters (for links that keep the current view)."""
+        out = {
+            "status": self.status,
+            "severity": self.severity,
+            "kind": self.kind,
+            "site": self.site,
+            "flagged": "on" if self.flagged else "",
+            "q": self.q,
+            "date_from": self.date_from.isoformat() if self.date_from else "",
+            "date_to": self.date_to.isoformat() if self.date_to else "",
+            "sort": self.sort,
+        }
+        return {k: v for k, v in out.items() if v}
+
+
+def _search(q: str) -> Q:
+    # hits are stored as JSON: on SQLite non-ASCII text is \uXXXX-escaped, on PostgreSQL it is not
+    escaped = json.dumps(q)[1:-1]
+    cond = (
+        Q(url__icontains=q)
+        | Q(page_url__icontains=q)
+        | Q(page__item__title__icontains=q)
+        | Q(attachment__name__icontains=q)
+        | Q(hits__icontains=q)
+    )
+    if escaped != q:
+        cond |= Q(hits__icontains=escaped)
+    return cond
 
 
 def queue(filters: QueueFilters) -> QuerySet[Finding]:
-    """Findings matching ``filters``, highest severity first, then newest first."""
+    """Findings matching ``filters``; by default highest severity first, then newest first."""
     qs = Finding.objects.select_related("page__site", "page__item", "attachment", "snapshot")
-    if filters.status and filters.status != "all":
+    if filters.status == "open":
+        qs = qs.filter(status__in=Finding.QUEUE_STATUSES)
+    elif filters.status and filters.status != "all":
         qs = qs.filter(status=filters.status)
+    if filters.q:
+        qs = qs.filter(_search(filters.q))
+    if filters.date_from:
+        qs = qs.filter(created_at__date__gte=filters.date_from)
+    if filters.date_to:
+        qs = qs.filter(created_at__date__lte=filters.date_to)
     if filters.severity:
         qs = qs.filter(severity=filters.severity)
     if filters.kind:
@@ -51,7 +105,14 @@ def queue(filters: QueueFilters) -> QuerySet[Finding]:
         qs = qs.filter(page__site__site_id=filters.site)
     if filters.flagged:
         qs = qs.filter(flagged=True)
-    return qs.annotate(severity_rank=SEVERITY_RANK).order_by("-severity_rank", "-created_at", "-id")
+    qs = qs.annotate(severity_rank=SEVERITY_RANK)
+    key = filters.sort.lstrip("-")
+    if key in SORTS:
+        expr = SORTS[key]
+        desc = filters.sort.startswith("-")
+        order = expr.desc(nulls_last=True) if desc else expr.asc(nulls_last=True)
+        return qs.order_by(order, "-id")
+    return qs.order_by("-severity_rank", "-created_at", "-id")
 
 
 def _title(finding: Finding) -> str:
@@ -71,10 +132,12 @@ class QueueRow:
     page_href: str | None
     kinds: list[str]
     hit_count: int
+    days_open: int | None = None  # not_fixed / confirmed / removed: days since first confirmed
 
 
 def queue_row(finding: Finding) -> QueueRow:
     site = finding.page.site.name if finding.page_id else ""
+    days = finding.days_open() if finding.status in Finding.TAKEDOWN_STATUSES else None
     return QueueRow(
         finding=finding,
         title=_title(finding),
@@ -83,6 +146,7 @@ def queue_row(finding: Finding) -> QueueRow:
         page_href=href(finding.page_url) if finding.page_url and finding.page_url != finding.url else None,
         kinds=[labels.kind(k) for k in finding.kinds],
         hit_count=len(finding.hits or []),
+        days_open=days,
     )
 
 

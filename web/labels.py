@@ -14,9 +14,15 @@ KIND_LABELS: dict[str, str] = {
 }
 SEVERITY_LABELS: dict[str, str] = dict(Finding.SEVERITY)
 STATUS_LABELS: dict[str, str] = dict(Finding.STATUS)
-# the decisions a reviewer can take (every status but "open")
-DECISIONS: list[tuple[str, str]] = [(k, v) for k, v in Finding.STATUS if k != "open"]
-DECISION_VERBS: dict[str, str] = {"confirmed": "确认", "dismissed": "排除", "taken_down": "已下架"}
+# the decisions a reviewer can take; "open" reopens a decided finding (verified_removed and
+# not_fixed are the patrol's takedown verdicts, never a person's)
+DECISION_VERBS: dict[str, str] = {
+    "confirmed": "确认",
+    "dismissed": "排除（误报）",
+    "removed": "已下架",
+    "open": "重新打开",
+}
+DECISIONS: list[tuple[str, str]] = [(k, STATUS_LABELS[k]) for k in Finding.DECISIONS]
 
 
 TRIGGER_LABELS: dict[str, str] = {"manual": "手动", "schedule": "定时", "demo": "演示"}

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import review, views
 
 app_name = "web"
 
@@ -26,6 +26,10 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("findings/", views.queue, name="queue"),
+    path("findings/bulk/", review.bulk_review, name="bulk_review"),
+    path("findings/export.xlsx", review.export_queue, name="queue_export"),
+    path("findings/allowlist/", review.allowlist, name="allowlist"),
+    path("findings/allowlist/<int:pk>/revoke/", review.allowlist_revoke, name="allowlist_revoke"),
     path("findings/<int:pk>/", views.finding_detail, name="finding"),
     path("findings/<int:pk>/review/", views.finding_review, name="finding_review"),
     path("findings/<int:pk>/snapshot/", views.snapshot, name="snapshot"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
 from crawler.models import PatrolRun
@@ -46,10 +46,20 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires("view_findings")
 def queue(request: HttpRequest) -> HttpResponse:
+    from .review import queue_columns
+
     form = QueueFilterForm(request.GET or None)
-    page = Paginator(findings.queue(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = form.filters()
+    page = Paginator(findings.queue(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [findings.queue_row(f) for f in page.object_list]
-    return render(request, "web/queue.html", {"form": form, "page": page, "rows": rows})
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "columns": queue_columns(filters.sort),
+        "bulk_decisions": [(k, labels.DECISION_VERBS[k]) for k, _ in labels.DECISIONS],
+    }
+    return render(request, "web/queue.html", context)
 
 
 def _finding(pk: int) -> Finding:
@@ -65,7 +75,11 @@ def _detail_response(
         "finding": finding,
         "detail": findings.detail(finding),
         "form": form,
-        "decisions": [(key, labels.DECISION_VERBS[key]) for key, _ in labels.DECISIONS],
+        "decisions": [
+            (key, labels.DECISION_VERBS[key])
+            for key, _ in labels.DECISIONS
+            if key != finding.status  # reopen only a decided finding; no decision twice in a row
+        ],
     }
     return render(request, "web/finding.html", context, status=status)
 
@@ -73,20 +87,30 @@ def _detail_response(
 @require_GET
 @requires("view_findings")
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail_response(request, _finding(pk), ReviewForm())
+    finding = _finding(pk)
+    return _detail_response(request, finding, ReviewForm(hits=finding.hits, initial={"next": True}))
 
 
 @require_POST
 @requires("view_findings", "review_finding")
 def finding_review(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.core.exceptions import ValidationError
+
+    from .review import after_decision, decide
+
     finding = _finding(pk)
-    form = ReviewForm(request.POST)
+    form = ReviewForm(request.POST, hits=finding.hits)
     if not form.is_valid():
         return _detail_response(request, finding, form, status=400)
+    try:
+        entry = decide(finding, request.user, form)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _detail_response(request, finding, form, status=400)
     decision = form.cleaned_data["decision"]
-    finding.review(request.user, decision, form.cleaned_data["note"])
-    messages.success(request, f"已记录：{labels.STATUS_LABELS[decision]}")
-    return redirect("web:finding", pk=finding.pk)
+    extra = f"，并加入白名单（{entry.get_scope_display()}）" if entry else ""
+    messages.success(request, f"已记录：{labels.STATUS_LABELS[decision]}{extra}")
+    return after_decision(request, finding, form)
 
 
 @require_GET

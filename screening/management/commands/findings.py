@@ -1,7 +1,8 @@
-"""``patrol findings [--status open|all] [--format table|json]``: the screen's stored findings.
+"""``patrol findings [--status open|all|STATUS] [--format table|json]``: the screen's stored findings.
 
 One entry per screened page or attachment (per snapshot of its bytes) that had hits,
 newest first; ``url`` is the page or attachment, ``page`` the page it hangs on.
+``--status open`` lists what waits for a person: ``open`` and ``not_fixed`` (ARCHITECTURE.md).
 """
 
 from __future__ import annotations
@@ -22,16 +23,16 @@ class Command(BaseCommand):
     help = "List confidentiality findings (open ones by default)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--status", default="open", choices=["open", "confirmed", "dismissed", "taken_down", "all"]
-        )
+        parser.add_argument("--status", default="open", choices=[key for key, _ in Finding.STATUS] + ["all"])
         parser.add_argument("--format", choices=["table", "json"], default="table")
         parser.add_argument("--flagged", action="store_true", help="only findings at or above the threshold")
 
     def handle(self, *args, **opts) -> None:
         utf8_stdout(self.stdout)
         qs = Finding.objects.all()
-        if opts["status"] != "all":
+        if opts["status"] == "open":
+            qs = qs.filter(status__in=Finding.QUEUE_STATUSES)
+        elif opts["status"] != "all":
             qs = qs.filter(status=opts["status"])
         if opts["flagged"]:
             qs = qs.filter(flagged=True)
@@ -50,12 +51,13 @@ class Command(BaseCommand):
                     f.url,
                     f.page_url or "-",
                     SEVERITY_ZH.get(f.severity, f.severity),
-                    STATUS_ZH.get(f.status, f.status),
+                    STATUS_ZH.get(f.status, f.status)
+                    + (f"（{f.days_open()}天）" if f.status == "not_fixed" else ""),
                     kinds,
                     f"{len(f.hits)}：{hits}",
                 ]
             )
         self.stdout.write(
-            render(["网址", "所在页面", "等级", "状态", "类别", "命中"], rows, [60, 50, 4, 6, 24, 50])
+            render(["网址", "所在页面", "等级", "状态", "类别", "命中"], rows, [60, 50, 4, 12, 24, 50])
         )
         self.stdout.write(f"\n共 {len(findings)} 条。")
