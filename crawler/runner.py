@@ -9,7 +9,7 @@ import traceback
 
 from config.patrolconf import PatrolConf
 
-from . import store
+from . import scope, store
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,13 @@ def scrapy_settings(conf: PatrolConf) -> dict:
         "DNSCACHE_ENABLED": True,
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
         "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
+        # the scope guard sees every request (links, redirects, refreshes, retries, robots.txt)
+        # before anything is fetched for it; it drops whatever lies outside every site's scope
+        "PATROL_SCOPES": {s.id: list(s.scope) for s in conf.sites},
+        "DOWNLOADER_MIDDLEWARES": {
+            "crawler.scope.ScopeGuard": scope.ORDER,
+            "crawler.scope.RefreshHeaderMiddleware": scope.REFRESH_ORDER,
+        },
     }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl
 
 import scrapy
 from django.db import transaction
@@ -23,7 +23,7 @@ from config.patrolconf import PatrolConf, SiteConf, site_for_url
 from crawler import extract, snapshots, store
 from crawler.models import Column, Item, Page, PatrolRun, Site
 from crawler.screen_hook import screen_attachment, screen_page
-from crawler.urls import column_url
+from crawler.urls import column_url, scope_host
 
 log = logging.getLogger(__name__)
 # statuses the callbacks see themselves (304 re-parses the snapshot, errors are recorded);
@@ -320,8 +320,11 @@ class PatrolSpider(scrapy.Spider):
             nxt = None
         if nxt and (nxt == url or page_no >= self.conf.crawl["max_list_pages_per_column"]):
             nxt = None
-        if nxt and not self._owns(st, nxt) and urlsplit(nxt).netloc != urlsplit(url).netloc:
-            nxt = None  # a column's paging endpoint may sit at the host root (Hanweb dataproxy.jsp)
+        # a column's paging endpoint may sit at the host root (Hanweb dataproxy.jsp): on the current
+        # host it is followed only when some configured scope holds it (the scope guard has the last word)
+        if nxt and not self._owns(st, nxt):
+            if scope_host(nxt) != scope_host(url) or site_for_url(self.conf.sites, nxt) is None:
+                nxt = None
         outcome = store.save_list_page(
             column,
             page.entries,
