@@ -1,8 +1,10 @@
-"""The ``patrol`` console script: global options, then a Django management command.
+"""The ``patrol`` console script: global options, then a verb.
 
 ``patrol [--config FILE] [--data DIR] VERB ...`` sets ``PATROL_CONFIG``/``PATROL_DATA``,
 prepares the store (migrations are applied on first use) and dispatches VERB to the
 management command of the same name, so every verb is also ``python -m django VERB``.
+``patrol --help`` lists the product's own verbs; Django's commands (migrate, shell,
+axes_reset_username, ...) are reached as ``patrol django COMMAND ...``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,20 @@ import sys
 
 # verbs that need no database at all
 _NO_DB_VERBS = {"screen", "help", "--help", "-h"}
+_HELP = {"help", "--help", "-h"}
+
+# one line each for ``patrol --help`` (a verb not listed here shows its own ``help`` text)
+VERB_SUMMARIES = {
+    "demo": "启动内置演示网站群并完整巡查一次，列出汇总与报表路径",
+    "crawl": "巡查配置中的网站（采集 + 保密筛查）；--site ID 只巡查一个网站",
+    "report": "生成报表：更新统计（counts）、时效性（timeliness）、年度报表（annual）",
+    "findings": "列出保密筛查发现（默认只列待审核的）",
+    "screen": "筛查本地文件或文件夹（PDF、DOCX、XLSX、XLS、DOC/WPS、HTML、TXT）",
+    "schedule": "调度守护进程：按 patrol.yaml 的时间表夜间巡查、每周出时效性报表",
+    "runs": "巡查记录（最新在前）；--jobs 显示调度任务记录",
+    "web": "启动网页端（审核队列、统计看板、管理后台）",
+    "createuser": "创建网页端账户并指定角色（保密局、信息中心、督查）",
+}
 
 
 def _split_globals(argv: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -49,11 +65,22 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["PATROL_DATA"] = os.path.abspath(opts["--data"])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if not rest:
-        rest = ["help"]
+        rest = ["--help"]
     import django
     from django.core.management import call_command, execute_from_command_line
 
     django.setup()
+    if rest[0] in _HELP and len(rest) == 1:
+        sys.stdout.write(usage())
+        return 0
+    if rest[0] == "django":
+        rest = rest[1:] or ["help"]  # Django's own commands, all of them
+    elif rest[0] not in _HELP and rest[0] not in product_verbs():
+        sys.stderr.write(
+            f"patrol: 未知命令 {rest[0]!r}。运行 patrol --help 查看命令；"
+            f"Django 自带命令请用 patrol django {rest[0]} …\n"
+        )
+        return 2
     if rest[0] not in _NO_DB_VERBS:
         call_command("migrate", verbosity=0, interactive=False)
     try:
@@ -61,6 +88,51 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # management commands report their exit status this way
         return int(exc.code or 0) if isinstance(exc.code, int) else (1 if exc.code else 0)
     return 0
+
+
+def product_verbs() -> dict[str, str]:
+    """Verb -> app name, for the management commands of this project's own apps."""
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.core.management import get_commands
+
+    root = Path(__file__).resolve().parent.parent
+    own = {
+        cfg.name
+        for cfg in apps.get_app_configs()
+        if Path(cfg.path).resolve().is_relative_to(root) and ".venv" not in Path(cfg.path).parts
+    }
+    return {verb: app for verb, app in get_commands().items() if app in own}
+
+
+def usage() -> str:
+    from django.core.management import load_command_class
+
+    lines = [
+        "用法：patrol [--config 文件] [--data 目录] 命令 [参数 …]",
+        "",
+        "命令：",
+    ]
+    verbs = product_verbs()
+    width = max(len(v) for v in verbs) + 2
+    order = list(VERB_SUMMARIES)
+    for verb in sorted(verbs, key=lambda v: (order.index(v) if v in order else len(order), v)):
+        summary = VERB_SUMMARIES.get(verb)
+        if summary is None:
+            summary = (load_command_class(verbs[verb], verb).help or "").strip().splitlines()[0:1]
+            summary = summary[0] if summary else ""
+        lines.append(f"  {verb.ljust(width)}{summary}")
+    lines += [
+        f"  {'django'.ljust(width)}Django 自带的管理命令，例如 patrol django migrate、"
+        "patrol django axes_reset_username 用户名",
+        "",
+        "全局选项：--config 配置文件（默认 $PATROL_CONFIG 或 config/patrol.yaml），"
+        "--data 数据目录（默认 $PATROL_DATA 或 ./var）",
+        "每个命令的参数：patrol 命令 --help",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

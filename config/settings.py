@@ -16,9 +16,51 @@ DATA_DIR = Path(os.environ.get("PATROL_DATA", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 PATROL_CONFIG = os.environ.get("PATROL_CONFIG", str(BASE_DIR / "config" / "patrol.yaml"))
 
-SECRET_KEY = os.environ.get("PATROL_SECRET_KEY") or "insecure-dev-key-set-PATROL_SECRET_KEY-in-production"
-DEBUG = os.environ.get("PATROL_DEBUG") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("PATROL_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    return default if value is None or value == "" else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
+
+
+def _secret_key() -> str:
+    """``PATROL_SECRET_KEY``, else a random key generated once into ``<data>/secret_key`` (0600).
+
+    Every process on the same data folder (``patrol web``, the CLI) then signs with the same
+    key; with ``DATABASE_URL`` and several hosts, set PATROL_SECRET_KEY on the web host.
+    """
+    if os.environ.get("PATROL_SECRET_KEY"):
+        return os.environ["PATROL_SECRET_KEY"]
+    path = DATA_DIR / "secret_key"
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = ""
+    if len(key) < 50:
+        import secrets
+
+        key = secrets.token_urlsafe(60)
+        tmp = path.with_name(f".secret_key.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(key + "\n")
+        try:
+            os.link(tmp, path)  # first writer wins when two processes start at once
+        except FileExistsError:
+            key = path.read_text(encoding="ascii").strip()
+        finally:
+            tmp.unlink()
+    return key
+
+
+SECRET_KEY = _secret_key()
+DEBUG = _flag("PATROL_DEBUG")
+ALLOWED_HOSTS = _list("PATROL_ALLOWED_HOSTS", "127.0.0.1,localhost")
+# Origins a reverse proxy serves the app under (https://patrol.example.gov.cn); never "*"
+CSRF_TRUSTED_ORIGINS = [o for o in _list("PATROL_CSRF_TRUSTED_ORIGINS") if "*" not in o]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "web.middleware.PrivatePagesMiddleware",  # no-store on every logged-in page, Permissions-Policy
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -53,9 +96,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_TEMPLATE = "web/lockout.html"
+# Five failures for one account from one address lock that account at that address for an
+# hour (a wrong password elsewhere does not lock the real user out). Unlock early:
+# ``patrol django axes_reset_username NAME`` or the admin's 访问尝试 list.
+AXES_FAILURE_LIMIT = int(os.environ.get("PATROL_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("PATROL_LOCKOUT_HOURS", "1"))  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "web.lockout.lockout_response"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -114,16 +162,43 @@ Path(STATIC_ROOT).mkdir(exist_ok=True)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = int(float(os.environ.get("PATROL_SESSION_HOURS", "8")) * 3600)
 CSRF_COOKIE_SAMESITE = "Lax"
+# The browser sends the page's origin with same-origin requests (the CSRF origin check needs
+# it) and nothing to other sites: crawled links never learn the app's addresses.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "style-src": ["'self'", "'unsafe-inline'"],
         "script-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
 }
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), fullscreen=(self)"
+)
+
+# Production behind HTTPS (README: 正式部署): PATROL_HTTPS=1 turns on secure cookies, the
+# HTTP->HTTPS redirect and a one-year HSTS; each can be set on its own.
+_HTTPS = _flag("PATROL_HTTPS")
+SESSION_COOKIE_SECURE = _flag("PATROL_SESSION_COOKIE_SECURE", _HTTPS)
+CSRF_COOKIE_SECURE = _flag("PATROL_CSRF_COOKIE_SECURE", _HTTPS)
+SECURE_SSL_REDIRECT = _flag("PATROL_SSL_REDIRECT", _HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("PATROL_HSTS_SECONDS", "31536000" if _HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("PATROL_HSTS_INCLUDE_SUBDOMAINS", _HTTPS)
+SECURE_HSTS_PRELOAD = _flag("PATROL_HSTS_PRELOAD", _HTTPS)
+if _flag("PATROL_BEHIND_PROXY"):
+    # the proxy terminates TLS and says so; it must overwrite any client-sent header
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = False
 
 EMAIL_BACKEND = os.environ.get("PATROL_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("PATROL_EMAIL_HOST", "localhost")

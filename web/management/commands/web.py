@@ -1,7 +1,9 @@
 """``patrol web [--host H] [--port P]`` — serve the web app with waitress (a production WSGI server).
 
 Static files (the app's stylesheet, the admin's assets) are served by WhiteNoise from the
-installed apps, so no ``collectstatic`` step and no separate web server are needed.
+installed apps, so no ``collectstatic`` step and no separate web server are needed. The
+signing key is ``PATROL_SECRET_KEY`` or, when unset, one generated once under the data
+folder (``<data>/secret_key``, mode 0600): never a built-in default.
 """
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ class Command(BaseCommand):
         if not 0 < port < 65536:
             raise CommandError(f"--port: {port} is not a port number")
         if not os.environ.get("PATROL_SECRET_KEY"):
-            self.stderr.write("警告：未设置 PATROL_SECRET_KEY，正在使用开发用密钥；正式部署前请设置。")
+            # config/settings.py generated one on first use (0600, kept across restarts)
+            self.stderr.write(
+                f"提示：未设置 PATROL_SECRET_KEY，使用数据目录中的密钥 {settings.DATA_DIR / 'secret_key'}。"
+            )
         if settings.DEBUG:
             self.stderr.write("警告：PATROL_DEBUG=1，调试模式不得用于正式部署。")
         if host not in LOOPBACK:
