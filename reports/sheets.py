@@ -4,11 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
 MIN_WIDTH, MAX_WIDTH = 8, 70
+# A spreadsheet reads a text starting with one of these as a formula (CSV/XLSX injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def safe_cell(value):
+    """A value as it may be written to a cell: text loses the control characters XLSX cannot
+    hold (openpyxl would refuse the whole workbook); other values pass unchanged. Every
+    writer also calls :func:`text_cell` on the cell, so text never becomes a formula."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def text_cell(cell) -> None:
+    """Keep a text cell text: ``=HYPERLINK(…)``, ``@SUM(…)``, ``+``/``-``/tab/CR-leading
+    crawled text is stored as a string with Excel's quote prefix, never as a formula."""
+    value = cell.value
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def append_row(ws, row: Sequence) -> None:
+    """Append ``row`` to ``ws`` the safe way (:func:`safe_cell`, :func:`text_cell`)."""
+    ws.append([safe_cell("" if v is None else v) for v in row])
+    for cell in ws[ws.max_row]:
+        text_cell(cell)
 
 
 def display_width(text: str) -> int:
@@ -31,11 +59,11 @@ def add_sheet(
 ) -> None:
     """One sheet: header row bold and frozen, widths from the content unless given."""
     ws = wb.create_sheet(title[:31])
-    ws.append(list(headers))
+    append_row(ws, headers)
     fitted = [display_width(str(h)) for h in headers]
     for row in rows:
         row = ["" if v is None else v for v in row]
-        ws.append(row)
+        append_row(ws, row)
         for i, v in enumerate(row[: len(fitted)]):
             fitted[i] = max(fitted[i], display_width(str(v)))
     for cell in ws[1]:
