@@ -1,4 +1,7 @@
-"""``patrol runs`` — the patrol history: start, end, status, pages, new items, findings, error."""
+"""``patrol runs`` — the patrol history: start, end, status, pages, new items, findings, error,
+and per site what the patrol observed about the site itself (``SiteFinding``: pages it could not
+read, missing list pages, no disclosure entry, offsite redirects, retired columns) - counts by
+kind, and every entry with ``-v`` or in ``--format json``."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from crawler.models import PatrolRun
+from crawler.models import PatrolRun, Site, SiteFinding
 from scheduler.models import JobRun
 from screening.management.table import render
 
@@ -28,7 +31,25 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else ""
 
 
+KIND_LABELS = dict(SiteFinding.KINDS)
+
+
+def site_findings(run_ids: list[int]) -> dict[int, dict[str, dict]]:
+    """{run id: {site id: {"counts": {kind: n}, "findings": [{kind, url, detail}]}}}."""
+    out: dict[int, dict[str, dict]] = {}
+    names = dict(Site.objects.values_list("pk", "site_id"))
+    for f in SiteFinding.objects.filter(run_id__in=run_ids).order_by("run_id", "site_id", "kind", "url"):
+        site = out.setdefault(f.run_id, {}).setdefault(
+            names.get(f.site_id, str(f.site_id)), {"counts": {}, "findings": []}
+        )
+        site["counts"][f.kind] = site["counts"].get(f.kind, 0) + 1
+        site["findings"].append({"kind": f.kind, "url": f.url, "detail": f.detail})
+    return out
+
+
 def patrol_runs(limit: int) -> list[dict]:
+    runs = list(PatrolRun.objects.order_by("-started_at", "-pk")[:limit])
+    found = site_findings([r.pk for r in runs])
     return [
         {
             "id": r.pk,
@@ -41,8 +62,9 @@ def patrol_runs(limit: int) -> list[dict]:
             "new_items": r.new_items,
             "findings": r.findings,
             "error": r.error,
+            "sites": found.get(r.pk, {}),
         }
-        for r in PatrolRun.objects.order_by("-started_at", "-pk")[:limit]
+        for r in runs
     ]
 
 
@@ -67,6 +89,13 @@ def job_runs(limit: int) -> list[dict]:
 
 class Command(BaseCommand):
     help = "Patrol run history (newest first); --jobs shows the scheduler's job runs instead."
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        for action in parser._actions:  # a bare -v lists every site finding (-v N still works)
+            if action.dest == "verbosity":
+                action.nargs, action.const = "?", 2
+        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, default=20)
@@ -121,6 +150,27 @@ class Command(BaseCommand):
             for r in rows
         ]
         self.stdout.write(render(PATROL_HEADERS, table, [6, 19, 19, 10, 8, 8, 8, 8, 60]))
+        self._site_findings(rows, verbose=opts["verbosity"] >= 2)
+
+    def _site_findings(self, rows: list[dict], verbose: bool) -> None:
+        """Per run and site: the site findings by kind (every entry with -v)."""
+        for r in rows:
+            if not r["sites"]:
+                continue
+            self.stdout.write(f"\n巡查 #{r['id']} 站点问题：")
+            for site, found in r["sites"].items():
+                counts = "，".join(f"{KIND_LABELS.get(k, k)} {n}" for k, n in found["counts"].items())
+                self.stdout.write(f"  {site}：{counts}")
+                if not verbose:
+                    continue
+                for f in found["findings"]:
+                    detail = f["detail"]
+                    note = detail.get("reason") or (f"→ {detail['target']}" if detail.get("target") else "")
+                    self.stdout.write(
+                        f"    [{KIND_LABELS.get(f['kind'], f['kind'])}] {f['url']}  {note}".rstrip()
+                    )
+        if not verbose and any(r["sites"] for r in rows):
+            self.stdout.write("（加 -v 列出每一条）")
 
 
 def _short_iso(text: str | None) -> str:
