@@ -86,10 +86,15 @@ SITE_SCHEMA: dict[str, Key] = {
         help="URLs whose host, port and leading path segments belong to the site (http = https); default: url",
     ),
     "entry": Key(str, check=_url, help="the 信息公开 entry page when it cannot be found from the homepage"),
-    "overrides": Key(dict, default={}, help="selectors: row, title, date, pager (CSS or XPath)"),
+    "overrides": Key(
+        dict,
+        default={},
+        help="selectors (CSS or XPath): row, link, date, pager, next; entry (the 信息公开 entry URL); "
+        "columns (a list of column URLs, or a selector of the column menu)",
+    ),
     "columns": Key(dict, default={}, help="per column URL or name: {kind, category, skip}"),
 }
-OVERRIDE_KEYS = ("row", "link", "date", "pager", "next")
+OVERRIDE_KEYS = ("row", "link", "date", "pager", "next", "entry", "columns")
 COLUMN_OVERRIDE_KEYS = ("kind", "category", "skip")
 
 CRAWL_SCHEMA: dict[str, Key] = {
@@ -221,10 +226,35 @@ def _section(path: str, node: yaml.Node, where: str, schema: dict[str, Key]) -> 
     return data
 
 
+def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value node of ``key`` in a mapping node (for its line), else the node itself."""
+    if isinstance(node, yaml.MappingNode):
+        for knode, vnode in node.value:
+            if knode.value == key:
+                return vnode
+    return node
+
+
+def _override_problem(name: str, value: Any) -> str | None:
+    """Why a per-site override value is wrong, or None. Selectors are text; ``entry`` is a URL;
+    ``columns`` is a non-empty list of column URLs or one selector of the column menu."""
+    if name == "entry":
+        return _url(value) if isinstance(value, str) else "expected the entry page's absolute http(s) URL"
+    if name == "columns" and isinstance(value, list):
+        if not value or not all(isinstance(v, str) for v in value):
+            return "expected a non-empty list of column URLs (or one selector of the column menu)"
+        bad = next((v for v in value if _url(v)), None)
+        return f"{bad!r} must be an absolute http(s) URL" if bad is not None else None
+    if not isinstance(value, str) or not value.strip():
+        what = "a list of column URLs or a selector" if name == "columns" else "a CSS or XPath selector"
+        return f"expected {what}, got {value!r}"
+    return None
+
+
 def _site(path: str, node: yaml.Node, where: str) -> SiteConf:
     data = _section(path, node, where, SITE_SCHEMA)
     nodes = {k.value: v for k, v in node.value}
-    for name in data["overrides"]:
+    for name, value in data["overrides"].items():
         if name not in OVERRIDE_KEYS:
             raise _err(
                 path,
@@ -232,6 +262,9 @@ def _site(path: str, node: yaml.Node, where: str) -> SiteConf:
                 f"{where}.overrides.{name}",
                 f"unknown override; known: {', '.join(OVERRIDE_KEYS)}",
             )
+        problem = _override_problem(name, value)
+        if problem:
+            raise _err(path, _child(nodes.get("overrides"), name), f"{where}.overrides.{name}", problem)
     for col, conf in data["columns"].items():
         if not isinstance(conf, dict) or set(conf) - set(COLUMN_OVERRIDE_KEYS):
             raise _err(
@@ -253,7 +286,7 @@ def _site(path: str, node: yaml.Node, where: str) -> SiteConf:
         tier=data["tier"],
         url=data["url"],
         scope=list(scope),
-        entry=data["entry"],
+        entry=data["entry"] or data["overrides"].get("entry"),
         overrides=data["overrides"],
         columns=data["columns"],
     )
