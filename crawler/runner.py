@@ -9,7 +9,7 @@ import traceback
 
 from config.patrolconf import PatrolConf
 
-from . import scope, store
+from . import retire, scope, store
 
 log = logging.getLogger(__name__)
 
@@ -127,5 +127,12 @@ def run_patrol(
         progress(spider.counters, run.requests, force=True)
     reason = str(stats.get("finish_reason", ""))
     status = "ok" if reason == "finished" else "failed"
+    # a site's columns are the ones its latest complete patrol found: retire the rest, link moves
+    walks = {sid: retire.SiteWalk(st.site, st.broken) for sid, st in spider.state.items()}
+    try:
+        run.stats.update(moves=spider.moves, **retire.settle(run, walks, status == "ok"))
+    except Exception as exc:  # noqa: BLE001 - the crawl itself is stored; say what went wrong
+        store.finish_run(run, "failed", "".join(traceback.format_exception(exc))[-4000:])
+        raise
     store.finish_run(run, status, "" if status == "ok" else f"crawl ended: {reason}")
     return run.pk

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 import scrapy
 from django.db import transaction
 from django.db.models import Max
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from config.patrolconf import PatrolConf, SiteConf, site_for_url
@@ -38,6 +39,7 @@ class SiteState:
     seen: set[str] = field(default_factory=set)  # column URLs of tree pages already requested
     nav: set[str] = field(default_factory=set)  # site-wide navigation (homepage nav blocks)
     home: tuple[str, str] | None = None  # homepage URL and text, for the stale-homepage rule
+    broken: list[str] = field(default_factory=list)  # why the walk was cut short (crawler.retire)
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -60,7 +62,10 @@ class PatrolSpider(scrapy.Spider):
         self.run = PatrolRun.objects.get(pk=run_id)
         self.full = full or conf.crawl["full"]
         wanted = set(site_ids or [s.id for s in conf.sites])
-        sites = store.sync_sites(conf)
+        self.moves: dict[str, dict] = {}  # site id → changed URL/scope, homepage redirect (retire.py)
+        sites = store.sync_sites(conf, self.moves)
+        if self.moves:  # kept even if this patrol is cut short: a later one links the moved items
+            PatrolRun.objects.filter(pk=run_id).update(stats={"moves": self.moves})
         self.state = {s.id: SiteState(conf=s, site=sites[s.id]) for s in conf.sites if s.id in wanted}
         self.detail_requested: set[int] = set()
         self.counters = {
@@ -132,10 +137,12 @@ class PatrolSpider(scrapy.Spider):
         st = self.state[response.meta["site"]]
         html = self._body_text(response, "home")
         if html is None:
+            st.broken.append(f"首页 HTTP {response.status}")
             self.counters["errors"] += 1
             log.warning("homepage of %s answered HTTP %s", st.conf.id, response.status)
             return
         st.home = (response.url, html)  # judged at the end, against the site's newest item date
+        self._note_redirect(st, response)
         found = extract.find_disclosure_entry(response.url, html, accept=lambda u: self._owns(st, u))
         entry = st.conf.entry or found or response.url
         # Site-wide navigation is not part of the column tree, except links below the entry's own
@@ -181,13 +188,23 @@ class PatrolSpider(scrapy.Spider):
                 homepage_last_published=latest, homepage_checked_at=self.run.started_at
             )
 
+    def _note_redirect(self, st: SiteState, response: Response) -> None:
+        """A homepage or disclosure entry redirected to another address in scope: the site moved."""
+        first = (response.meta.get("redirect_urls") or [None])[0]
+        if first and column_url(first) != column_url(response.url) and self._owns(st, response.url):
+            self.moves.setdefault(st.conf.id, {}).setdefault("redirect", []).append([first, response.url])
+
     # -- column tree -----------------------------------------------------------------------------
     def parse_node(self, response: Response):
         st = self.state[response.meta["site"]]
         html = self._body_text(response, "list")
         if html is None:
+            if response.status not in (404, 410):  # a page that is gone answered; others cut the walk
+                st.broken.append(f"{response.url} HTTP {response.status}")
             self.counters["errors"] += 1
             return
+        if response.meta["tree_depth"] == 0:
+            self._note_redirect(st, response)
         yield from self._node(
             st,
             response.url,
@@ -436,6 +453,11 @@ class PatrolSpider(scrapy.Spider):
     def on_error(self, failure):
         request = failure.request
         self.counters["errors"] += 1
+        structural = request.callback in (self.parse_home, self.parse_node)
+        if structural and request.meta.get("site") in self.state and not failure.check(IgnoreRequest):
+            self.state[request.meta["site"]].broken.append(
+                f"{request.url}: {failure.getErrorMessage()[:200]}"
+            )
         log.warning("request failed: %s (%s)", request.url, failure.getErrorMessage())
         if request.callback == self.parse_attachment and "page" in request.meta:
             page = Page.objects.filter(pk=request.meta["page"]).first()

@@ -45,9 +45,21 @@ def finish_run(run: PatrolRun, status: str, error: str = "") -> None:
     run.save()
 
 
-def sync_sites(conf: PatrolConf) -> dict[str, Site]:
+def sync_sites(conf: PatrolConf, moves: dict | None = None) -> dict[str, Site]:
+    """Store the configured sites; a changed URL or scope of a known site goes into ``moves``
+    as ``{site_id: {"url": [old, new], "scope": [old, new]}}`` (crawler.retire reads it)."""
     out: dict[str, Site] = {}
+    before = {s.site_id: (s.url, list(s.scope or [])) for s in Site.objects.all()}
     for s in conf.sites:
+        old = before.get(s.id)
+        if moves is not None and old is not None:
+            change = {}
+            if old[0] != s.url:
+                change["url"] = [old[0], s.url]
+            if old[1] and old[1] != list(s.scope):
+                change["scope"] = [old[1], list(s.scope)]
+            if change:
+                moves[s.id] = change
         site, _ = Site.objects.update_or_create(
             site_id=s.id,
             defaults={"name": s.name, "tier": s.tier, "url": s.url, "scope": s.scope, "active": True},
@@ -74,6 +86,8 @@ def upsert_column(
     )
     if not created:
         changed = {"last_seen_run": run}
+        if col.retired_at is not None:  # found again: a column comes back un-retired
+            changed.update(retired_at=None, retired_run=None)
         if name and col.name != name:
             changed["name"] = name
         if path and col.path != path:

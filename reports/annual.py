@@ -12,7 +12,9 @@ items are outside every figure. For ``year``:
 * ``by_tier`` and ``by_category`` (an item counts once per site and category), and ``sites``,
   the per-unit figures behind the ranking.
 
-Columns with a ``skip`` override in patrol.yaml are left out of every figure.
+Columns with a ``skip`` override in patrol.yaml are left out of every figure, and so are retired
+columns (a complete patrol of their site no longer found them, crawler.retire) in every year:
+an item listed only there counts nowhere.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ def _columns(rules: Rules, conf: PatrolConf | None) -> dict[int, tuple[int, str]
     """Column pk → (site pk, category key) for the columns that count."""
     site_confs = {s.id: s for s in conf.sites} if conf else {}
     out = {}
-    for col in Column.objects.select_related("site").filter(site__active=True):
+    for col in Column.objects.select_related("site").filter(site__active=True, retired_at__isnull=True):
         override = column_override(site_confs.get(col.site.site_id), col.url, col.name)
         if not override.get("skip"):
             out[col.pk] = (col.site_id, rules.category(col.name, override.get("category")))

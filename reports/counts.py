@@ -1,4 +1,9 @@
-"""Update counts per column, site and tier for a period (the counts JSON contract)."""
+"""Update counts per column, site and tier for a period (the counts JSON contract).
+
+Retired columns (a complete patrol of their site no longer found them, crawler.retire) count
+in no period, nor do items listed only by them; each site lists them apart under
+``retired_columns`` (``url``, ``name``, ``path``, ``retired`` ISO date, ``items_total``).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections import defaultdict
 from datetime import date
 
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
 from config.patrolconf import PatrolConf
 from crawler.models import Column, Listing, Site
@@ -20,7 +26,7 @@ def counts(frm: date, to: date, rules: Rules, conf: PatrolConf | None = None) ->
     in_period = Q(listings__item__publish_date__gte=frm, listings__item__publish_date__lte=to)
     columns = (
         Column.objects.select_related("site")
-        .filter(site__active=True)
+        .filter(site__active=True, retired_at__isnull=True)
         .annotate(
             items_total=Count("listings", distinct=True),
             items=Count("listings__item", filter=in_period, distinct=True),
@@ -48,13 +54,17 @@ def counts(frm: date, to: date, rules: Rules, conf: PatrolConf | None = None) ->
         )
     site_items = dict(
         Listing.objects.filter(
-            item__publish_date__gte=frm, item__publish_date__lte=to, column__site__active=True
+            item__publish_date__gte=frm,
+            item__publish_date__lte=to,
+            column__site__active=True,
+            column__retired_at__isnull=True,
         )
         .exclude(column_id__in=skipped)
         .values("column__site_id")
         .annotate(n=Count("item", distinct=True))
         .values_list("column__site_id", "n")
     )
+    retired = retired_columns()
     order = {tier: i for i, tier in enumerate(TIERS)}
     sites = sorted(Site.objects.filter(active=True), key=lambda s: (order.get(s.tier, 9), s.id))
     tiers = dict.fromkeys(TIERS, 0)
@@ -69,6 +79,7 @@ def counts(frm: date, to: date, rules: Rules, conf: PatrolConf | None = None) ->
                 "tier": site.tier,
                 "items": n,
                 "columns": by_site.get(site.pk, []),
+                "retired_columns": retired.get(site.pk, []),
             }
         )
     return {
@@ -78,6 +89,27 @@ def counts(frm: date, to: date, rules: Rules, conf: PatrolConf | None = None) ->
         "tiers": tiers,
         "sites": out_sites,
     }
+
+
+def retired_columns() -> dict[int, list[dict]]:
+    """Site pk → its retired columns, newest retirement first (shown as retired, never counted)."""
+    out: dict[int, list[dict]] = defaultdict(list)
+    cols = (
+        Column.objects.filter(site__active=True, retired_at__isnull=False)
+        .annotate(items_total=Count("listings", distinct=True))
+        .order_by("-retired_at", "path", "url")
+    )
+    for col in cols:
+        out[col.site_id].append(
+            {
+                "url": col.url,
+                "name": col.name,
+                "path": col.path,
+                "retired": timezone.localdate(col.retired_at).isoformat(),
+                "items_total": col.items_total,
+            }
+        )
+    return out
 
 
 def all_years(rules: Rules, conf: PatrolConf | None = None, to: date | None = None) -> dict:

@@ -40,6 +40,19 @@ def table(data: dict, rules: Rules, columns: bool = True) -> str:
                     ]
                 )
             )
+        for col in site.get("retired_columns", []):
+            lines.append(
+                "".join(
+                    [
+                        pad("", 40),
+                        pad(col["name"][:13], 28),
+                        pad("已撤销", 10),
+                        pad("-", 10),
+                        pad(str(col["items_total"]), 10),
+                        f"{col['retired']} 撤销（不计入）",
+                    ]
+                )
+            )
     lines.append("")
     for tier, n in data["tiers"].items():
         lines.append(f"{labels.tier(tier)}: {n}")
@@ -61,6 +74,18 @@ def _column_rows(data: dict, rules: Rules) -> list[list]:
         ]
         for site in data["sites"]
         for col in site["columns"]
+    ]
+
+
+RETIRED_HEAD = ["单位", "层级", "栏目", "栏目地址", "撤销日期", "原列出条数"]
+
+
+def _retired_rows(data: dict) -> list[list]:
+    """Columns a complete patrol no longer found: shown with their date, counted nowhere."""
+    return [
+        [site["name"], labels.tier(site["tier"]), col["name"], col["url"], col["retired"], col["items_total"]]
+        for site in data["sites"]
+        for col in site.get("retired_columns", [])
     ]
 
 
@@ -89,6 +114,9 @@ def xlsx(data: dict, rules: Rules, path: str) -> None:
         ["层级", "期间条数"],
         [[labels.tier(t), n] for t, n in data["tiers"].items()] + [["合计", data["total"]]],
     )
+    retired = _retired_rows(data)
+    if retired:
+        add_sheet(wb, "已撤销栏目", RETIRED_HEAD, retired, widths=[30, 10, 28, 60, 12, 10])
     wb.save(path)
 
 
@@ -139,4 +167,12 @@ def html_page(data: dict, rules: Rules) -> str:
             ),
         )
     )
+    retired = _retired_rows(data)
+    if retired:
+        parts.append(
+            html.section(
+                "已撤销栏目（最近一次完整巡查未再发现，不计入统计）",
+                html.table(RETIRED_HEAD, retired, numeric=(5,), url_cols=(3,)),
+            )
+        )
     return html.page("政府网站更新数量统计", f"统计期间：{data['from']} 至 {data['to']}", "".join(parts))

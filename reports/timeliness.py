@@ -36,7 +36,8 @@ Decisions (edge cases):
 * **dead_link** — a listed, non-external item whose detail page answered HTTP >= 400 or is a
   soft 404; undated dead items at any ``as_of``, dated ones when published ``<= as_of``.
 
-Columns with a ``skip`` override are not judged, nor the items listed only there.
+Columns with a ``skip`` override are not judged, nor the items listed only there; neither are
+retired columns (a complete patrol of their site no longer found them, crawler.retire).
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def _judged_columns(as_of: date, rules: Rules, conf: PatrolConf | None) -> list:
     upto = Q(listings__item__publish_date__lte=as_of)
     cols = (
         Column.objects.select_related("site")
-        .filter(site__active=True)
+        .filter(site__active=True, retired_at__isnull=True)
         .annotate(
             n_listed=Count("listings", distinct=True),
             n_dated=Count("listings", filter=upto, distinct=True),

@@ -43,5 +43,39 @@ class Command(BaseCommand):
             f"巡查 #{run.pk} {run.get_status_display()}: 请求 {run.requests}, 页面 {run.pages}, "
             f"新信息 {run.new_items}, 发现 {run.findings}"
         )
+        for line in summary_lines(run.stats or {}):
+            self.stdout.write(line)
         if run.status != "ok":
             raise CommandError(run.error or "patrol failed")
+
+
+def _some(items: list[str], limit: int = 8) -> str:
+    more = f" 等 {len(items)} 个" if len(items) > limit else ""
+    return "；".join(items[:limit]) + more
+
+
+def summary_lines(stats: dict) -> list[str]:
+    """What the patrol noticed about the sites' shape: moves, retired columns, cut-short walks."""
+    lines = []
+    moves = []
+    for sid, move in sorted((stats.get("moves") or {}).items()):
+        if move.get("url"):
+            moves.append(f"{sid} 地址 {move['url'][0]} → {move['url'][1]}")
+        elif move.get("scope"):
+            moves.append(f"{sid} 范围 {', '.join(move['scope'][0])} → {', '.join(move['scope'][1])}")
+        for first, final in move.get("redirect") or []:
+            moves.append(f"{sid} 跳转 {first} → {final}")
+    if moves:
+        lines.append(f"网站迁移 {len(moves)} 处: {_some(moves)}")
+    retired = stats.get("retired") or {}
+    if retired or stats.get("linked_items"):
+        per_site = ", ".join(f"{sid} {n}" for sid, n in sorted(retired.items()))
+        lines.append(
+            f"撤销栏目 {stats.get('retired_columns', 0)} 个（本次完整巡查未再发现{': ' + per_site if per_site else ''}），"
+            f"迁移后与原记录关联的信息 {stats.get('linked_items', 0)} 条"
+        )
+    cut = stats.get("incomplete_sites") or {}
+    if cut:
+        items = [f"{sid}（{why}）" for sid, why in sorted(cut.items())]
+        lines.append(f"未完整巡查、不撤销栏目的网站 {len(cut)} 个: {_some(items, 5)}")
+    return lines
