@@ -129,8 +129,11 @@ def save_list_page(
     empty: bool = False,
     next_page: str = "",
     last_page: bool = False,
+    keep_unseen: bool = False,
 ) -> PageOutcome:
-    """Record one list page's entries; all or nothing."""
+    """Record one list page's entries; all or nothing. ``last_page``: the walk reached the end;
+    ``keep_unseen``: some list page of this walk was missing, so rows not seen may still be listed
+    there (they are kept, not dropped)."""
     out = PageOutcome()
     with transaction.atomic():
         site = column.site
@@ -209,7 +212,9 @@ def save_list_page(
         fields.append("next_page")
         if last_page:
             # the walk began at page 1 in this run and reached the end: what it did not see is gone
-            column.listings.exclude(last_seen_run=run).delete()
+            # (unless a page of the walk was missing: then its rows cannot be told from deleted ones)
+            if not keep_unseen:
+                column.listings.exclude(last_seen_run=run).delete()
             column.walk_complete = True
             column.items_listed = column.listings.count()
             fields += ["walk_complete", "items_listed"]

@@ -34,7 +34,9 @@ Decisions (edge cases):
   dead_link only (the page that would carry its date is gone). Undated items have no age, so
   they are reported at any ``as_of``.
 * **dead_link** — a listed, non-external item whose detail page answered HTTP >= 400 or is a
-  soft 404; undated dead items at any ``as_of``, dated ones when published ``<= as_of``.
+  soft 404; undated dead items at any ``as_of``, dated ones when published ``<= as_of``. Also each
+  list page the site's latest patrol found missing in the middle of a column's pages (a
+  ``dead_link`` site finding; ``url`` is that list page, ``name`` its column).
 
 Columns with a ``skip`` override are not judged, nor the items listed only there; neither are
 retired columns (a complete patrol of their site no longer found them, crawler.retire).
@@ -49,6 +51,7 @@ from datetime import date
 from django.db.models import Count, Max, Q
 
 from config.patrolconf import PatrolConf
+from crawler import sitefindings
 from crawler.models import Column, Item, Site
 
 from .rules import Rules, column_override
@@ -166,6 +169,20 @@ def item_findings(item, site_id: str, as_of: date, rules: Rules) -> list[Finding
     return []
 
 
+def list_page_findings(site: Site) -> list[Finding]:
+    """Missing list pages (404, 5xx, soft 404, timeouts) the site's latest patrol walked past."""
+    found = sitefindings.latest(site, ("dead_link",))
+    names = dict(
+        Column.objects.filter(site=site, url__in=[f.detail.get("column", "") for f in found]).values_list(
+            "url", "name"
+        )
+    )
+    return [
+        Finding("dead_link", site.site_id, f.url, name=names.get(f.detail.get("column", ""), ""))
+        for f in found
+    ]
+
+
 def _listed_items(column_ids: list[int]):
     fields = (
         "site_id",
@@ -225,7 +242,7 @@ def evaluate(as_of: date, rules: Rules, conf: PatrolConf | None = None) -> dict:
     kind_order = {k: i for i, k in enumerate(KINDS)}
     findings, veto = [], []
     for site in sites:
-        mine = homepage_finding(site, as_of, rules) + by_site.get(site.pk, [])
+        mine = homepage_finding(site, as_of, rules) + by_site.get(site.pk, []) + list_page_findings(site)
         mine.sort(key=lambda f: (kind_order[f.kind], f.url))
         findings += mine
         veto.append(veto_summary(site, mine, rules))

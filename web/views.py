@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from crawler.models import PatrolRun
+from crawler.models import PatrolRun, SiteFinding
 from screening.models import Finding
 
 from . import dashboards, findings, labels
@@ -171,8 +171,36 @@ def runs(request: HttpRequest) -> HttpResponse:
     page = Paginator(PatrolRun.objects.order_by("-started_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = [{"run": run, "trigger": labels.TRIGGER_LABELS.get(run.trigger, run.trigger)} for run in page]
+    found = _run_site_findings([run.pk for run in page])
+    rows = [
+        {
+            "run": run,
+            "trigger": labels.TRIGGER_LABELS.get(run.trigger, run.trigger),
+            "sites": found.get(run.pk, []),
+        }
+        for run in page
+    ]
     return render(request, "web/runs.html", {"page": page, "rows": rows})
+
+
+def _run_site_findings(run_ids: list[int]) -> dict[int, list[dict]]:
+    """Per run, per site: what the patrol could not read or found missing (SiteFinding), counted
+    by kind and listed, in Chinese."""
+    kinds = dict(SiteFinding.KINDS)
+    out: dict[int, dict[int, dict]] = {}
+    qs = SiteFinding.objects.filter(run_id__in=run_ids).select_related("site")
+    for f in qs.order_by("run_id", "site__site_id", "kind", "url"):
+        site = out.setdefault(f.run_id, {}).setdefault(
+            f.site_id, {"site": f.site, "counts": {}, "entries": []}
+        )
+        label = kinds.get(f.kind, f.kind)
+        site["counts"][label] = site["counts"].get(label, 0) + 1
+        note = f.detail.get("reason") or (f"→ {f.detail['target']}" if f.detail.get("target") else "")
+        site["entries"].append({"label": label, "url": f.url, "note": note})
+    return {
+        run: [{**s, "counts": list(s["counts"].items())} for s in sites.values()]
+        for run, sites in out.items()
+    }
 
 
 # ---- supervisor dashboards ----------------------------------------------------------------
