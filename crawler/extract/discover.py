@@ -137,17 +137,21 @@ def homepage_latest(
     url: str, html: str, today: dt.date | None = None, reference: dt.date | None = None
 ) -> dt.date | None:
     """Newest date shown in the homepage's news rows. MM-DD resolves to the most recent date <=
-    ``reference`` (the site's newest known publish date; default ``today``), so a homepage is read
-    as it stood when its items were published, not against the day the patrol happens to run.
+    ``reference`` (the site's newest known publish date), so a homepage is read as it stood when
+    its items were published, never against the year the patrol happens to run. Without a
+    reference the newest full date the homepage itself shows is the reference; a homepage showing
+    MM-DD only, with no reference, gives no date (no year is invented: no stale/fresh claim).
     Dates after ``today`` (typos, event dates) are ignored."""
     today = today or dt.date.today()
-    reference = min(reference or today, today)
     doc = Doc(url, html)
-    best: dt.date | None = None
-    for rows in row_groups(doc, doc.root):
+    rows = [r for group in row_groups(doc, doc.root) for r in group]
+    full = [r.date for r in rows if r.date and r.date <= today]
+    best: dt.date | None = max(full) if full else None
+    reference = min(reference, today) if reference else best
+    if reference is not None:
         for r in rows:
-            d = r.date or (resolve_partial(r.partial, reference) if r.partial else None)
-            if d and d <= today and (best is None or d > best):
+            d = resolve_partial(r.partial, reference) if r.partial and not r.date else None
+            if d and (best is None or d > best):
                 best = d
     return best
 
@@ -328,3 +332,34 @@ def is_disclosure_page(url: str, html: str) -> bool:
         if t
         for phrase, _ in P.DISCLOSURE_TEXTS
     )
+
+
+SHELL_MAX_TEXT = 300  # own text (outside links and navigation) of a page that is only a frame
+
+
+def own_text_length(url: str, html: str) -> int:
+    """Characters of visible text outside links and navigation/footer containers: an article or
+    a 机构职能-style content page has hundreds, a list page whose rows are missing a handful."""
+    doc = Doc(url, expand_writes(html))
+    total = 0
+    for el in doc.root.iter():
+        if not isinstance(el.tag, str) or el.tag == "a":
+            continue
+        if el.tag in ("html", "head", "title") or any(a.tag == "a" for a in el.iterancestors()):
+            continue
+        texts = [el.text or ""] + [c.tail or "" for c in el]
+        n = sum(len(re.sub(r"\s+", "", t)) for t in texts)
+        if n and not doc.is_nav(el):
+            total += n
+    return total
+
+
+def looks_like_list(url: str, html: str, page) -> bool:
+    """A column page whose rows were not found (``page`` is its ``ListPage`` with no entries and
+    no 暂无信息): it has a pager, or it shows little text of its own (a frame whose list a script
+    or an unusual markup holds) - not a content page such as 机构职能 or a 指南."""
+    if page.entries or page.empty:
+        return False
+    if page.total_pages and page.total_pages > 1 or page.next_url or len(page.pages or []) > 1:
+        return True
+    return own_text_length(url, html) < SHELL_MAX_TEXT
