@@ -21,8 +21,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from config.patrolconf import PatrolConf, SiteConf, site_for_url
-from crawler import extract, snapshots, store
-from crawler.models import Column, Item, Page, PatrolRun, Site
+from crawler import extract, sitefindings, snapshots, store
+from crawler.extract import discover
+from crawler.models import Column, Item, Page, PatrolRun, Site, SiteFinding
 from crawler.screen_hook import screen_attachment, screen_page
 from crawler.urls import column_url, scope_host
 
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 # statuses the callbacks see themselves (304 re-parses the snapshot, errors are recorded);
 # redirects are left to Scrapy's RedirectMiddleware, which follows them
 HANDLED = [304, *range(400, 600)]
+REFUSED = (401, 403, 412, 521)  # access refused (anti-bot walls answer 412/521 with a script)
+MAX_STUB_HOPS = 3
 
 
 @dataclass
@@ -39,6 +42,9 @@ class SiteState:
     seen: set[str] = field(default_factory=set)  # column URLs of tree pages already requested
     nav: set[str] = field(default_factory=set)  # site-wide navigation (homepage nav blocks)
     home: tuple[str, str] | None = None  # homepage URL and text, for the stale-homepage rule
+    menus: list[tuple[str, str]] = field(default_factory=list)  # homepage column menus (fallback)
+    no_entry: bool = False  # no disclosure entry in scope: the homepage is never itself a column
+    fell_back: bool = False  # the entry gave no tree: columns come from the homepage's menus
     broken: list[str] = field(default_factory=list)  # why the walk was cut short (crawler.retire)
 
 
@@ -82,6 +88,69 @@ class PatrolSpider(scrapy.Spider):
     def _owns(self, st: SiteState, url: str) -> bool:
         owner = site_for_url(self.conf.sites, url)
         return owner is not None and owner.id == st.conf.id
+
+    def _finding(self, st: SiteState, kind: str, url: str, **detail) -> None:
+        sitefindings.record(self.run, st.site, kind, url, **detail)
+
+    def _unreadable(self, st: SiteState, url: str, code: str, reason: str, **detail) -> None:
+        """What could not be read (contract ``unreadable``): a Chinese reason and a machine code."""
+        self._finding(st, "unreadable", url, reason=reason, code=code, **detail)
+
+    def _refused(
+        self, st: SiteState, response: Response, what: str, html: str | None = None, **detail
+    ) -> bool:
+        """A page refused (401/403/412/521) or an anti-bot challenge instead of the page: recorded
+        as ``unreadable``; True when it was one."""
+        if response.status in REFUSED:
+            reason = f"{what}拒绝访问（HTTP {response.status}）"
+            self._unreadable(st, response.url, "refused", reason, status=response.status, **detail)
+            return True
+        if response.status == 200 and html is not None and discover.is_challenge(html):
+            reason = f"{what}返回反爬虫验证页（脚本设置 Cookie 后重新加载），没有内容可读"
+            self._unreadable(st, response.url, "challenge", reason, status=response.status, **detail)
+            return True
+        return False
+
+    def _carry_forward(self, st: SiteState, column: Column) -> None:
+        """An incremental walk stopped early: the list pages the previous patrol found missing or
+        unreadable in this column were not looked at again, so their findings stand (marked as
+        carried from that run) instead of vanishing from the latest patrol."""
+        prev = sitefindings.last_run(st.site)
+        if prev is None:
+            return
+        kinds = ("dead_link", "unreadable")
+        for f in SiteFinding.objects.filter(run=prev, site=st.site, kind__in=kinds):
+            if f.detail.get("column") == column.url:
+                self._finding(
+                    st, f.kind, f.url, **{**f.detail, "carried_from": f.detail.get("carried_from", prev.pk)}
+                )
+
+    def _menu_selector(self, st: SiteState) -> str | None:
+        """The ``columns`` override when it is a selector of the column menu (not a URL list)."""
+        cols = (st.conf.overrides or {}).get("columns")
+        return cols if isinstance(cols, str) else None
+
+    def _candidates(self, st: SiteState, url: str, html: str) -> list:
+        """Column-tree links of a page: the ``columns`` selector where it selects something,
+        else the discovery heuristics (menus written by document.write included)."""
+        sel = self._menu_selector(st)
+        found = extract.column_candidates(url, html, st.nav, menu=sel) if sel else []
+        return found or extract.column_candidates(url, html, st.nav)
+
+    def _fallback(self, st: SiteState):
+        """The entry gave no column tree: the columns are the homepage's own menus (and, through
+        the tree walk, the menus of the list pages they lead to)."""
+        if st.fell_back:
+            return
+        st.fell_back = True
+        home = st.home[0] if st.home else st.conf.url
+        st.nav = {st.conf.url, home}  # site navigation is now where the columns are
+        for url, text in st.menus:
+            if column_url(url) in st.seen:
+                continue
+            st.seen.add(column_url(url))
+            meta = {"site": st.conf.id, "tree_depth": 1, "path": [text], "name": text, "parent": None}
+            yield self._conditional(url, meta, self.parse_node, priority=8)
 
     def _conditional(self, url: str, meta: dict, callback, priority: int = 0) -> scrapy.Request:
         headers = {}
@@ -137,14 +206,22 @@ class PatrolSpider(scrapy.Spider):
         st = self.state[response.meta["site"]]
         html = self._body_text(response, "home")
         if html is None:
+            self._refused(st, response, "首页")
             st.broken.append(f"首页 HTTP {response.status}")
             self.counters["errors"] += 1
             log.warning("homepage of %s answered HTTP %s", st.conf.id, response.status)
             return
+        if self._refused(st, response, "首页", html):
+            st.broken.append("首页 反爬虫验证页")
+            return
+        hops = response.meta.get("stub_hops", 0)
+        target = discover.stub_target(response.url, html)
+        if target and hops < MAX_STUB_HOPS and self._owns(st, target):  # a redirect stub in scope
+            yield self._conditional(target, {"site": st.conf.id, "stub_hops": hops + 1}, self.parse_home, 10)
+            return
         st.home = (response.url, html)  # judged at the end, against the site's newest item date
         self._note_redirect(st, response)
-        found = extract.find_disclosure_entry(response.url, html, accept=lambda u: self._owns(st, u))
-        entry = st.conf.entry or found or response.url
+        entry = self._choose_entry(st, response.url, html)
         # Site-wide navigation is not part of the column tree, except links below the entry's own
         # folder when that folder is deeper than the homepage's (a homepage menu may list the
         # disclosure columns themselves). A site whose homepage is its disclosure platform keeps
@@ -163,6 +240,14 @@ class PatrolSpider(scrapy.Spider):
             Site.objects.filter(pk=st.site.pk).update(entry_url=entry)
         st.seen.add(column_url(entry))
         st.nav.discard(entry)
+        explicit = (st.conf.overrides or {}).get("columns")
+        if isinstance(explicit, list):  # the columns override: exactly these columns, no discovery
+            for url in explicit:
+                if self._owns(st, url) and column_url(url) not in st.seen:
+                    st.seen.add(column_url(url))
+                    meta = {"site": st.conf.id, "tree_depth": 1, "path": [], "parent": None}
+                    yield self._conditional(url, meta, self.parse_node, priority=8)
+            return
         if column_url(entry) == column_url(response.url):
             yield from self._node(
                 st, response.url, html, depth=0, path=[], parent_id=None, status=response.status
@@ -174,6 +259,36 @@ class PatrolSpider(scrapy.Spider):
                 self.parse_node,
                 priority=9,
             )
+
+    def _choose_entry(self, st: SiteState, home: str, html: str) -> str:
+        """The disclosure entry: configured, else the homepage's 信息公开/政务公开 link in scope, else
+        the homepage itself. A homepage that does not name itself the platform then gets a
+        ``no_disclosure_entry`` finding, and what is counted is its own column menus in scope (the
+        homepage is never itself a column). The homepage's menus are kept for the fallback."""
+        sel = self._menu_selector(st)
+        excl = {st.conf.url, home}
+        menus = (extract.column_candidates(home, html, excl, menu=sel) if sel else []) or (
+            extract.column_candidates(home, html, excl)
+        )
+        st.menus = [(c.url, c.text) for c in menus if self._owns(st, c.url)]
+        found = extract.find_disclosure_entry(home, html, accept=lambda u: self._owns(st, u))
+        if st.conf.entry or found:
+            return st.conf.entry or found
+        if discover.is_disclosure_page(home, html):
+            return home  # the homepage is the disclosure platform
+        st.no_entry = True
+        outside = extract.find_disclosure_entry(home, html)
+        if outside:
+            reason = (
+                f"首页的信息公开入口指向巡查范围以外（{outside}），未访问；只统计首页自身在范围内的栏目菜单"
+            )
+            self._finding(
+                st, "no_disclosure_entry", home, reason=reason, code="entry_out_of_scope", target=outside
+            )
+        else:
+            reason = "首页没有信息公开入口；只统计首页自身在范围内的栏目菜单"
+            self._finding(st, "no_disclosure_entry", home, reason=reason, code="entry_missing")
+        return home
 
     def closed(self, reason: str) -> None:
         """Record each homepage's newest date; MM-DD rows resolve against the site's newest item."""
@@ -198,12 +313,52 @@ class PatrolSpider(scrapy.Spider):
     def parse_node(self, response: Response):
         st = self.state[response.meta["site"]]
         html = self._body_text(response, "list")
+        depth = response.meta["tree_depth"]
+        what = "信息公开入口页面" if depth == 0 else "栏目页面"
         if html is None:
             if response.status not in (404, 410):  # a page that is gone answered; others cut the walk
                 st.broken.append(f"{response.url} HTTP {response.status}")
             self.counters["errors"] += 1
+            if not self._refused(st, response, what) and depth == 0:
+                reason = f"信息公开入口页面无法打开（HTTP {response.status}），改为统计首页菜单中的栏目"
+                self._unreadable(st, response.url, "entry_failed", reason, status=response.status)
+            if depth == 0:
+                yield from self._fallback(st)
             return
-        if response.meta["tree_depth"] == 0:
+        if self._refused(st, response, what, html):
+            st.broken.append(f"{response.url} 反爬虫验证页")
+            if depth == 0:
+                yield from self._fallback(st)
+            return
+        hops = response.meta.get("stub_hops", 0)
+        target = discover.stub_target(response.url, html)
+        if target and hops < MAX_STUB_HOPS:  # a redirect stub (meta refresh, script): its target
+            if not self._owns(st, target):
+                self._finding(st, "offsite_redirect", response.url, target=target, how="stub")
+                if depth == 0:
+                    reason = f"信息公开入口跳转到巡查范围以外（{target}），未访问；改为统计首页菜单中的栏目"
+                    self._finding(
+                        st,
+                        "no_disclosure_entry",
+                        st.home[0] if st.home else st.conf.url,
+                        reason=reason,
+                        code="entry_out_of_scope",
+                        target=target,
+                    )
+                    yield from self._fallback(st)
+                return
+            if depth == 0 or column_url(target) not in st.seen:
+                st.seen.add(column_url(target))
+                if depth == 0:
+                    Site.objects.filter(pk=st.site.pk).update(entry_url=target)
+                meta = {
+                    k: response.meta[k]
+                    for k in ("site", "tree_depth", "path", "parent", "name")
+                    if k in response.meta
+                }
+                yield self._conditional(target, {**meta, "stub_hops": hops + 1}, self.parse_node, priority=9)
+            return
+        if depth == 0:
             self._note_redirect(st, response)
         yield from self._node(
             st,
@@ -230,14 +385,23 @@ class PatrolSpider(scrapy.Spider):
         page = extract.parse_list(url, html, st.conf.overrides or None)
         st.seen.add(column_url(url))  # tree pages are known by their column URL (index.html dropped)
         entry_urls = {e.url for e in page.entries}
+        explicit = isinstance((st.conf.overrides or {}).get("columns"), list)  # no discovery then
         candidates = [
             c
-            for c in extract.column_candidates(url, html, st.nav)
+            for c in ([] if explicit else self._candidates(st, url, html))
             if self._owns(st, c.url) and c.url not in entry_urls and column_url(c.url) not in st.seen
         ]
         is_column = depth > 0 and (page.entries or page.empty)
-        if depth == 0 and not candidates and (page.entries or page.empty):
+        if depth == 0 and not candidates and (page.entries or page.empty) and not st.no_entry:
             is_column = True  # a disclosure entry that is itself a single list
+        if depth == 0 and not candidates and not is_column and not explicit:
+            if not st.no_entry:
+                reason = "信息公开入口页面上没有找到栏目目录，改为统计首页菜单和列表页菜单中的栏目"
+                self._unreadable(st, url, "entry_without_tree", reason)
+            yield from self._fallback(st)
+        elif depth > 0 and not is_column and not candidates and discover.looks_like_list(url, html, page):
+            reason = "栏目页面上没有找到信息列表（既不是带条目的列表，也没有“暂无信息”），需要按站点配置 row/date/link"
+            self._unreadable(st, url, "rows_not_found", reason)
         column = None
         if is_column:
             name = link_name or page.column_name or (path[-1] if path else "")
@@ -267,6 +431,7 @@ class PatrolSpider(scrapy.Spider):
         if column is not None:
             was_complete = column.walk_complete and not self.full
             if status == 304 and was_complete and any(not e.pinned for e in page.entries):
+                self._carry_forward(st, column)
                 return  # first list page unchanged: nothing new in this column
             yield from self._list_page(st, column, page, 1, url, was_complete)
 
@@ -276,16 +441,33 @@ class PatrolSpider(scrapy.Spider):
         column = Column.objects.select_related("site").get(pk=response.meta["column"])
         url = response.meta.get("url", response.url)
         if response.status in (400, 403, 405, 501) and "?" in url and not response.meta.get("post"):
-            keys = ("site", "column", "page_no", "was_complete", "pages", "handle_httpstatus_list")
+            keys = ("site", "column", "page_no", "was_complete", "pages", "missing", "handle_httpstatus_list")
             meta = {k: response.meta[k] for k in keys if k in response.meta}
             yield self._list_request(url, {**meta, "post": True, "url": url})  # the same query by POST
             return
         if response.status != 200:
             self.counters["errors"] += 1
             log.warning("list page %s answered HTTP %s", response.url, response.status)
+            if not self._refused(st, response, "列表页", column=column.url):
+                reason = f"列表页无法打开（HTTP {response.status}）"
+                self._finding(st, "dead_link", url, column=column.url, status=response.status, reason=reason)
+            yield from self._skip_page(st, column, response.meta, url)
             return
         html = extract.decode_html(response.body, _charset(response))
+        if self._refused(st, response, "列表页", html, column=column.url):
+            yield from self._skip_page(st, column, response.meta, url)
+            return
         page = extract.parse_list(url, html, st.conf.overrides or None)
+        if (
+            response.meta["page_no"] > 1
+            and not page.entries
+            and not page.empty
+            and extract.parse_detail(url, html).soft_404
+        ):
+            reason = "列表页不存在（返回“页面不存在”提示）"
+            self._finding(st, "dead_link", url, column=column.url, status=200, soft_404=True, reason=reason)
+            yield from self._skip_page(st, column, response.meta, url)
+            return
         yield from self._list_page(
             st,
             column,
@@ -295,7 +477,28 @@ class PatrolSpider(scrapy.Spider):
             response.meta["was_complete"],
             pages=response.meta.get("pages"),
             post=bool(response.meta.get("post")),
+            missing=response.meta.get("missing", 0),
         )
+
+    def _skip_page(self, st: SiteState, column: Column, meta: dict, url: str):
+        """A list page of the walk is missing (dead_link recorded) or refused (unreadable recorded):
+        walk on to the next page the pager stated; the stated last page missing still ends a walk
+        that reached its end. Without a stated page list the walk cannot go past it."""
+        page_no, pages = meta["page_no"], meta.get("pages") or []
+        missing = meta.get("missing", 0) + 1
+        if pages and page_no < len(pages) and page_no < self.conf.crawl["max_list_pages_per_column"]:
+            keys = ("site", "column", "was_complete", "pages", "post")
+            nxt = pages[page_no]
+            follow = {k: meta[k] for k in keys if k in meta}
+            follow.update(page_no=page_no + 1, missing=missing, url=nxt, handle_httpstatus_list=HANDLED)
+            yield self._list_request(nxt, follow)
+        elif pages:
+            store.save_list_page(
+                column, [], self.run, self.conf, st.conf, next_page="", last_page=True, keep_unseen=True
+            )
+        else:
+            reason = f"第 {page_no} 页缺失或被拒绝，分页没有给出后面各页的地址，后面的页没有巡查"
+            self._unreadable(st, url, "pager_unfollowed", reason, column=column.url)
 
     def _list_request(self, url: str, meta: dict) -> scrapy.Request:
         """A list page; an endpoint that refused GET once (Hanweb dataproxy.jsp) gets POST."""
@@ -324,6 +527,7 @@ class PatrolSpider(scrapy.Spider):
         was_complete: bool,
         pages: list[str] | None = None,
         post: bool = False,
+        missing: int = 0,
     ):
         self.counters["list_pages"] += 1
         post = post or page.post
@@ -335,8 +539,13 @@ class PatrolSpider(scrapy.Spider):
             nxt = page.next_url
         else:
             nxt = None
-        if nxt and (nxt == url or page_no >= self.conf.crawl["max_list_pages_per_column"]):
+        cap = page_no >= self.conf.crawl["max_list_pages_per_column"]
+        if nxt and (nxt == url or cap):
             nxt = None
+        unfollowed = nxt is None and not cap and (page.total_pages or 0) > page_no
+        if unfollowed:
+            reason = f"分页显示共 {page.total_pages} 页，但得不出第 {page_no + 1} 页的地址，只巡查到第 {page_no} 页"
+            self._unreadable(st, url, "pager_unfollowed", reason, column=column.url, pages=page.total_pages)
         # a column's paging endpoint may sit at the host root (Hanweb dataproxy.jsp): on the current
         # host it is followed only when some configured scope holds it (the scope guard has the last word)
         if nxt and not self._owns(st, nxt):
@@ -350,7 +559,8 @@ class PatrolSpider(scrapy.Spider):
             st.conf,
             empty=page.empty and page_no == 1,
             next_page=nxt or "",
-            last_page=nxt is None,
+            last_page=nxt is None and not unfollowed,
+            keep_unseen=missing > 0,  # a page missing this time: its rows are not known to be gone
         )
         self.counters["new_items"] += outcome.new
         for item_id, item_url in outcome.to_fetch:
@@ -358,6 +568,7 @@ class PatrolSpider(scrapy.Spider):
         if nxt is None:
             return
         if was_complete and not outcome.fresh and any(not e.pinned for e in page.entries):
+            self._carry_forward(st, column)
             return  # incremental: this page brought nothing new, the rest is known (pinned rows prove nothing)
         meta = {
             "site": st.conf.id,
@@ -365,6 +576,7 @@ class PatrolSpider(scrapy.Spider):
             "page_no": page_no + 1,
             "was_complete": was_complete,
             "pages": pages,
+            "missing": missing,
             "handle_httpstatus_list": HANDLED,
         }
         yield self._list_request(nxt, {**meta, "post": post, "url": nxt})
@@ -459,6 +671,14 @@ class PatrolSpider(scrapy.Spider):
                 f"{request.url}: {failure.getErrorMessage()[:200]}"
             )
         log.warning("request failed: %s (%s)", request.url, failure.getErrorMessage())
+        st = self.state.get(request.meta.get("site"))
+        if request.callback == self.parse_list_page and st and not failure.check(IgnoreRequest):
+            column = Column.objects.filter(pk=request.meta.get("column")).first()
+            if column is not None:  # a list page that timed out or failed: missing, walk on past it
+                url = request.meta.get("url", request.url)
+                reason = f"列表页无法打开（{failure.getErrorMessage()[:200]}）"
+                self._finding(st, "dead_link", url, column=column.url, reason=reason)
+                return list(self._skip_page(st, column, request.meta, url))
         if request.callback == self.parse_attachment and "page" in request.meta:
             page = Page.objects.filter(pk=request.meta["page"]).first()
             if page is not None:
