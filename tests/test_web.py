@@ -195,9 +195,11 @@ def test_info_centre_sees_lexicon_and_runs_not_findings(info_centre, finding, tm
         reverse("web:queue"),
         reverse("web:finding", args=[finding.pk]),
         reverse("web:snapshot", args=[finding.pk]),
-        reverse("web:counts"),
     ):
         assert info_centre.get(url).status_code == 403, url
+    # the information centre runs the portals: it sees the dashboards, timeliness first
+    for url in (reverse("web:timeliness"), reverse("web:counts"), reverse("web:start_patrol")):
+        assert info_centre.get(url).status_code == 200, url
     assert (
         info_centre.post(
             reverse("web:finding_review", args=[finding.pk]), {"decision": "dismissed"}

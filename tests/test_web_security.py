@@ -297,3 +297,31 @@ def test_patrol_help_lists_the_products_verbs_not_djangos(tmp_path):
     assert check.returncode == 0 and "no issues" in check.stdout
     refused = _patrol("migrate", data=tmp_path)
     assert refused.returncode == 2 and "patrol django migrate" in refused.stderr
+
+
+# ---- starting a patrol from the app -------------------------------------------------------
+
+
+def test_only_the_information_centre_may_start_a_patrol(monkeypatch):
+    from web import patrol_start
+
+    launched = []
+    monkeypatch.setattr(patrol_start, "launch", lambda site_id: launched.append(site_id) or (4242, Path("x")))
+    for role in (SECRECY_BUREAU, SUPERVISOR):
+        client = _client(_user(f"u-{role}", role))
+        assert client.get(reverse("web:start_patrol")).status_code == 403
+        assert client.post(reverse("web:start_patrol"), {"site": "county"}).status_code == 403
+    assert launched == []
+    info = _client(_user("info", INFO_CENTRE))
+    page = info.get(reverse("web:start_patrol"))
+    assert page.status_code == 200
+    choices = dict(page.context["form"].fields["site"].choices)
+    assert choices, "the configured sites are offered"
+    site_id, name = next(iter(choices.items()))
+    assert name in page.content.decode()  # offered by name
+    assert info.post(reverse("web:start_patrol"), {"site": "no-such-site"}).status_code == 400
+    assert launched == []
+    resp = info.post(reverse("web:start_patrol"), {"site": site_id}, follow=True)
+    assert launched == [site_id]
+    assert f"已发起对“{name}”的巡查" in resp.content.decode()
+    assert resp.redirect_chain[-1][0] == reverse("web:runs")

@@ -22,4 +22,5 @@ class Access(models.Model):
             ("view_private_lexicon", "查看保密局私有词库的词条"),
             ("view_reports", "查看督查报表（更新数量、时效性、年度统计）"),
             ("view_runs", "查看巡查记录"),
+            ("start_patrol", "从网页端发起对单个网站的巡查"),
         ]

@@ -1,6 +1,7 @@
 """The three roles as Django groups, and the permissions each grants (``web.<codename>``).
 
-The data migration ``0002_roles`` creates the groups with a frozen copy of this table;
+The data migrations ``0002_roles`` and ``0003_info_centre_patrol`` create the groups with a
+frozen copy of this table;
 ``tests/test_web.py`` checks that the two agree.
 """
 
@@ -13,7 +14,9 @@ SECRECY_BUREAU = "保密局"
 SUPERVISOR = "督查"
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    INFO_CENTRE: ("view_lexicon", "view_runs"),
+    # the information centre runs the portals: it sees the dashboards (timeliness first) and
+    # may start a patrol of one site from the app
+    INFO_CENTRE: ("view_lexicon", "view_runs", "view_reports", "start_patrol"),
     SECRECY_BUREAU: ("view_findings", "review_finding", "view_lexicon", "view_private_lexicon"),
     SUPERVISOR: ("view_reports",),
 }

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import review, views
+from . import patrol_start, review, views
 
 app_name = "web"
 
@@ -35,6 +35,7 @@ urlpatterns = [
     path("findings/<int:pk>/snapshot/", views.snapshot, name="snapshot"),
     path("lexicon/", views.lexicon, name="lexicon"),
     path("runs/", views.runs, name="runs"),
+    path("runs/start/", patrol_start.start_patrol, name="start_patrol"),
     path("reports/counts/", views.counts, name="counts"),
     path("reports/timeliness/", views.timeliness, name="timeliness"),
     path("reports/<slug:report>.<slug:fmt>", views.report_export, name="report_export"),
