@@ -21,7 +21,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from config.patrolconf import PatrolConf, SiteConf, site_for_url
-from crawler import extract, sitefindings, snapshots, store
+from crawler import extract, sitefindings, snapshots, store, takedown
 from crawler.extract import discover
 from crawler.models import Column, Item, Page, PatrolRun, Site, SiteFinding
 from crawler.screen_hook import screen_attachment, screen_page
@@ -201,6 +201,10 @@ class PatrolSpider(scrapy.Spider):
             yield self._conditional(st.conf.url, {"site": st.conf.id}, self.parse_home, priority=10)
             for item_id, url in store.pending_details(st.site):
                 yield from self._detail_request(st, item_id, url)
+        yield from takedown.requests(self)  # confirmed findings: fetched again to verify takedown
+
+    def parse_takedown(self, response: Response):
+        takedown.judge(self, response)
 
     def parse_home(self, response: Response):
         st = self.state[response.meta["site"]]
@@ -292,6 +296,7 @@ class PatrolSpider(scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         """Record each homepage's newest date; MM-DD rows resolve against the site's newest item."""
+        takedown.finish(self)  # findings still served: no longer listed, or not fixed
         for st in self.state.values():
             if st.home is None:
                 continue
