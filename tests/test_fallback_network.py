@@ -120,3 +120,18 @@ def test_runs_table_lists_findings_in_chinese(net):
 def test_outside_host_never_asked(net):
     network, _ = net
     assert network.outside_requests == []
+
+
+def test_overrides_make_an_unreadable_site_exact(net, tmp_path):
+    """The README's worked example: without its overrides ``custom`` has no entry and counts
+    nothing; with entry, columns (a menu selector), row, link and date it is exact (above)."""
+    network, memo = net
+    assert _columns(memo[1]["counts"], "custom") == network.truth()["custom"]
+    assert not [f for f in _findings(memo[1]["runs"][0]) if f[0] == "custom"]
+    data, cfg = tmp_path / "data", network.write_config(tmp_path / "patrol.yaml", overrides=False)
+    patrol(data, cfg, "crawl", "--site", "custom", "--quiet")
+    assert _columns(counts_json(data, cfg, "--year", "2012"), "custom") == {}
+    run = json.loads(patrol(data, cfg, "runs", "--format", "json").stdout)["runs"][0]
+    assert _findings(run) == {
+        ("custom", "no_disclosure_entry", f"{network.base('custom')}/", "entry_missing")
+    }

@@ -20,6 +20,10 @@ site       ip      what it exercises
                    whose page is an anti-bot JS challenge, a column whose rows are drawn by a
                    script (a shell), a column whose pager says 共3页 but has no address for
                    page 2
+``custom`` .204    read right only with the per-site overrides (``overrides()``): the entry is
+                   an image link without text, the entry's column menu shows an update date
+                   beside each column (so it looks like dated rows), and each list row's date
+                   is split over two spans while the detail pages carry no date
 =========  ======  ==========================================================================
 
 ``truth()`` gives the counts contract for every column (all rows dated in 2012); ``findings()``
@@ -37,15 +41,28 @@ from pathlib import Path
 
 import yaml
 
-IPS = {"stub": "127.0.0.200", "notree": "127.0.0.201", "away": "127.0.0.202", "walls": "127.0.0.203"}
+IPS = {
+    "stub": "127.0.0.200",
+    "notree": "127.0.0.201",
+    "away": "127.0.0.202",
+    "walls": "127.0.0.203",
+    "custom": "127.0.0.204",
+}
 OUTSIDE = "127.0.0.209"
 NAMES = {
     "stub": "白沙县人民政府",
     "notree": "白沙县水利局",
     "away": "白沙县红石镇人民政府",
     "walls": "白沙县财政局",
+    "custom": "白沙县林业局",
 }
-TIERS = {"stub": "county", "notree": "department", "away": "town", "walls": "department"}
+TIERS = {
+    "stub": "county",
+    "notree": "department",
+    "away": "town",
+    "walls": "department",
+    "custom": "department",
+}
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 NOT_FOUND = (404, HTML, "<html><body><h1>404 Not Found</h1></body></html>")
 SOFT_404 = (
@@ -297,6 +314,46 @@ class FallbackNetwork:
         self._home(s, "<a href='/'>首页</a><a href='/gkml/index.html'>公开目录</a>", tzgg.items)
         self.cols += [tzgg, ghjh]  # the challenged and the script-drawn column count nothing
 
+        # ---- custom: only the override keys make it readable
+        s = "custom"
+        b = self.base(s)
+        menu = ""
+        for folder, name, n in (("lyfz", "林业发展", 14), ("slfh", "森林防火", 9)):
+            col = Col(s, name, f"{b}/gk/{folder}/", f"{b}/gk/{folder}/index.html")
+            col.items = self._items(s, n, lambda k, d, f=folder: f"{b}/gk/{f}/{d:%Y%m}/{k}.html")
+            col.counted = list(range(n))
+            rows = "".join(
+                f"<div class='news-item'><a class='title' href='{u}'>{t}</a>"
+                f"<em class='time'><span>{d:%Y}-</span><span>{d:%m-%d}</span></em></div>"
+                for u, t, d in col.items
+            )
+            self._put(s, f"/gk/{folder}/index.html", self._frame(s, name, f"<div class='items'>{rows}</div>"))
+            for u, t, _d in col.items:
+                self._put(
+                    s, u.split(f":{self.port}", 1)[1], f"<html><body><h1>{t}</h1><p>{t}。</p></body></html>"
+                )
+            menu += f"<li><a href='{col.link}'>{name}</a> <i>更新于 {col.items[0][2]:%Y-%m-%d}</i></li>"
+            self.cols.append(col)
+        self._put(s, "/gk/index.html", self._frame(s, "公开", f"<ul class='gk-menu'>{menu}</ul>"))
+        self._put(
+            s,
+            "/",
+            f"<html><head><title>{NAMES[s]}</title></head><body><div class='banner'>"
+            "<a href='/gk/index.html'><img src='/img/gk.png'></a></div></body></html>",
+        )
+
+    def overrides(self) -> dict[str, dict]:
+        """The per-site overrides that make ``custom`` readable (the README's worked example)."""
+        return {
+            "custom": {
+                "entry": f"{self.base('custom')}/gk/index.html",
+                "columns": "ul.gk-menu",
+                "row": "div.news-item",
+                "link": "a.title",
+                "date": "em.time",
+            }
+        }
+
     # ------------------------------------------------------------------ truth
     def truth(self) -> dict[str, dict[str, tuple[int, int, str | None]]]:
         """{site: {column URL: (items, items_total, last_published)}} for 2012 (every row is 2012)."""
@@ -378,7 +435,7 @@ class FallbackNetwork:
 
         return Handler
 
-    def write_config(self, path: Path, crawl: dict | None = None) -> Path:
+    def write_config(self, path: Path, crawl: dict | None = None, overrides: bool = True) -> Path:
         conf = {
             "sites": [
                 {
@@ -387,6 +444,7 @@ class FallbackNetwork:
                     "tier": TIERS[s],
                     "url": f"{self.base(s)}/",
                     "scope": [f"{self.base(s)}/"],
+                    **({"overrides": self.overrides()[s]} if overrides and s in self.overrides() else {}),
                 }
                 for s in IPS
             ],
