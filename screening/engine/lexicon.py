@@ -8,15 +8,18 @@ File format (every key optional)::
         severity: low          # low | medium | high         (default low)
         note: why it is listed
         freq: 20000            # optional jieba frequency for the term
-        form: any              # any | label: "label" counts only where the term stands
-                               # as a label (own line, line start/end), elsewhere low
+        form: any              # any | label: "label" counts only where the term labels the
+                               # document (labels.py: own line or cell, brackets or a box,
+                               # head or foot), elsewhere low; internal_marker entries
+                               # default to label, keywords to any
     allowlist:
       phrases: [保密工作会议]   # a lexicon hit inside one of these is no hit
       urls:                    # pages whose URL matches drop hits of these kinds
         - pattern: '^https?://[^/]+/bmj/'
           kinds: [keyword, internal_marker]
       context_phrases: [保密工作会议]  # a page holding one is *about* secrecy work:
-                                      # lexicon hits in running prose drop to low
+                                      # keyword hits in running prose drop to low
+                                      # (internal markers are judged as labels alone)
 
 Files and folders (``*.yaml``/``*.yml``, sorted) load in order; a later
 entry for the same term replaces the earlier one, lists are extended, and a
@@ -60,7 +63,7 @@ class Entry:
     note: str = ""
     freq: int | None = None
     source: str = ""
-    form: str = "any"  # "label": counts only where it stands as a label, else low
+    form: str = "any"  # "label": counts only where it labels the document (labels.py), else low
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,8 @@ def _merge_file(lex: Lexicon, path: Path) -> None:
         freq = raw.get("freq")
         if freq is not None and (not isinstance(freq, int) or freq < 1):
             raise LexiconError(f"{where}.freq: a positive integer")
-        form = raw.get("form", "any")
+        # an internal marker counts only as a label of the document unless its entry says otherwise
+        form = raw.get("form", "label" if kind == "internal_marker" else "any")
         if form not in ("any", "label"):
             raise LexiconError(f"{where}.form: 'any' or 'label'")
         norm = normalize_text(term.strip())

@@ -212,3 +212,62 @@ BULK_MOBILES = 3  # this many distinct mobiles on a page are a list of people
 # an 11-digit number followed by a unit is an amount or a count, not a mobile
 NOT_MOBILE_AFTER = re.compile(r"[ \t]*(?:元|万|亿|人|户|个|次|吨|平方|米|公里|千克|kg|%|‰)")
 NOT_MOBILE_BEFORE = "¥￥$"
+
+# --- document labels (internal_marker) ----------------------------------------
+# RULES.md: a marker (内部资料, 不得外传, 工作秘密 …) counts where it labels the document —
+# its own line or table cell, brackets or a box, the head or foot — not as a word in a
+# sentence (a law's 国家秘密、工作秘密、商业秘密).  labels.py reads these rules.
+
+# the marker is one of a list: a conjunction right before it or right after it
+LABEL_LIST_BEFORE = re.compile(r"(?:、|和|或|及|与|暨|或者|以及|及其)$")
+LABEL_LIST_AFTER = re.compile(r"^(?:、|和|或|及|与|暨|或者|以及|等)")
+# the marker is the object of a verb in a sentence (保守工作秘密, 泄露内部资料)
+LABEL_VERB_BEFORE = re.compile(
+    r"(?:保守|严守|泄露|泄漏|泄密|涉及|知悉|窃取|刺探|收买|获取|提供|传播|传递|存储|处理|保护|管理|接触|掌握|"
+    r"制作|印制|编印|发放|使用|擅自|违规|将|把|对|按|按照|依照|视为|作为|列为|定为)$"
+)
+# the marker is part of a longer phrase: a CJK character right after it that starts no
+# label word (工作秘密管理办法, 不得外传的, 内部资料性)
+LABEL_PHRASE_AFTER = re.compile(rf"^[{HAN}]")
+# a heading or a numbered article/item is prose about the marker, not a label
+LABEL_HEADING = re.compile(
+    r"^[ \t#>*-]*(?:第[一二三四五六七八九十百千零〇\d]+[章节条款编部分项]|"
+    r"[一二三四五六七八九十]+[、.]|[(][一二三四五六七八九十\d]+[)]|\d+[、.](?!\d))"
+)
+# what may stand beside a marker in a label, besides other markers
+# the document naming itself (not 本法/本条例/本办法: a law's own rules are prose)
+LABEL_SELF = r"(?:此|本|该)(?:文件|材料|资料|简报|报告|通知|纪要|意见|方案|文稿|汇报|信息|专报|快报|件|文|刊|期|报|表|页|册|函|稿)"
+# a sentence that starts by naming the document and carries a marker declares the
+# document's status (本报告为审计专用文档,未经授权不得外传); brackets and dashes aside
+LABEL_DECLARATION = re.compile(rf"^[\W_]*{LABEL_SELF}")
+# a field of the document's secrecy level, then the marker (保密级别:内部资料)
+LABEL_FIELD = re.compile(r"(?:密级|保密级别|保密等级|文件密级|文件等级|密别)[ \t]*[:：]?[ \t]*$")
+# what may stand beside a marker in a label, besides other markers
+LABEL_WORDS = re.compile(
+    LABEL_SELF + r"|均为|属于|为|系|属|是"
+    r"|请|务必|妥善|严格|注意|保密|保存|保管|阅后|阅毕|收回|退回|交回|销毁|留存"
+    r"|仅供|仅限|只供|供|仅|领导|参考|参阅|阅读|使用|传阅|内部|机关|单位"
+    r"|发至|县团级|县处级|地市级|省部级|县级|乡镇|级|未经(?:授权|允许|同意|批准)"
+    r"|(?:不得|请勿|严禁|禁止|切勿|不准|不宜|不要)(?:擅自|随意)?(?:复制|复印|翻印|转载|转发|扩散|上网|外传|外泄|公开|对外)"
+    r"|总第|第|期|号|份号|编号|共|页|份|年|月|日|\d+"
+)
+# characters that are not words: spacing, punctuation, brackets and box drawing
+LABEL_NOISE = re.compile(r"[\s\W_★☆✩■□◆◇●○▲△▼▽※│┃|─━┌┐└┘]+")
+# sentence ends split a line into sentences; brackets and boxes enclose a label
+LABEL_SENTENCE_END = re.compile(r"[。!?;]")
+# (quotes and 《》 are left out: a term in quotes or a title is being talked about)
+LABEL_BRACKETS = {"(": ")", "[": "]", "【": "】", "〔": "〕", "<": ">", "「": "」", "『": "』"}
+LABEL_BOX = "★☆■□◆◇※│┃|"
+# a line or cell naming who issued it, then the marker: 县统计局内部资料, 某某政务信息 内部资料
+LABEL_ISSUER_SUFFIXES = (
+    "办公室", "委员会", "人民政府", "政府", "局", "委", "办", "厅", "处", "科", "室", "中心", "院", "所",
+    "站", "队", "部", "组", "信息", "简报", "专报", "快报", "要情", "动态", "参阅件", "参阅", "通讯",
+    "内参", "纪要", "会议材料", "材料",
+)  # fmt: skip
+LABEL_ISSUER_MAX = 24  # characters of an issuer's name
+LABEL_SEGMENT_MAX = 40  # a sentence, cell or bracket longer than this is not a label
+LABEL_HEAD_FOOT_LINES = 3  # the first and last non-blank lines are the head and foot
+# there a label may carry a few other words (本资料仅供领导参阅,阅后请交回机要室): this many
+# characters in all, none of them a run longer than LABEL_HEAD_FOOT_WORD (not a clause)
+LABEL_HEAD_FOOT_REST = 10
+LABEL_HEAD_FOOT_WORD = 4

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from . import patterns as P
 from .document import Doc
+from .labels import LabelRules
 from .spans import SpanIndex, greedy
 from .types import LEXICON_KINDS, Candidate, severity_rank
 
@@ -124,25 +125,24 @@ def score_mobiles(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidat
     return cands
 
 
-def is_label(doc: Doc, c: Candidate) -> bool:
-    """The term stands as a label: alone at the start or end of its line (brackets and spaces aside)."""
-    before, after = doc.line_of(c.start, c.end)
-    return not before.strip(P.LABEL_STRIP) or not after.strip(P.LABEL_STRIP)
-
-
 @rule("lexicon")
 def score_lexicon(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
-    """Lexicon hits in running prose drop to low on pages about secrecy work, after a prohibition,
-    or when the entry counts only as a label."""
+    """A label-form entry (every internal marker, unless its entry says ``form: any``) keeps its
+    severity only as a label of the document (labels.py) and is low elsewhere, on any page.
+    Other entries keep theirs in a label, and in running prose drop to low on a page about
+    secrecy work or after a prohibition."""
+    labels: LabelRules = page["labels"]
     for c in cands:
         entry = c.data.get("entry")
         if entry is None or c.rule.startswith("lexicon-substring:") or c.severity == "low":
             continue
-        if is_label(doc, c):
+        verdict = labels.verdict(doc, c.start, c.end)
+        c.data["label"] = verdict.why
+        if verdict:
             continue
         reason = None
         if entry.form == "label":
-            reason = "not a label"
+            reason = verdict.why
         elif page.get("context"):
             reason = "secrecy-work context"
         elif any(w in doc.clause_before(c.start, 12) for w in P.PROHIBITION_WORDS):
@@ -168,9 +168,14 @@ def resolve_overlaps(doc: Doc, cands: list[Candidate], page: dict) -> list[Candi
 
 
 def score(
-    doc: Doc, cands: list[Candidate], *, context: bool = False, suppressed_kinds=frozenset()
+    doc: Doc,
+    cands: list[Candidate],
+    *,
+    context: bool = False,
+    suppressed_kinds=frozenset(),
+    labels: LabelRules | None = None,
 ) -> list[Candidate]:
-    page = {"context": context, "suppressed_kinds": suppressed_kinds}
+    page = {"context": context, "suppressed_kinds": suppressed_kinds, "labels": labels or LabelRules(())}
     for _, fn in RULES:
         cands = fn(doc, cands, page)
     return cands

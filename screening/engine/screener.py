@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from .document import Doc
+from .labels import LabelRules
 from .lexicon import PRIVATE_LEXICON_ENV, REPO_LEXICON, Lexicon, default_lexicon_paths, load_lexicon
 from .masking import mask_hit_text, snippet
 from .matcher import KeywordMatcher
@@ -31,6 +32,9 @@ class Screener:
 
     def _build(self) -> None:
         self._keywords = KeywordMatcher(self.lexicon, self._backend)
+        self._labels = LabelRules(
+            e.term for e in self.lexicon.entries.values() if e.kind == "internal_marker"
+        )
         self._version = self.lexicon.version
 
     def reload(self) -> None:
@@ -58,7 +62,13 @@ class Screener:
             cands.extend(det.detect(doc))
         kw, context, bounds = self._keywords.match(doc.text, mode)
         cands.extend(kw)
-        cands = score(doc, cands, context=context, suppressed_kinds=self.lexicon.url_suppressed_kinds(url))
+        cands = score(
+            doc,
+            cands,
+            context=context,
+            suppressed_kinds=self.lexicon.url_suppressed_kinds(url),
+            labels=self._labels,
+        )
         hits = self._hits(doc, cands)
         severity = page_severity(cands)
         self.last_stats = {
