@@ -141,6 +141,7 @@ TOP_SCHEMA: dict[str, Any] = {
     "screening": SCREENING_SCHEMA,
     "schedule": SCHEDULE_SCHEMA,
     "rules": Key(str, None, help="path to rules.yaml; default: config/rules.yaml"),
+    "alerts": {},  # schema and checks in config/alertsconf.py
 }
 
 
@@ -164,6 +165,7 @@ class PatrolConf:
     screening: dict[str, Any]
     schedule: dict[str, Any]
     rules: str | None
+    alerts: dict[str, Any] = field(default_factory=dict)  # config/alertsconf.py
 
     def site(self, site_id: str) -> SiteConf:
         for s in self.sites:
@@ -338,6 +340,9 @@ def parse(text: str, path: str = "patrol.yaml") -> PatrolConf:
             path, nodes["rules"], "rules", TOP_SCHEMA["rules"], yaml.safe_load(yaml.serialize(nodes["rules"]))
         )
         rules = str((Path(path).parent / rules).resolve())
+    from config.alertsconf import parse_alerts
+
+    alerts = parse_alerts(path, nodes.get("alerts"), [s.id for s in sites])
     return PatrolConf(
         path=path,
         sites=sites,
@@ -345,6 +350,7 @@ def parse(text: str, path: str = "patrol.yaml") -> PatrolConf:
         screening=sections["screening"],
         schedule=sections["schedule"],
         rules=rules,
+        alerts=alerts,
     )
 
 

@@ -52,6 +52,7 @@ def scrapy_settings(conf: PatrolConf) -> dict:
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.scope.ScopeGuard": scope.ORDER,
             "crawler.scope.RefreshHeaderMiddleware": scope.REFRESH_ORDER,
+            "crawler.render.RenderMiddleware": 950,  # list pages only a browser can draw (crawler/render.py)
         },
     }
 
@@ -135,4 +136,15 @@ def run_patrol(
         store.finish_run(run, "failed", "".join(traceback.format_exception(exc))[-4000:])
         raise
     store.finish_run(run, status, "" if status == "ok" else f"crawl ended: {reason}")
+    alert_after_patrol(conf, run.pk)
     return run.pk
+
+
+def alert_after_patrol(conf: PatrolConf, run_id: int) -> None:
+    """New high-severity findings go to the bureau at once; a failing channel never fails the patrol."""
+    try:
+        from reports.alerts import after_patrol
+
+        after_patrol(conf, run_id)
+    except Exception:  # noqa: BLE001 - alerts are logged, never raised into the patrol
+        log.exception("alerts after patrol %s failed", run_id)

@@ -69,6 +69,8 @@ class Plan:
     misfire_grace: int = 3600
     kill_grace: float = 30
     cwd: str | None = None
+    digest_trigger: BaseTrigger | None = None  # alerts.digest, when alert channels are configured
+    config_path: str = ""
 
     @property
     def log_dir(self) -> str:
@@ -108,6 +110,18 @@ class Plan:
                     ),
                 )
             )
+        if self.digest_trigger is not None:
+            from reports.alerts import DIGEST_JOB_ID, digest_job
+
+            specs.append(
+                dict(
+                    id=DIGEST_JOB_ID,
+                    name="告警日报",
+                    func=digest_job,
+                    trigger=self.digest_trigger,
+                    kwargs=dict(config_path=self.config_path),
+                )
+            )
         return specs
 
 
@@ -133,7 +147,25 @@ def plan_from_schedule(schedule: dict, config_path: str, data_dir: Path, cwd: st
         misfire_grace=int(schedule["misfire_grace_seconds"]),
         kill_grace=float(schedule["kill_grace_seconds"]),
         cwd=cwd,
+        digest_trigger=_digest_trigger(config_path, tz),
+        config_path=config_path,
     )
+
+
+def _digest_trigger(config_path: str, tz: ZoneInfo) -> BaseTrigger | None:
+    """The daily alert digest's trigger, when ``alerts.channels`` is configured."""
+    from config.patrolconf import ConfigError, load
+
+    try:
+        alerts = load(config_path).alerts
+    except (ConfigError, OSError):
+        return None
+    if not alerts.get("channels"):
+        return None
+    try:
+        return cron_trigger(alerts["digest"], tz)
+    except ValueError as exc:
+        raise ValueError(f"alerts.digest: {alerts['digest']!r}: {exc}") from None
 
 
 def _on_skipped(event: JobEvent) -> None:
