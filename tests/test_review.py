@@ -334,3 +334,25 @@ def test_export_is_grouped_by_unit_and_never_a_formula(bureau, three):
     # the export follows the current view's filters
     resp = bureau.get(reverse("web:queue_export"), {"site": "nyj"})
     assert load_workbook(io.BytesIO(resp.content)).sheetnames == ["汇总", "县农业局"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_renames_taken_down_to_removed():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("screening", "0001_initial")])
+    old = executor.loader.project_state([("screening", "0001_initial")]).apps
+    user = old.get_model("auth", "User").objects.create(username="old-reviewer")
+    finding = old.get_model("screening", "Finding").objects.create(
+        url="https://a.example.gov.cn/1.html", severity="high", status="taken_down"
+    )
+    old.get_model("screening", "Review").objects.create(finding=finding, reviewer=user, decision="taken_down")
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes("screening"))
+    f = Finding.objects.get(pk=finding.pk)
+    assert f.status == "removed" and f.first_confirmed_at is not None
+    review = f.reviews.get()
+    assert (review.decision, review.reviewer_name) == ("removed", "old-reviewer")
