@@ -441,12 +441,22 @@ def test_counts_dashboard_and_exports(supervisor, counted):
     assert supervisor.get(reverse("web:report_export", args=["secret", "xlsx"])).status_code == 404
 
 
-def test_counts_defaults_to_the_current_year(supervisor, counted):
+def test_counts_opens_on_the_newest_year_with_data(supervisor, counted):
     resp = supervisor.get(reverse("web:counts"))
     assert resp.status_code == 200
-    year = resp.context["year"]
-    assert resp.context["report"]["from"] == f"{year}-01-01"
-    assert supervisor.get(reverse("web:counts"), {"year": "abc"}).status_code == 200
+    assert resp.context["year"] == 2025  # the fixture's newest item; not the (empty) current year
+    assert resp.context["report"]["from"] == "2025-01-01" and resp.context["report"]["total"] == 2
+    assert supervisor.get(reverse("web:counts"), {"year": "abc"}).context["year"] == 2025
+    assert supervisor.get(reverse("web:counts"), {"year": 2024}).context["report"]["total"] == 1
+
+
+def test_dashboards_draw_bar_charts(supervisor, counted):
+    body = supervisor.get(reverse("web:counts"), {"year": 2025}).content.decode()
+    assert '<svg class="chart"' in body and 'width="82.0%"' in body  # the one unit's bar, full length
+    assert "示例县人民政府：2" in body
+    assert 'class="print"' in body and "web/print.js" in body
+    body = supervisor.get(reverse("web:timeliness"), {"as_of": "2025-12-31"}).content.decode()
+    assert 'class="print"' in body
 
 
 def test_timeliness_dashboard_and_export(supervisor, counted):

@@ -325,3 +325,56 @@ def test_only_the_information_centre_may_start_a_patrol(monkeypatch):
     assert launched == [site_id]
     assert f"已发起对“{name}”的巡查" in resp.content.decode()
     assert resp.redirect_chain[-1][0] == reverse("web:runs")
+
+
+# ---- snapshot downloads -------------------------------------------------------------------
+
+
+def test_snapshot_downloads_with_its_real_extension_and_a_readable_name(finding):  # noqa: F811
+    from urllib.parse import unquote
+
+    bureau = _client(_user("bureau", SECRECY_BUREAU))
+    resp = bureau.get(reverse("web:snapshot", args=[finding.pk]))
+    assert resp.status_code == 200
+    disposition = resp["Content-Disposition"]
+    assert disposition.startswith("attachment;") and "filename*=utf-8''" in disposition
+    name = unquote(disposition.split("filename*=utf-8''", 1)[1])
+    assert name.startswith(f"快照-{finding.pk}-通知") and name.endswith(".html"), name
+    assert "<" not in name and "/" not in name
+    assert resp["Content-Type"] == "application/octet-stream"  # downloaded, never rendered
+
+
+@pytest.mark.parametrize(
+    "url,headers,head,ext",
+    [
+        ("https://a.gov.cn/files/report.PDF", {}, b"", ".pdf"),
+        ("https://a.gov.cn/art/2025/1.shtml", {}, b"", ".html"),
+        ("https://a.gov.cn/down.jsp?id=3", {"Content-Type": "application/msword"}, b"", ".doc"),
+        ("https://a.gov.cn/art.jsp?id=3", {"Content-Type": "text/html; charset=gbk"}, b"<html>", ".html"),
+        ("https://a.gov.cn/down?id=3", {"content-type": "application/vnd.ms-excel"}, b"", ".xls"),
+        ("https://a.gov.cn/down?id=3", {}, b"%PDF-1.7", ".pdf"),
+        ("https://a.gov.cn/down?id=3", {}, b"\xd0\xcf\x11\xe0\xa1", ".doc"),
+        ("https://a.gov.cn/down?id=3", {}, b"\x00\x01", ".bin"),
+    ],
+)
+def test_snapshot_extension(url, headers, head, ext):
+    from web.downloads import extension
+
+    assert extension(url, headers, head) == ext
+
+
+# ---- Chinese everywhere -------------------------------------------------------------------
+
+
+def test_password_validator_messages_are_chinese():
+    import re
+
+    from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        validate_password("1234567")
+    messages = exc.value.messages
+    assert any("至少需要 10 个字符" in m for m in messages), messages
+    for text in [*messages, *password_validators_help_texts()]:
+        assert not re.search(r"[A-Za-z]{3,}", text), text

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Max
 
 from config.patrolconf import ConfigError, PatrolConf, load
 from reports import labels, render_annual, render_counts, render_timeliness
@@ -24,6 +25,7 @@ from reports.rules import Rules, load_rules
 from reports.sheets import ranked
 from reports.timeliness import evaluate
 
+from .charts import bars
 from .links import href
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
@@ -47,6 +49,17 @@ def today(conf: PatrolConf | None = None) -> date:
 
 
 # ---- counts -------------------------------------------------------------------------------
+
+
+def newest_year_with_data(conf: PatrolConf | None = None) -> int:
+    """The year of the newest listed item published up to today (this year when none is)."""
+    from crawler.models import Listing
+
+    current = today(conf)
+    newest = Listing.objects.filter(item__publish_date__lte=current).aggregate(m=Max("item__publish_date"))[
+        "m"
+    ]
+    return newest.year if newest else current.year
 
 
 def counts_data(year: int, conf: PatrolConf | None = None) -> dict:
@@ -81,6 +94,7 @@ def counts_view(data: dict, rules: Rules) -> dict:
         "total": data["total"],
         "tiers": [(labels.tier(t), n) for t, n in data["tiers"].items()],
         "units": units,
+        "chart": bars((u["name"], u["items"]) for u in units),
     }
 
 
@@ -126,6 +140,7 @@ def timeliness_view(data: dict, rules: Rules) -> dict:
             for v in veto
         ],
         "groups": groups,
+        "chart": bars(Counter(names.get(f["site"], f["site"]) for f in data["findings"]).items()),
     }
 
 

@@ -25,7 +25,7 @@ DECISION_VERBS: dict[str, str] = {
 DECISIONS: list[tuple[str, str]] = [(k, STATUS_LABELS[k]) for k in Finding.DECISIONS]
 
 
-TRIGGER_LABELS: dict[str, str] = {"manual": "手动", "schedule": "定时", "demo": "演示", "web": "网页端发起"}
+TRIGGER_LABELS: dict[str, str] = {"manual": "手动", "schedule": "定时", "demo": "演示", "web": "网页发起"}
 SCREEN_STATUS_LABELS: dict[str, str] = {"screened": "已筛查", "unscreened": "未能筛查"}
 
 

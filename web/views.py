@@ -12,10 +12,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
 
-from crawler.models import PatrolRun, SiteFinding
+from crawler.models import PatrolRun, Site, SiteFinding
 from screening.models import Finding
 
 from . import dashboards, findings, labels
+from .downloads import snapshot_filename
 from .forms import AsOfForm, QueueFilterForm, ReviewForm, YearForm
 from .lexicon import lexicon_page, source_name
 
@@ -121,10 +122,13 @@ def snapshot(request: HttpRequest, pk: int) -> FileResponse:
     path = findings.snapshot_path(finding)
     if path is None:
         raise Http404("快照文件不存在")
+    fh = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+    head = fh.read(16)
+    fh.seek(0)
     response = FileResponse(
-        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
-        as_attachment=True,
-        filename=f"{finding.snapshot.sha256}.bin",
+        fh,
+        as_attachment=True,  # Content-Disposition with filename*=utf-8'' for the Chinese name
+        filename=snapshot_filename(finding, head),
         content_type="application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -172,15 +176,26 @@ def runs(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     found = _run_site_findings([run.pk for run in page])
+    names = dict(Site.objects.values_list("site_id", "name"))
     rows = [
         {
             "run": run,
             "trigger": labels.TRIGGER_LABELS.get(run.trigger, run.trigger),
             "sites": found.get(run.pk, []),
+            "site_names": _site_names(run.sites or [], names),
         }
         for run in page
     ]
     return render(request, "web/runs.html", {"page": page, "rows": rows})
+
+
+def _site_names(site_ids: list[str], names: dict[str, str], shown: int = 6) -> str:
+    """The run's sites by name: 全部网站 when it covered every known site, else up to ``shown`` names."""
+    if not site_ids or (len(names) > shown and set(names) <= set(site_ids)):
+        return f"全部网站（{len(site_ids)} 个）" if site_ids else "全部网站"
+    listed = [names.get(sid, sid) for sid in site_ids]
+    more = f" 等 {len(listed)} 个" if len(listed) > shown else ""
+    return "、".join(listed[:shown]) + more
 
 
 def _run_site_findings(run_ids: list[int]) -> dict[int, list[dict]]:
@@ -211,7 +226,7 @@ def _run_site_findings(run_ids: list[int]) -> dict[int, list[dict]]:
 def counts(request: HttpRequest) -> HttpResponse:
     conf = dashboards.report_conf()
     form = YearForm(request.GET or None)
-    year = form.year_or(dashboards.today(conf).year)
+    year = form.year_or(dashboards.newest_year_with_data(conf))
     data = dashboards.counts_data(year, conf)
     view = dashboards.counts_view(data, dashboards.rules_for(conf))
     return render(request, "web/counts.html", {"form": form, "year": year, "report": view})

@@ -90,6 +90,13 @@ class AppServer:
         """Run the ``patrol`` CLI on the server's data folder and config."""
         return patrol(self.data, self.config, *args, check=check)
 
+    def createuser(self, username: str, role: str, password: str = PASSWORD) -> tuple[str, str]:
+        """One more account (``patrol createuser``), for a test that changes it."""
+        cli = [sys.executable, "-m", "config.cli", "--config", str(self.config), "--data", str(self.data)]
+        env = {**os.environ, "PATROL_DATA": str(self.data), "PATROL_CONFIG": str(self.config)}
+        _run([*cli, "createuser", username, "--role", role, "--password-stdin"], env, stdin=password + "\n")
+        return username, password
+
 
 def _free_port() -> int:
     with socket.socket() as s:
