@@ -1,0 +1,183 @@
+"""The screen on real government prose (../shared/real-text) and on the labels RULES.md means.
+
+Every document there — laws on secrecy and personal data, State Council and provincial work
+reports (TXT, DOCX), gov.cn policy pages (HTML) — is everyday prose a county site publishes:
+screened by the product's screener at the default threshold, none may be flagged.  A marker
+(内部资料, 不得外传, 工作秘密 …) counts only as a label of the document: its own line or
+cell, brackets or a box, the head or foot; in a sentence ("国家秘密、工作秘密、商业秘密") it
+is low, on any page, whether or not the page talks about 保密工作.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SHARED
+
+from screening.engine import default_screener
+from screening.service import screen_bytes, screen_path
+
+REAL_TEXT = SHARED / "real-text"
+NOT_DOCUMENTS = {"README.md", "SOURCES.md"}
+DOCUMENTS = (
+    sorted(
+        p.relative_to(REAL_TEXT).as_posix()
+        for p in REAL_TEXT.rglob("*")
+        if p.is_file() and p.name not in NOT_DOCUMENTS
+    )
+    if REAL_TEXT.is_dir()
+    else []
+)
+needs_real_text = pytest.mark.skipif(not DOCUMENTS, reason=f"{REAL_TEXT} is absent")
+
+
+@pytest.fixture(scope="module")
+def screener():
+    return default_screener()  # the product's lexicon, the default threshold (medium)
+
+
+def _hits(result) -> list[tuple]:
+    return [(h.kind, h.rule, h.severity, h.context) for h in result.hits if h.severity != "low"]
+
+
+def _marker_severities(result) -> list[tuple[str, str]]:
+    return [(h.text, h.severity) for h in result.hits if h.kind == "internal_marker"]
+
+
+# ---------------------------------------------------------------- every real document passes
+
+
+def test_the_real_text_is_there_when_shared_is():
+    if not REAL_TEXT.is_dir():
+        pytest.skip(f"{REAL_TEXT} is absent")
+    folders = {d.split("/")[0] for d in DOCUMENTS}
+    assert folders >= {"law", "gwr", "prov", "policy"}
+    assert len(DOCUMENTS) >= 100
+
+
+@needs_real_text
+@pytest.mark.parametrize("name", DOCUMENTS or ["-"])
+def test_real_document_is_not_flagged(screener, name):
+    result = screen_path(REAL_TEXT / name, screener=screener)
+    assert result.status == "screened", result.reason
+    assert result.text_chars > 200  # the text was read, not an empty shell
+    assert not result.flagged, f"{name} flagged at {result.severity}: {_hits(result)}"
+
+
+# ---------------------------------------------------------------- 工作秘密 in laws is prose
+
+
+@needs_real_text
+@pytest.mark.parametrize("name", ["law/law-09.txt", "law/law-13.txt", "law/law-14.txt"])
+def test_work_secret_in_a_law_is_low(screener, name):
+    """统计法, 公务员法, 反间谍法 list 国家秘密、工作秘密、商业秘密 in their articles."""
+    result = screen_path(REAL_TEXT / name, screener=screener)
+    markers = _marker_severities(result)
+    assert ("工作秘密", "low") in markers
+    assert all(sev == "low" for _, sev in markers), markers
+    assert not result.flagged
+
+
+LAW_SENTENCES = [
+    "第十一条 统计机构和统计人员对在统计工作中知悉的国家秘密、工作秘密、商业秘密、个人隐私和个人信息，应当予以保密。",
+    "（五）保守国家秘密和工作秘密；",
+    "（十一）泄露国家秘密或者工作秘密",
+    "对属于国家秘密、工作秘密、商业秘密和个人隐私、个人信息的，应当保密。",
+    "机关、单位应当加强本机关、本单位工作秘密管理，采取技术防护、自监管等保护措施。",
+    "工作人员应当保守工作秘密。",
+    "凡标注“内部资料”的文件，不得在互联网公开。",
+    "县保密局开展保密宣传月活动，讲解内部资料不得外传、工作秘密不得上网等要求。",
+    "印刷机关、团体、部队、企业事业单位内部使用的有价票证或者无价票证。",
+    "2019年我局合乎统计口径文件（含内部明电）91件，同比减少31.6%。",
+    "# 工作秘密管理办法",
+    "二、工作秘密",
+]
+
+
+@pytest.mark.parametrize("sentence", LAW_SENTENCES)
+@pytest.mark.parametrize("page", ["alone", "secrecy-work page"])
+def test_marker_in_a_sentence_is_low_on_any_page(screener, sentence, page):
+    """The same words in running prose are low whether or not the page mentions 保密工作."""
+    text = (
+        "关于印发年度工作要点的通知\n各乡镇人民政府，县政府各部门：\n"
+        + ("县委保密委员会召开全县保密工作会议。\n" if page != "alone" else "现将有关事项通知如下。\n")
+        + sentence
+        + "\n各单位要结合实际认真贯彻落实。\n县人民政府办公室\n2024年3月1日"
+    )
+    result = screener.screen(text)
+    markers = _marker_severities(result)
+    assert markers, "the marker word is still reported, at low"
+    assert all(sev == "low" for _, sev in markers), (markers, [(h.rule, h.context) for h in result.hits])
+    assert not result.flagged
+
+
+# ---------------------------------------------------------------- real labels stay caught
+
+BODY = (
+    "各乡镇人民政府，县政府各部门：\n"
+    "为进一步做好全县信访矛盾排查化解工作，经县政府同意，现将有关事项通知如下。\n"
+    "一、各单位要在3月底前完成辖区内矛盾纠纷的全面排查，建立台账，明确责任人和化解时限。\n"
+    "二、县信访局要加强统筹调度，每周汇总进展情况，对重点问题实行挂牌督办。\n"
+    "县人民政府办公室\n2024年3月1日"
+)
+
+LABELS = {
+    "head label line": "内部资料 注意保存\n关于开展信访矛盾排查化解工作的通知\n" + BODY,
+    "full-width spaced label line": "内部资料　注意保存\n关于开展信访矛盾排查化解工作的通知\n" + BODY,
+    "bracketed 工作秘密 at the head": "【工作秘密】\n关于开展信访矛盾排查化解工作的通知\n" + BODY,
+    "foot line in brackets": "关于开展信访矛盾排查化解工作的通知\n" + BODY + "\n（此件不得外传）",
+    "box": "┌──────┐\n│内部资料│\n└──────┘\n关于开展信访矛盾排查化解工作的通知\n" + BODY,
+    "label mid-document on its own line": "关于开展信访矛盾排查化解工作的通知\n"
+    + BODY.replace("二、", "本材料仅供内部参考，不得外传。\n二、"),
+    "the document's own declaration at the foot": "关于开展信访矛盾排查化解工作的通知\n"
+    + BODY
+    + "\n本报告为内部工作材料，未经授权不得外传。",
+    "secrecy-level field": "文件编号：XF-2024-03\n保密级别：内部资料\n关于开展信访矛盾排查化解工作的通知\n"
+    + BODY,
+    "issuer line": "县信访局内部资料\n关于开展信访矛盾排查化解工作的通知\n" + BODY,
+    "label on a page about secrecy work": "内部资料\n全县保密工作会议纪要\n" + BODY,
+}
+
+
+@pytest.mark.parametrize("text", list(LABELS.values()), ids=list(LABELS))
+def test_labels_are_medium_and_flagged(screener, text):
+    result = screener.screen(text)
+    assert result.flagged, [(h.kind, h.rule, h.severity, h.context) for h in result.hits]
+    assert "internal_marker" in result.kinds
+    assert any(sev == "medium" for _, sev in _marker_severities(result)), _marker_severities(result)
+
+
+def test_table_cell_label_in_an_html_page(screener):
+    page = (
+        "<html><head><meta charset='utf-8'><title>县信访局关于信访矛盾排查情况的报告</title></head><body>"
+        "<table><tr><td>文号</td><td>县信发〔2024〕3号</td><td>类别</td><td>内部文件</td></tr></table>"
+        f"<div>{BODY.replace(chr(10), '</p><p>')}</div></body></html>"
+    ).encode()
+    result = screen_bytes(page, "report.html", screener=screener)
+    assert result.status == "screened"
+    assert result.flagged and ("内部文件", "medium") in _marker_severities(result)
+    # the same word in a sentence of the same page is low
+    prose = page.replace(b"<td>\xe5\x86\x85\xe9\x83\xa8\xe6\x96\x87\xe4\xbb\xb6</td>", b"<td>-</td>").replace(
+        "各单位要在".encode(), "各单位要防止内部文件外流，各单位要在".encode()
+    )
+    result = screen_bytes(prose, "report.html", screener=screener)
+    assert _marker_severities(result) == [("内部文件", "low")] and not result.flagged
+
+
+@needs_real_text
+def test_label_added_to_a_real_law_is_caught(screener):
+    """A real document that carries a label is flagged; its own prose stays low."""
+    law = (REAL_TEXT / "law" / "law-09.txt").read_text(encoding="utf-8")
+    result = screener.screen("内部资料 注意保存\n" + law)
+    markers = _marker_severities(result)
+    assert result.flagged
+    assert ("内部资料", "medium") in markers and ("注意保存", "medium") in markers
+    assert [sev for text, sev in markers if text == "工作秘密"] == ["low", "low"]
+
+
+@needs_real_text
+def test_label_cell_added_to_a_real_policy_page_is_caught(screener):
+    page = (REAL_TEXT / "policy" / "policy-01.html").read_bytes()
+    assert not screen_bytes(page, "policy.html", screener=screener).flagged
+    marked = page.replace(b"<body>", "<body><table><tr><td>工作秘密</td></tr></table>".encode(), 1)
+    result = screen_bytes(marked, "policy.html", screener=screener)
+    assert result.flagged and ("工作秘密", "medium") in _marker_severities(result)
