@@ -64,6 +64,6 @@ def choose(doc: Doc) -> Profile:
     return best
 
 
-from . import asp, generic, hanweb, trs  # noqa: E402,F401  (registration side effects)
+from . import asp, generic, hanweb, scripted, trs  # noqa: E402,F401  (registration side effects)
 
 __all__ = ["Profile", "register", "registered", "get", "choose", "Pager"]
