@@ -21,8 +21,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from config.patrolconf import PatrolConf, SiteConf, site_for_url
-from crawler import extract, sitefindings, snapshots, store, takedown
+from crawler import extract, render, sitefindings, snapshots, store, takedown
 from crawler.extract import discover
+from crawler.extract.profiles import scripted
 from crawler.models import Column, Item, Page, PatrolRun, Site, SiteFinding
 from crawler.screen_hook import screen_attachment, screen_page
 from crawler.urls import column_url, scope_host
@@ -74,6 +75,7 @@ class PatrolSpider(scrapy.Spider):
             PatrolRun.objects.filter(pk=run_id).update(stats={"moves": self.moves})
         self.state = {s.id: SiteState(conf=s, site=sites[s.id]) for s in conf.sites if s.id in wanted}
         self.detail_requested: set[int] = set()
+        self.rendered: set[str] = set()  # list pages sent to Chromium once (crawler/render.py)
         self.counters = {
             "columns": 0,
             "list_pages": 0,
@@ -376,6 +378,20 @@ class PatrolSpider(scrapy.Spider):
             link_name=response.meta.get("name"),
         )
 
+    def _scripted(self, st: SiteState, url: str, html: str, page):
+        """A list page that parsed to no rows and says no 暂无信息: the rows its scripts carry
+        (inline records, or a JSON API they call: its next page), else None when only a browser
+        can draw them (the caller asks for the page rendered, once per URL)."""
+        if page.entries or page.empty or page.post:
+            return page
+        found = scripted.read(url, html, page, accept=lambda u: site_for_url(self.conf.sites, u) is not None)
+        if found is not None:
+            return found
+        if scripted.ENABLED and url not in self.rendered and render.needs_render(html):
+            self.rendered.add(url)
+            return None
+        return page
+
     def _node(
         self,
         st: SiteState,
@@ -387,7 +403,11 @@ class PatrolSpider(scrapy.Spider):
         status: int,
         link_name: str | None = None,
     ):
-        page = extract.parse_list(url, html, st.conf.overrides or None)
+        page = self._scripted(st, url, html, extract.parse_list(url, html, st.conf.overrides or None))
+        if page is None:  # rows drawn by script only: the same node again, as Chromium draws it
+            meta = {"site": st.conf.id, "tree_depth": depth, "path": path, "parent": parent_id}
+            yield self._conditional(url, {**meta, "name": link_name, "render": True}, self.parse_node, 8)
+            return
         st.seen.add(column_url(url))  # tree pages are known by their column URL (index.html dropped)
         entry_urls = {e.url for e in page.entries}
         explicit = isinstance((st.conf.overrides or {}).get("columns"), list)  # no discovery then
@@ -396,7 +416,7 @@ class PatrolSpider(scrapy.Spider):
             for c in ([] if explicit else self._candidates(st, url, html))
             if self._owns(st, c.url) and c.url not in entry_urls and column_url(c.url) not in st.seen
         ]
-        is_column = depth > 0 and (page.entries or page.empty)
+        is_column = depth > 0 and (page.entries or page.empty or page.profile == scripted.NAME)
         if depth == 0 and not candidates and (page.entries or page.empty) and not st.no_entry:
             is_column = True  # a disclosure entry that is itself a single list
         if depth == 0 and not candidates and not is_column and not explicit:
@@ -462,7 +482,11 @@ class PatrolSpider(scrapy.Spider):
         if self._refused(st, response, "列表页", html, column=column.url):
             yield from self._skip_page(st, column, response.meta, url)
             return
-        page = extract.parse_list(url, html, st.conf.overrides or None)
+        page = self._scripted(st, url, html, extract.parse_list(url, html, st.conf.overrides or None))
+        if page is None:  # rows drawn by script only: this page again, as Chromium draws it
+            meta = {k: v for k, v in response.meta.items() if not k.startswith(("download_", "redirect_"))}
+            yield response.request.replace(meta={**meta, "render": True}, dont_filter=True)
+            return
         if (
             response.meta["page_no"] > 1
             and not page.entries
