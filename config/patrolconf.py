@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from crawler.urls import scope_match, scope_problem
+from crawler.urls import ScopeIndex, scope_problem
 
 TIERS = ("county", "department", "town")
 SEVERITIES = ("low", "medium", "high")
@@ -371,10 +371,19 @@ def site_for_url(sites: list[SiteConf], url: str) -> SiteConf | None:
     Scopes are compared on parsed URLs (crawler.urls.scope_match): host, port and whole path
     segments, http and https alike, userinfo never matches. On a tie the first configured site wins.
     """
-    best: tuple[int, SiteConf] | None = None
-    for s in sites:
-        for scope in s.scope:
-            n = scope_match(url, scope)
-            if n >= 0 and (best is None or n > best[0]):
-                best = (n, s)
-    return best[1] if best else None
+    pos = _scope_index(sites).owner(url)
+    return None if pos is None else sites[pos]
+
+
+_INDEXES: dict[int, tuple[list[SiteConf], int, ScopeIndex]] = {}
+
+
+def _scope_index(sites: list[SiteConf]) -> ScopeIndex:
+    """The scopes of ``sites`` indexed by host (kept per list object: a loaded config is not mutated)."""
+    hit = _INDEXES.get(id(sites))
+    if hit is None or hit[0] is not sites or hit[1] != len(sites):
+        if len(_INDEXES) > 32:
+            _INDEXES.clear()
+        hit = (sites, len(sites), ScopeIndex((pos, sc) for pos, s in enumerate(sites) for sc in s.scope))
+        _INDEXES[id(sites)] = hit
+    return hit[2]

@@ -29,7 +29,7 @@ from scrapy.downloadermiddlewares.redirect import BaseRedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
-from crawler.urls import scope_host, scope_match
+from crawler.urls import ScopeIndex, scope_host
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +39,11 @@ REFRESH_ORDER = 579  # beside MetaRefreshMiddleware (580)
 
 def owner(scopes: dict[str, list[str]], url: str) -> str | None:
     """The site id whose scope holds ``url`` (the longest scope wins where scopes nest)."""
-    best: tuple[int, str] | None = None
-    for site_id, entries in scopes.items():
-        for scope in entries:
-            n = scope_match(url, scope)
-            if n >= 0 and (best is None or n > best[0]):
-                best = (n, site_id)
-    return best[1] if best else None
+    return _index(scopes).owner(url)
+
+
+def _index(scopes: dict[str, list[str]]) -> ScopeIndex:
+    return ScopeIndex((site_id, scope) for site_id, entries in scopes.items() for scope in entries)
 
 
 class ScopeGuard:
@@ -53,6 +51,7 @@ class ScopeGuard:
         self.crawler = crawler
         self.stats = crawler.stats
         self.scopes = scopes
+        self.index = _index(scopes)
         self.hosts = {scope_host(s) for entries in scopes.values() for s in entries} - {None}
         self.dropped: list[str] = []
 
@@ -61,7 +60,7 @@ class ScopeGuard:
         return cls(crawler, dict(crawler.settings.getdict("PATROL_SCOPES")))
 
     def allowed(self, url: str) -> bool:
-        if owner(self.scopes, url) is not None:
+        if self.index.owner(url) is not None:
             return True
         parts = urlsplit(url)
         return parts.path == "/robots.txt" and not parts.query and scope_host(url) in self.hosts
@@ -90,7 +89,7 @@ class ScopeGuard:
             return  # robots.txt belongs to no page of a site
         spider = self.crawler.spider
         run, states = getattr(spider, "run", None), getattr(spider, "state", None) or {}
-        st = states.get(owner(self.scopes, source)) or states.get(request.meta.get("site"))
+        st = states.get(self.index.owner(source)) or states.get(request.meta.get("site"))
         if run is None or st is None:
             return
         from crawler.sitefindings import record  # Django models: imported once the crawl runs

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
@@ -161,6 +162,29 @@ def scope_host(url: str) -> tuple[str, int | None] | None:
     """(host, port) as scopes compare them; None for a URL that can match no scope."""
     auth = _authority(url)
     return None if auth is None else auth[:2]
+
+
+class ScopeIndex:
+    """Many owners' scopes, looked up by host and port: the owner of the longest matching scope
+    (the first one given on a tie)."""
+
+    def __init__(self, entries: Iterable[tuple[Hashable, str]]):
+        self.by_host: dict[tuple[str, int | None], list[tuple[tuple[str, ...], Hashable]]] = {}
+        for owner, scope in entries:
+            sc = parse_scope(scope)
+            if sc is not None:
+                self.by_host.setdefault((sc.host, sc.port), []).append((sc.segments, owner))
+
+    def owner(self, url: str) -> Hashable | None:
+        key = _url_key(url)
+        if key is None:
+            return None
+        best: tuple[int, Hashable] | None = None
+        for segments, owner in self.by_host.get((key[0], key[1]), ()):
+            n = len(segments)
+            if (best is None or n > best[0]) and all(r[:n] == segments for r in key[2]):
+                best = (n, owner)
+        return best[1] if best else None
 
 
 def in_scope(url: str, scope: list[str]) -> bool:

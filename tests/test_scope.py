@@ -121,6 +121,14 @@ def test_longest_scope_wins_by_segments():
     assert owner({s.id: s.scope for s in sites}, "http://h.gov.cn/bm/fgj/") == "fgj"
 
 
+def test_equal_scopes_go_to_the_first_site_and_each_list_has_its_own_index():
+    a = SiteConf("a", "甲", "town", "http://h.gov.cn/x/", ["http://h.gov.cn/x"])
+    b = SiteConf("b", "乙", "town", "https://h.gov.cn/x/", ["https://h.gov.cn/x/"])
+    assert site_for_url([a, b], "http://h.gov.cn/x/1.html").id == "a"
+    assert site_for_url([b, a], "http://h.gov.cn/x/1.html").id == "b"
+    assert site_for_url([b], "http://h.gov.cn/y/1.html") is None
+
+
 segment = st.text(alphabet="abcxyz019-_.%~", min_size=1, max_size=6).filter(lambda s: s not in (".", ".."))
 
 
