@@ -42,8 +42,13 @@ def owner(scopes: dict[str, list[str]], url: str) -> str | None:
     return _index(scopes).owner(url)
 
 
+_LAST: list = [None, None]  # the scopes dict last indexed (a patrol has one) and its index
+
+
 def _index(scopes: dict[str, list[str]]) -> ScopeIndex:
-    return ScopeIndex((site_id, scope) for site_id, entries in scopes.items() for scope in entries)
+    if _LAST[0] is not scopes:
+        _LAST[:] = [scopes, ScopeIndex((sid, scope) for sid, entries in scopes.items() for scope in entries)]
+    return _LAST[1]
 
 
 class ScopeGuard:
