@@ -26,8 +26,8 @@
   ends, or the bare origin ``scheme://host:port/`` — OR the same non-empty 索引号); the 索引号
   alone never links (some sites give every document the same one), and a key matching several
   old records links none. The new item takes the old one's ``first_seen_run``; its screening
-  findings with the same hits as the old item's inherit their review status and reviews (copied
-  with a note naming the old address). The old item stays as evidence.
+  findings with the same hits as the old item's take over their review (``_carry_findings``).
+  The old item stays as evidence.
 """
 
 from __future__ import annotations
@@ -161,8 +161,14 @@ def _hit_key(finding) -> tuple:
 
 
 def _carry_findings(old: Item, new: Item) -> None:
-    """The new address's screening findings take over the old ones' review (same hits)."""
-    from screening.models import Finding, Review
+    """The new address's screening findings take over the old ones' review (same hits).
+
+    One Review records it on the new finding (the reviewing person's last decision, with a note
+    naming the old address): confirmed and dismissed carry over as they are; a document reported
+    removed (removed, verified_removed, not_fixed) that is online again at the new address is
+    ``not_fixed`` (the patrol's own verdict, as its takedown check gives it).
+    """
+    from screening.models import Finding
 
     old_findings = {}
     for f in Finding.objects.filter(page__item=old).exclude(status="open").order_by("id"):
@@ -173,11 +179,14 @@ def _carry_findings(old: Item, new: Item) -> None:
         prev = old_findings.get(_hit_key(f))
         if prev is None:
             continue
-        for review in prev.reviews.order_by("at", "id"):
-            note = f"{review.note}（沿用网站迁移前 {prev.url} 的审核）".strip()
-            Review.objects.create(finding=f, reviewer=review.reviewer, decision=review.decision, note=note)
-        f.status = prev.status
-        f.save(update_fields=["status", "updated_at"])
+        last = prev.reviews.order_by("-at", "-id").first()
+        note = f"沿用网站迁移前 {prev.url} 的审核" + (f"：{last.note}" if last and last.note else "")
+        if prev.status in ("confirmed", "dismissed"):
+            f.review(last.reviewer if last else None, prev.status, note)
+        else:
+            f.system_check(
+                "not_fixed", f"{note}；迁移前已报下架（{prev.get_status_display()}），新地址 {f.url} 仍可访问"
+            )
 
 
 def _retire(site: Site, run: PatrolRun) -> list[Column]:
