@@ -135,8 +135,9 @@ class RefreshHeaderMiddleware(BaseRedirectMiddleware):
         if parsed is None or parsed[0] >= self._maxdelay:
             return response
         url = urljoin(response.url, parsed[1])
-        if urlsplit(url).scheme not in ("http", "https") or url == request.url:
-            return response
+        seen = {request.url, *request.meta.get("redirect_urls", [])}
+        if urlsplit(url).scheme not in ("http", "https") or url in seen:
+            return response  # a page refreshing itself (or back along its own chain) is read as it is
         return self._redirect(
             self._redirect_request_using_get(request, response, url), request, "refresh header"
         )

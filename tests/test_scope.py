@@ -299,3 +299,8 @@ def test_refresh_header_becomes_a_redirect():
     assert out.meta["redirect_reasons"] == ["refresh header"]
     slow = HtmlResponse(req.url, body=b"", headers={"Refresh": "600; url=/x"}, request=req)
     assert mw.process_response(req, slow) is slow
+    itself = HtmlResponse(req.url, body=b"", headers={"Refresh": "5; url=a.html"}, request=req)
+    assert mw.process_response(req, itself) is itself
+    back = Request("http://h.gov.cn/county/b.html", meta={"redirect_urls": ["http://h.gov.cn/county/a.html"]})
+    loop = HtmlResponse(back.url, body=b"", headers={"Refresh": "0; url=a.html"}, request=back)
+    assert mw.process_response(back, loop) is loop
