@@ -49,3 +49,28 @@ def test_nothing_requested_outside(crawled):
     # the temptations were there to be taken: the browser did render the page that holds them
     assert "/xxgk/rsxx/" in net.requests or "/xxgk/rsxx/index.html" in net.requests
     assert "/go-out" in net.requests  # its XHR reached the in-scope redirect, not where it leads
+
+
+def test_no_extra_requests_without_scripted_pages(tmp_path, monkeypatch):
+    """The demo network has no script-drawn columns: a patrol with the scripted-column reading on
+    sends exactly the requests (same paths, same number of times) of a patrol with it off."""
+    from demo.server import DemoNetwork
+
+    net = DemoNetwork(scale="small")
+    net.start()
+    seen = {}
+    try:
+        for mode in ("off", "on"):
+            monkeypatch.setenv("PATROL_SCRIPTED", mode)
+            data, cfg = tmp_path / mode / "data", tmp_path / mode / "patrol.yaml"
+            cfg.parent.mkdir(parents=True)
+            net.write_config(cfg, crawl={"delay_seconds": 0, "autothrottle": False, "concurrency_per_site": 4})
+            net.reset_counters()
+            patrol(data, cfg, "crawl", "--quiet")
+            seen[mode] = dict(net.requests_by_path)
+    finally:
+        net.stop()
+    assert sum(seen["off"].values()) > 100  # a real patrol happened
+    extra = {k: v for k, v in seen["on"].items() if seen["off"].get(k) != v}
+    missing = {k: v for k, v in seen["off"].items() if k not in seen["on"]}
+    assert not extra and not missing, (sorted(extra.items())[:20], sorted(missing.items())[:20])
