@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from crawler.urls import ScopeIndex, scope_problem
+from crawler.urls import ScopeIndex, in_scope, scope_problem
 
 TIERS = ("county", "department", "town")
 SEVERITIES = ("low", "medium", "high")
@@ -282,6 +282,11 @@ def _site(path: str, node: yaml.Node, where: str) -> SiteConf:
         if problem:
             raise _err(path, item, f"{where}.scope[{i}]", f"{entry!r} {problem}")
     scope = data["scope"] or [data["url"]]
+    for key in ("url", "entry"):  # the patrol never requests anything outside the scopes
+        if data[key] and not in_scope(data[key], scope):
+            raise _err(
+                path, nodes.get(key), f"{where}.{key}", f"{data[key]!r} lies outside the site's scope {scope}"
+            )
     return SiteConf(
         id=data["id"],
         name=data["name"],

@@ -191,6 +191,20 @@ def test_homepage_with_userinfo_is_refused():
         )
 
 
+def test_homepage_and_entry_must_lie_in_the_sites_scope():
+    text = BASE.format(bad="http://h.gov.cn/x/").replace("      - http://h.gov.cn/\n", "")
+    with pytest.raises(ConfigError, match=r"patrol.yaml:5: sites\[0\].url: .*outside the site's scope"):
+        parse(text, "patrol.yaml")
+    entry = BASE.format(bad="http://h.gov.cn/x/").replace(
+        "    scope:", "    entry: http://h.gov.cnx/\n    scope:"
+    )
+    with pytest.raises(ConfigError, match=r"patrol.yaml:6: sites\[0\].entry: .*outside"):
+        parse(entry, "patrol.yaml")
+    assert (
+        parse(BASE.format(bad="http://h.gov.cn/x/"), "patrol.yaml").sites[0].scope[1] == "http://h.gov.cn/x/"
+    )
+
+
 # -- the guard -----------------------------------------------------------------------------------
 class _Stats:
     def __init__(self):
