@@ -227,6 +227,8 @@ def counts(request: HttpRequest) -> HttpResponse:
     conf = dashboards.report_conf()
     form = YearForm(request.GET or None)
     year = form.year_or(dashboards.newest_year_with_data(conf))
+    if not form.is_bound:
+        form = YearForm(initial={"year": year})  # the picker shows the year on screen
     data = dashboards.counts_data(year, conf)
     view = dashboards.counts_view(data, dashboards.rules_for(conf))
     return render(request, "web/counts.html", {"form": form, "year": year, "report": view})
@@ -238,6 +240,8 @@ def timeliness(request: HttpRequest) -> HttpResponse:
     conf = dashboards.report_conf()
     form = AsOfForm(request.GET or None)
     as_of = form.as_of_or(dashboards.today(conf))
+    if not form.is_bound:
+        form = AsOfForm(initial={"as_of": as_of.isoformat()})
     data = dashboards.timeliness_data(as_of, conf)
     view = dashboards.timeliness_view(data, dashboards.rules_for(conf))
     return render(request, "web/timeliness.html", {"form": form, "as_of": as_of, "report": view})
