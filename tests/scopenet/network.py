@@ -264,6 +264,7 @@ class ScopeNetwork:
             ("财政信息", "/county/zwgk/czxx/"),
             ("规划计划", "/county/zwgk/ghjh/"),
             ("政策解读", "/county/zwgk/zcjd/"),
+            ("机构概况", "/county/zwgk/jggk/"),
             ("县志年鉴", "/countyx/zwgk/xzjd/"),
             ("市级公开", f"{out}zwgk/sjgk/"),
             ("镇级公开", f"{sneaky}zwgk/"),
@@ -315,6 +316,14 @@ class ScopeNetwork:
         self._list(
             h, col, items, left_html, nav, next_page="index_1.html", head=f'<base href="{out}zcjd/">\n'
         )
+
+        # --- 机构概况: its pager's next page is on the same host but outside every scope
+        col = "/county/zwgk/jggk/"
+        items = [(400 + i, TITLES[(i + 5) % len(TITLES)], dt.date(2023, 10, i + 1)) for i in range(5)]
+        self._list(h, col, items, left_html, nav, next_page="/countyx/zwgk/jggk/index_1.html")
+        self.expected_columns[f"http://{h}{col}"] = 5
+        for n, title, day in items:
+            self._detail(h, f"{col}{day:%Y%m}/t{day:%Y%m%d}_{n}.html", 0, title, day, nav)
 
         # --- the town: a small site; its scope is a host without a trailing slash
         tnav = (
