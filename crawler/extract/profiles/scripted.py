@@ -12,74 +12,36 @@ no rows: inline records become its entries, an API URL becomes its next page.
 
 from __future__ import annotations
 
-import datetime as dt
-import html as htmllib
-import json
 import math
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import lxml.html
 from lxml import etree
 
-from ..dates import row_date
 from ..dom import Doc, resolve
 from ..pager import Pager
 from . import Profile, register
+from ._jsdata import (
+    OFFSET_PARAMS,
+    PAGE_PARAMS,
+    SIZE_KEYS,
+    STATIC_RE,
+    Records,
+    clean_title,
+    find_records,
+    fragment,
+    inline_values,
+    json_body,
+    norm_key,
+    pinned_record,
+    value_date,
+)
 
 NAME = "scripted"
 # PATROL_SCRIPTED=off turns the hook off (benchmark baseline; a network known to have no such pages)
 ENABLED = os.environ.get("PATROL_SCRIPTED", "on").strip().lower() not in ("0", "off", "no", "false")
-CHINA = dt.timezone(dt.timedelta(hours=8))
-MAX_LITERAL = 4_000_000
-
-# --- names that break ties (data, not rules: any field of the right shape is accepted) -----------
-TITLE_NAMES = ("title", "doctitle", "name", "subject", "headline", "bt", "wzbt", "topic", "text", "label")
-URL_NAMES = ("url", "docpuburl", "link", "href", "detailurl", "linkurl", "puburl", "path", "src", "address")
-DATE_RANK = (  # publish-like first, then neutral, then creation, then other dates
-    (re.compile(r"pub|publish|release|docrel|fbrq|fbsj|issue|show"), 4),
-    (re.compile(r"^(date|time|day|rq|sj|datetime|dt)$"), 3),
-    (re.compile(r"date|time|rq|sj"), 2),
-    (re.compile(r"creat|add|input|ctime"), 1),
-    (re.compile(r"updat|modif|edit|writ|cw|sign|expire|end|start"), 0),
-)
-TOTAL_KEYS = {
-    "total", "totalcount", "count", "totalrecord", "totalrecords", "recordcount", "totalelements",
-    "totalnum", "totalsize", "records", "totalrow", "totalrows", "rowcount", "allcount", "itemcount",
-    "totalitems", "resultcount", "numfound", "recordtotal", "totalresult",
-}  # fmt: skip
-PAGES_KEYS = {
-    "pagecount",
-    "totalpage",
-    "totalpages",
-    "pages",
-    "pagetotal",
-    "countpage",
-    "maxpage",
-    "lastpage",
-}
-CURRENT_KEYS = {"page", "pageno", "pageindex", "currentpage", "curpage", "current", "pagenum",
-                "pagenumber", "curr", "cp", "pn", "number", "pagecurrent"}  # fmt: skip
-SIZE_KEYS = {"pagesize", "size", "limit", "perpage", "rows", "pagerows", "pagelimit", "numperpage", "prepage"}
-PAGE_PARAMS = CURRENT_KEYS | {"p", "pg", "index"}
-OFFSET_PARAMS = {"start", "offset", "startrecord", "from", "skip", "begin", "startindex"}
-PIN_KEY_RE = re.compile(r"^(is)?(top|stick|sticky|pin|pinned|zhiding|zd|settop|ding)\w*$", re.I)
-IMAGE_RE = re.compile(r"\.(jpe?g|png|gif|bmp|webp|svg|ico)(\?|$)", re.I)
-STATIC_RE = re.compile(r"\.(js|css|jpe?g|png|gif|bmp|webp|svg|ico|woff2?|ttf|eot|map)(\?|$)", re.I)
-URLISH_RE = re.compile(
-    r"^(https?:)?//\S+$|^\.{0,2}/\S*$|^[\w\-.~%/]+\.(s?html?|jsp|aspx?|php|do|action|pdf|docx?|xlsx?|wps|txt)(\?\S*)?$"
-    r"|^[\w\-.~%]+/[\w\-.~%/]+(\?\S*)?$",
-    re.I,
-)
-TAG_RE = re.compile(r"<[^>]+>")
-EPOCH_DIGITS_RE = re.compile(r"^\d{10}(\d{3})?$")
-
-# --- where data sits in inline scripts -------------------------------------------------------------
-LITERAL_START_RE = re.compile(r"(?:=|\(|\breturn)\s*([\[{])")
-JSON_PARSE_RE = re.compile(r"JSON\.parse\(\s*(['\"])")
 API_CALL_RE = re.compile(
     r"(?:\bfetch|\$\.(?:ajax|get|getJSON|post)|jQuery\.(?:ajax|get|getJSON|post)|\baxios(?:\.get|\.post)?"
     r"|\.open\(\s*['\"](?:GET|POST)['\"]\s*,|\burl\s*:)\s*\(?\s*(['\"`])([^'\"`\s]{2,500}?)\1",
@@ -112,339 +74,6 @@ SCRIPT_PAGES_RE = re.compile(r"\b(?:pages|pageCount|totalPage|totalPages|countPa
 SCRIPT_CURR_RE = re.compile(r"\b(?:curr|current|currentPage|curPage|pageNo|pageIndex)\s*[:=]\s*['\"]?(\d+)")
 
 
-# --- lenient JavaScript literal reader ----------------------------------------------------------------
-def literal_end(text: str, start: int) -> int | None:
-    """Index just past the bracketed literal opening at ``start`` (strings and comments skipped)."""
-    depth, i, n = 0, start, min(len(text), start + MAX_LITERAL)
-    while i < n:
-        c = text[i]
-        if c in "\"'`":
-            i = _string_end(text, i)
-            if i is None:
-                return None
-            continue
-        if c == "/" and i + 1 < n and text[i + 1] in "/*":
-            i = text.find("\n" if text[i + 1] == "/" else "*/", i + 2)
-            if i < 0:
-                return None
-            i += 1 if text[i] == "\n" else 2
-            continue
-        if c in "[{":
-            depth += 1
-        elif c in "]}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return None
-
-
-def _string_end(text: str, i: int) -> int | None:
-    q, j = text[i], i + 1
-    while j < len(text):
-        if text[j] == "\\":
-            j += 2
-            continue
-        if text[j] == q:
-            return j + 1
-        if text[j] == "\n" and q != "`":
-            return None
-        j += 1
-    return None
-
-
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
-
-
-def _unescape_js(body: str) -> str:
-    out, i = [], 0
-    while i < len(body):
-        c = body[i]
-        if c != "\\" or i + 1 >= len(body):
-            out.append(c)
-            i += 1
-            continue
-        nxt = body[i + 1]
-        if nxt == "u" and re.match(r"[0-9a-fA-F]{4}", body[i + 2 : i + 6]):
-            out.append(chr(int(body[i + 2 : i + 6], 16)))
-            i += 6
-        elif nxt == "x" and re.match(r"[0-9a-fA-F]{2}", body[i + 2 : i + 4]):
-            out.append(chr(int(body[i + 2 : i + 4], 16)))
-            i += 4
-        else:
-            out.append(_ESCAPES.get(nxt, nxt))
-            i += 2
-    return "".join(out)
-
-
-_TOKEN_RE = re.compile(
-    r"\s+|//[^\n]*|/\*.*?\*/|(?P<num>-?(?:0[xX][0-9a-fA-F]+|\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+))"
-    r"|(?P<ident>[A-Za-z_$][\w$]*)|(?P<punct>[\[\]{}:,])",
-    re.S,
-)
-
-
-def js_value(src: str):
-    """A JSON value from a JavaScript literal (unquoted keys, single quotes, trailing commas,
-    comments, undefined); raises ValueError on anything else (functions, expressions)."""
-    try:
-        return json.loads(src)
-    except ValueError:
-        pass
-    out: list[str] = []
-    i, n = 0, len(src)
-    while i < n:
-        c = src[i]
-        if c in "\"'`":
-            j = _string_end(src, i)
-            if j is None or (c == "`" and "${" in src[i:j]):
-                raise ValueError("unterminated or template string")
-            out.append(json.dumps(_unescape_js(src[i + 1 : j - 1]), ensure_ascii=False))
-            i = j
-            continue
-        m = _TOKEN_RE.match(src, i)
-        if not m:
-            raise ValueError(f"unexpected {c!r}")
-        i = m.end()
-        if m.group("num"):
-            num = m.group("num")
-            out.append(str(int(num, 16)) if num.lower().startswith(("0x", "-0x")) else num)
-        elif m.group("ident"):
-            word = m.group("ident")
-            rest = src[i:].lstrip()
-            if rest.startswith(":"):
-                out.append(json.dumps(word))
-            elif word in ("true", "false", "null"):
-                out.append(word)
-            elif word in ("undefined", "NaN"):
-                out.append("null")
-            else:
-                raise ValueError(f"expression {word}")
-        elif m.group("punct"):
-            p = m.group("punct")
-            if p == "," and src[i:].lstrip()[:1] in ("]", "}", ""):
-                continue
-            out.append(p)
-    return json.loads("".join(out))
-
-
-def json_body(text: str):
-    """The value of a JSON (or JSONP ``cb({...})``) document, else None."""
-    s = text.strip().lstrip("\ufeff")
-    if not s:
-        return None
-    if s[0] not in "[{":
-        m = re.match(r"^[\w$.]+\s*\(\s*([\[{])", s)
-        if not m:
-            return None
-        s = s[m.start(1) :].rstrip().rstrip(";").rstrip().removesuffix(")")
-    try:
-        value = json.loads(s)
-    except ValueError:
-        return None
-    return value if isinstance(value, (dict, list)) else None
-
-
-def inline_values(scripts: list[str]) -> list:
-    """Every array/object literal assigned or passed in the scripts, and JSON.parse('…') payloads."""
-    found = []
-    for text in scripts:
-        skip_to = -1
-        for m in LITERAL_START_RE.finditer(text):
-            start = m.start(1)
-            if start < skip_to:
-                continue
-            end = literal_end(text, start)
-            if end is None:
-                continue
-            try:
-                found.append(js_value(text[start:end]))
-                skip_to = end
-            except ValueError:
-                continue
-        for m in JSON_PARSE_RE.finditer(text):
-            end = _string_end(text, m.start(1))
-            if end is None:
-                continue
-            try:
-                found.append(json.loads(_unescape_js(text[m.start(1) + 1 : end - 1])))
-            except ValueError:
-                continue
-    return found
-
-
-# --- records by shape -----------------------------------------------------------------------------
-def epoch_date(v) -> dt.date | None:
-    """Date (China time) of epoch seconds or milliseconds in a plausible range, else None."""
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        return None
-    if 1e11 <= v < 5e12:
-        v = v / 1000
-    elif not 3e8 <= v < 5e9:
-        return None
-    return dt.datetime.fromtimestamp(v, CHINA).date()
-
-
-def value_date(v) -> tuple[dt.date | None, tuple[int, int] | None]:
-    if isinstance(v, str):
-        s = v.strip()
-        if EPOCH_DIGITS_RE.match(s):
-            return epoch_date(int(s)), None
-        if len(s) > 40:
-            return None, None
-        return row_date(s)
-    return epoch_date(v), None
-
-
-def _is_url(v) -> bool:
-    return (
-        isinstance(v, str)
-        and 0 < len(v) < 2048
-        and not IMAGE_RE.search(v)
-        and bool(URLISH_RE.match(v.strip()))
-    )
-
-
-def _clean_title(v) -> str:
-    return re.sub(r"\s+", " ", htmllib.unescape(TAG_RE.sub("", v))).strip() if isinstance(v, str) else ""
-
-
-def _is_title(v) -> bool:
-    t = _clean_title(v)
-    if not (2 <= len(t) <= 500) or _is_url(v) or value_date(v) != (None, None):
-        return False
-    return bool(re.search(r"[\u4e00-\u9fff]|[A-Za-z]{3}", t))
-
-
-def _norm(key: str) -> str:
-    return re.sub(r"[_\-\s]", "", key).lower()
-
-
-@dataclass
-class Records:
-    rows: list[dict]
-    title: str
-    url: str
-    date: str
-    facts: dict = field(default_factory=dict)  # total / pages / current / size from the containers
-
-
-def _pick(rows: list[dict], test: Callable, names: tuple, rank: Callable | None = None) -> str | None:
-    """The key whose values pass ``test`` in most rows; ties: well-known names, distinct values,
-    then longer values (a title beats a source name)."""
-    keys: dict[str, list] = {}
-    for r in rows:
-        for k, v in r.items():
-            if test(v):
-                keys.setdefault(k, []).append(v)
-    best, best_key = None, None
-    for k, vals in keys.items():
-        share = len(vals) / len(rows)
-        if share < 0.5:
-            continue
-        nk = _norm(k)
-        named = rank(nk) if rank else (len(names) - names.index(nk) if nk in names else 0)
-        distinct = len({json.dumps(v, ensure_ascii=False) for v in vals}) / len(vals)
-        avg = sum(len(str(v)) for v in vals) / len(vals)
-        key = (share >= 0.8, named, distinct >= 0.9, share, avg)
-        if best_key is None or key > best_key:
-            best, best_key = k, key
-    return best
-
-
-def _date_rank(nk: str) -> int:
-    for pat, rank in DATE_RANK:
-        if pat.search(nk):
-            return rank
-    return -1
-
-
-def _record_list(rows: list) -> Records | None:
-    dicts = [r for r in rows if isinstance(r, dict)]
-    if not dicts or len(dicts) < len(rows) * 0.8:
-        return None
-    url = _pick(dicts, _is_url, URL_NAMES)
-    title = _pick(dicts, _is_title, TITLE_NAMES)
-    date = _pick(dicts, lambda v: value_date(v) != (None, None), (), rank=_date_rank)
-    if not (url and title and date) or len({url, title, date}) < 3:
-        return None
-    return Records(rows=dicts, title=title, url=url, date=date)
-
-
-def _facts(container: dict) -> dict:
-    out = {}
-    for k, v in container.items():
-        if isinstance(v, bool):
-            continue
-        if isinstance(v, str) and v.strip().isdigit():
-            v = int(v)
-        if not isinstance(v, int):
-            continue
-        nk = _norm(k)
-        for name, keys in (
-            ("total", TOTAL_KEYS),
-            ("pages", PAGES_KEYS),
-            ("current", CURRENT_KEYS),
-            ("size", SIZE_KEYS),
-        ):
-            if nk in keys:
-                out.setdefault(name, v)
-    return out
-
-
-def find_records(value, _chain: tuple = ()) -> Records | None:
-    """The largest list of record-shaped objects anywhere in ``value``, with the pager facts of the
-    objects that contain it (nearest first)."""
-    best: Records | None = None
-    if isinstance(value, list):
-        rec = _record_list(value)
-        if rec is not None:
-            facts: dict = {}
-            for container in reversed(_chain):
-                for k, v in _facts(container).items():
-                    facts.setdefault(k, v)
-            rec.facts = facts
-            best = rec
-        children = value
-    elif isinstance(value, dict):
-        children = list(value.values())
-        _chain = (*_chain, value)
-    else:
-        return None
-    for child in children:
-        if isinstance(child, (list, dict)):
-            rec = find_records(child, _chain)
-            if rec is not None and (best is None or len(rec.rows) > len(best.rows)):
-                best = rec
-    return best
-
-
-def _pinned(row: dict) -> bool:
-    for k, v in row.items():
-        if PIN_KEY_RE.match(_norm(k)) and v not in (0, "0", False, None, "", "false", "N", "n", "否"):
-            return True
-    return False
-
-
-def fragment(base: str, rec: Records) -> etree._Element:
-    """The records as a plain dated list (what the script would have drawn), links resolved."""
-    ul = etree.Element("ul")
-    for r in rec.rows:
-        href = r.get(rec.url)
-        title = _clean_title(r.get(rec.title))
-        if not isinstance(href, str) or not title:
-            continue
-        d, p = value_date(r.get(rec.date))
-        li = etree.SubElement(ul, "li")
-        a = etree.SubElement(li, "a", href=resolve(base, href.strip()) or href, title=title)
-        a.text = ("[置顶]" if _pinned(r) else "") + title
-        span = etree.SubElement(li, "span")
-        span.text = d.isoformat() if d else (f"{p[0]:02d}-{p[1]:02d}" if p else "")
-    root = lxml.html.fromstring("<div></div>")
-    root.append(ul)
-    return root
-
-
 # --- paging of an API answer --------------------------------------------------------------------------
 def _with_param(url: str, key: str, value: int) -> str:
     parts = urlsplit(url)
@@ -457,7 +86,9 @@ def api_pager(url: str, rec: Records) -> Pager:
     total / page count says there is more; without such fields, while pages come back full."""
     facts = rec.facts
     n = len(rec.rows)
-    query = {_norm(k): (k, v) for k, v in parse_qsl(urlsplit(url).query) if v.strip().lstrip("-").isdigit()}
+    query = {
+        norm_key(k): (k, v) for k, v in parse_qsl(urlsplit(url).query) if v.strip().lstrip("-").isdigit()
+    }
     size = facts.get("size") or next((int(v) for nk, (_, v) in query.items() if nk in SIZE_KEYS), None)
     total = facts.get("total")
     pages = facts.get("pages")
@@ -469,27 +100,30 @@ def api_pager(url: str, rec: Records) -> Pager:
     if n == 0:
         return pager
     if page_key is not None:
-        value = int(query[_norm(page_key)][1])
+        value = int(query[norm_key(page_key)][1])
         cur = facts.get("current", value)
-        zero_based = cur == 0 or value == 0
+        zero_based = cur == 0 or value == 0 or facts.get("zero_based", False)
         index = cur + 1 if zero_based else cur
         more = index < pages if pages is not None else bool(size) and n >= size
+        more = facts.get("more", more)
         pager.current = index
         pager.next_url = _with_param(url, page_key, value + 1) if more else None
     elif offset_key is not None:
-        start = int(query[_norm(offset_key)][1])
+        start = int(query[norm_key(offset_key)][1])
         step = size or n
         more = start + n < total if total is not None else bool(size) and n >= size
+        more = facts.get("more", more)
         nxt = _with_param(url, offset_key, start + step) if more else None
         end_key = next((k for nk, (k, _) in query.items() if nk in ("endrecord", "end", "to")), None)
         if nxt and end_key:
-            nxt = _with_param(nxt, end_key, int(query[_norm(end_key)][1]) + step)
+            nxt = _with_param(nxt, end_key, int(query[norm_key(end_key)][1]) + step)
         pager.next_url = nxt
     else:  # page number in the path (…/list_1.json, …/page/1)
         cur = facts.get("current", 1)
         path = urlsplit(url).path
         m = [x for x in re.finditer(r"\d+", path) if int(x.group()) == cur]
         more = (cur < pages) if pages is not None else bool(size) and n >= size
+        more = facts.get("more", more)
         if m and more:
             x = m[-1]
             new_path = path[: x.start()] + str(cur + 1) + path[x.end() :]
@@ -559,9 +193,9 @@ def api_urls(doc: Doc) -> list[str]:
                         params.append((key, pm.group(4)))
                     elif (init := _var_init(script, pm.group(5))) is not None:
                         params.append((key, init))
-                    elif _norm(key) in PAGE_PARAMS:
+                    elif norm_key(key) in PAGE_PARAMS:
                         params.append((key, "1"))  # a page argument of the loading function
-                    elif _norm(key) in OFFSET_PARAMS:
+                    elif norm_key(key) in OFFSET_PARAMS:
                         params.append((key, "0"))
             if raw.startswith("`") or "${" in raw:
                 continue
@@ -572,7 +206,7 @@ def api_urls(doc: Doc) -> list[str]:
                 url += ("&" if "?" in url else "?") + urlencode(params)
             parts = urlsplit(url)
             if not DATA_URL_RE.search(parts.path) and not any(
-                _norm(k) in PAGE_PARAMS | OFFSET_PARAMS for k, _ in parse_qsl(parts.query)
+                norm_key(k) in PAGE_PARAMS | OFFSET_PARAMS for k, _ in parse_qsl(parts.query)
             ):
                 continue
             if url not in out:
@@ -640,13 +274,13 @@ def read(url: str, html: str, page, accept: Callable[[str], bool] = lambda u: Tr
     if rec is not None:
         entries, seen = [], set()
         for r in rec.rows:
-            href, title = r.get(rec.url), _clean_title(r.get(rec.title))
+            href, title = r.get(rec.url), clean_title(r.get(rec.title))
             target = resolve(doc.base, href.strip()) if isinstance(href, str) else None
             if not target or not title or target in seen:
                 continue
             seen.add(target)
             d, p = value_date(r.get(rec.date))
-            entries.append(Entry(url=target, title=title, date=d, partial=p, pinned=_pinned(r)))
+            entries.append(Entry(url=target, title=title, date=d, partial=p, pinned=pinned_record(r)))
         if page.pages or page.next_url:
             pager = Pager(pages=page.pages, next_url=page.next_url, total_pages=page.total_pages)
         else:
