@@ -181,3 +181,34 @@ def test_label_cell_added_to_a_real_policy_page_is_caught(screener):
     marked = page.replace(b"<body>", "<body><table><tr><td>工作秘密</td></tr></table>".encode(), 1)
     result = screen_bytes(marked, "policy.html", screener=screener)
     assert result.flagged and ("工作秘密", "medium") in _marker_severities(result)
+
+
+# ---------------------------------------------------------------- level words in prose
+
+LEVEL_PROSE = {
+    "the levels listed one per line": "国家秘密的密级分为：\n绝密\n机密\n秘密\n三个等级，保密期限各不相同。",
+    "the levels as list items with blank lines": "密级分为以下三级：\n\n绝密\n\n机密\n\n秘密\n\n由定密责任人确定。",
+    "a book title alone on its line": "县图书馆好书推荐\n《秘密》\n《花园》\n欢迎广大读者借阅。",
+    "a trade secret and a period": "劳动合同约定，员工应当保守商业秘密 3年，违者依法追究责任。",
+}
+
+
+@pytest.mark.parametrize("text", list(LEVEL_PROSE.values()), ids=list(LEVEL_PROSE))
+def test_level_words_in_prose_are_not_marks(screener, text):
+    result = screener.screen(text)
+    assert "classified_mark" not in result.kinds, [(h.rule, h.context) for h in result.hits]
+    assert not result.flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "机密\n县人民政府关于印发春季森林防火工作方案的通知\n" + BODY,
+        "机密 5年\n关于开展信访矛盾排查化解工作的通知\n" + BODY,
+        "关于开展信访矛盾排查化解工作的通知\n" + BODY.replace("二、", "附件：\n秘密\n二、"),
+    ],
+    ids=["level alone at the head", "level and term", "level alone on a line of an attachment"],
+)
+def test_level_marks_stay_high(screener, text):
+    result = screener.screen(text)
+    assert result.severity == "high" and "classified_mark" in result.kinds

@@ -25,11 +25,12 @@ TERM = (
 MARK_PATTERNS: dict[str, tuple[str, str, re.Pattern[str]]] = {
     # 秘密★1年, 机密 ☆ 长期, 绝密*, 秘密★★
     "mark:star": ("classified_mark", "high", re.compile(rf"{LEVEL}{_SP}{STAR}+(?:{_SP}{TERM})?")),
-    # 机密 5年, 绝密长期 (no star, period right after; not followed by more prose)
+    # 机密 5年, 绝密长期 (no star, period right after; not followed by more prose, not the end
+    # of a longer word: 保守商业秘密 3年 is a sentence)
     "mark:term": (
         "classified_mark",
         "high",
-        re.compile(rf"{LEVEL}{_SP}(?:\d{{1,2}}{_SP}年|长期)(?![{HAN}\d])"),
+        re.compile(rf"(?<![{HAN}]){LEVEL}{_SP}(?:\d{{1,2}}{_SP}年|长期)(?![{HAN}\d])"),
     ),
     # 密级：秘密 / 密级 机密 (spaces between CJK are already bridged)
     "mark:field": (
@@ -37,12 +38,13 @@ MARK_PATTERNS: dict[str, tuple[str, str, re.Pattern[str]]] = {
         "high",
         re.compile(rf"密级{_SP}[:：]?{_SP}{LEVEL}级?(?![{HAN}])"),
     ),
-    # a level word alone on its line (with optional brackets, 份号 and urgency)
+    # a level word alone on its line (with optional brackets, 份号 and urgency; not in 《》,
+    # which name a book or a film)
     "mark:line": (
         "classified_mark",
         "high",
         re.compile(
-            rf"^{_SP}(?:(?:份号|编号)?{_SP}:?{_SP}\d{{1,8}}{_SP})?[(\[【〔<《]?{_SP}{LEVEL}{_SP}[)\]】〕>》]?"
+            rf"^{_SP}(?:(?:份号|编号)?{_SP}:?{_SP}\d{{1,8}}{_SP})?[(\[【〔<]?{_SP}{LEVEL}{_SP}[)\]】〕>]?"
             rf"{_SP}(?:(?:特急|加急|特提|平急|急件){_SP})?$",
             re.M,
         ),
@@ -54,6 +56,7 @@ MARK_PATTERNS: dict[str, tuple[str, str, re.Pattern[str]]] = {
         re.compile(rf"密级{_SP}[:：]{_SP}(?:内部(?:资料|文件)?|工作秘密)"),
     ),
 }
+LONE_LEVEL_RULES = ("mark:line", "mark:head")  # a level word alone on its line
 HEAD_LINES = 10  # a bare level line within this many first non-blank lines is reported as mark:head
 
 # --- personal data -----------------------------------------------------------
