@@ -400,15 +400,17 @@ def test_detail_precedence_and_placeholders():
         "<span>页面生成时间：2020-02-02</span></div><div>文号：无 成文日期：</div><p>正文 2011年5月6日</p>",
         "<meta name='PubDate' content='2012-03-06 08:00'><meta name='others' content='页面生成时间 2023-10-23'>",
     )
+    # the visible label wins over PubDate-like meta (meta is the fallback); alt attributes and
+    # generation times are never read
     d = parse_detail("http://c.gov.cn/a.html", html)
     assert (
-        d.publish_date == D(2012, 3, 6)
-        and d.publish_datetime == "2012-03-06 08:00"
-        and d.publish_date_from == "meta"
+        d.publish_date == D(2012, 3, 5)
+        and d.publish_datetime == "2012-03-05 10:20:11"
+        and d.publish_date_from == "label"
     )
     assert d.doc_no is None and d.written_date is None and d.source == "县政府办"
-    d2 = parse_detail("http://c.gov.cn/a.html", html.replace("PubDate", "x"))
-    assert d2.publish_datetime == "2012-03-05 10:20:11" and d2.publish_date_from == "label"
+    d2 = parse_detail("http://c.gov.cn/a.html", html.replace("发布时间：2012-03-05 10:20:11", "发布时间："))
+    assert d2.publish_datetime == "2012-03-06 08:00" and d2.publish_date_from == "meta"
     gen_only = page("<div>页面生成时间：2020-02-02</div><p>正文</p>")
     assert parse_detail("http://c.gov.cn/a.html", gen_only).publish_date is None
 
@@ -521,8 +523,21 @@ def test_homepage_latest():
         "<li><a href='/b/2.html'>关于征兵工作的通告公告</a><span>2013-02-01</span></li></ul></div>"
         "<div class='clock'>2013年1月8日 星期二</div>"
     )
-    # 01-09 lies after today: it resolves to 2012-01-09; 2013-02-01 is in the future and ignored
-    assert homepage_latest("http://c.gov.cn/", html, today=D(2013, 1, 5)) == D(2013, 1, 3)
+    # the reference (the site's newest item date) gives MM-DD its year: 01-09 lies after it and
+    # resolves to 2012-01-09; 2013-02-01 is in the future and ignored
+    assert homepage_latest("http://c.gov.cn/", html, today=D(2013, 1, 5), reference=D(2013, 1, 4)) == D(
+        2013, 1, 3
+    )
+    # without a reference the page's own full dates are the reference (12-30 -> 2012-12-30)
+    assert homepage_latest("http://c.gov.cn/", html, today=D(2013, 1, 5)) == D(2012, 12, 31)
+    # MM-DD only and no reference: no year is invented
+    mmdd_only = page(
+        "<ul><li><a href='/a/1.html'>县长调研春耕生产工作</a><span>12-30</span></li>"
+        "<li><a href='/a/2.html'>全县召开经济工作会议</a><span>01-03</span></li></ul>"
+    )
+    assert homepage_latest("http://c.gov.cn/", mmdd_only, today=D(2013, 1, 5)) is None
+    # a reference years before the crawl (today is the real date): MM-DD never takes the crawl year
+    assert homepage_latest("http://c.gov.cn/", mmdd_only, reference=D(2013, 1, 4)) == D(2013, 1, 3)
 
 
 # ---------------------------------------------------------------------------------- registry

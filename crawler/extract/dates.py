@@ -60,7 +60,7 @@ def is_date_only(text: str) -> bool:
     m = P.FULL_DATE_RE.search(text) or P.PARTIAL_DATE_RE.search(text)
     if not m:
         return False
-    rest = text[: m.start()] + " " + text[m.end() :]
+    rest = P.DATE_LABEL_PREFIX_RE.sub("", text[: m.start()]) + " " + text[m.end() :]
     rest = P.DATE_ONLY_NOISE_RE.sub("", rest)
     return rest == ""
 
@@ -106,3 +106,32 @@ def url_date(url: str) -> dt.date | None:
     if m:
         return _mkdate(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     return None
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0}
+
+
+def _cn_number(text: str) -> int | None:
+    """Arabic digits, or Chinese numerals as written in dates: 二〇二一, 十二, 二十六, 三十一."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        head, _, tail = text.partition("十")
+        tens = _CN_DIGITS.get(head, -99) if head else 1
+        ones = _CN_DIGITS.get(tail, -99) if tail else 0
+        value = tens * 10 + ones
+        return value if value > 0 else None
+    digits = [_CN_DIGITS.get(c) for c in text]
+    return int("".join(str(d) for d in digits)) if digits and None not in digits else None
+
+
+def signature_date(line: str) -> dt.date | None:
+    """The date of a 公文 signature line: the line is only a date written 年月日 (2017 年 6 月 21 日,
+    二〇二一年三月二十六日); None for anything else."""
+    m = P.SIGNATURE_DATE_RE.match(line)
+    if not m:
+        return None
+    parts = [_cn_number(g) for g in m.groups()]
+    if None in parts:
+        return None
+    return _mkdate(*parts)

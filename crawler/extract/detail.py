@@ -1,11 +1,13 @@
 """``parse_detail``: an article page -> title, dates, 索引号/文号/发布机构/来源, attachments, soft-404.
 
-Publish date: meta PubDate (or firstpublishedtime …) first, then a 发布日期/发布时间 label, then the
-metadata table (labels in table cells are read the same way). Labels may be split by &ensp; or
-spaces (索&ensp;引&ensp;号) and values may sit in a child element; '无' means no value. 成文日期
-is the written date; page-generation times (Maketime, 页面生成时间) are never publish dates.
-Fields that exist only inside the body text (a 文号 line or a signature date with no label) are
-not extracted: a document's body quotes other documents' numbers and dates too often.
+Publish date, one chain: a 发布日期/发布时间 label (in text or metadata-table cells), a bare
+时间/日期 label near the title, an unlabelled byline date under the title, then meta PubDate (or
+firstpublishedtime …) as the fallback. Labels may be split by &ensp; or spaces (索&ensp;引&ensp;号)
+and values may sit in a child element; '无' means no value. 成文日期 is the written date;
+page-generation times (Maketime, 页面生成时间) are never publish dates. A 公文 with no metadata
+table (its title says "…关于…的通知/决定/…", or a 文号 was found) gets its 文号 from the title's
+closing brackets or a line that is only a 文号, and its 成文日期 from its signature line; nowhere
+else is unlabelled body text read (a body quotes other documents' numbers and dates).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import patterns as P
-from .dates import is_date_only, parse_date, parse_datetime_str
+from .dates import is_date_only, parse_date, parse_datetime_str, signature_date
 from .dom import Doc, class_id, collapse, norm_space, text_lines
 from .links import doc_links, is_attachment_url
 
@@ -39,7 +41,7 @@ class Detail:
     attachments: list[Attachment]
     soft_404: bool
     text: str
-    publish_date_from: str | None = None  # "meta", "label" or None
+    publish_date_from: str | None = None  # "label", "byline", "meta" or None
     fields: dict[str, str] = field(default_factory=dict)  # every labelled value found, raw
 
 
@@ -48,9 +50,11 @@ def _label_re(label: str) -> str:
 
 
 def _field_regex(labels: tuple[str, ...], strict_prefix: bool) -> re.Pattern:
+    """label, then a colon, a cell break, or plain space before a date (成文日期 2020-03-17)."""
     alts = "|".join(_label_re(lb) for lb in sorted(labels, key=len, reverse=True))
     pre = r"(?<![\u4e00-\u9fff])" if strict_prefix else ""
-    return re.compile(pre + r"(?:" + alts + r")\s*(?:[:：]|\t)\s*(?P<v>[^\t]*)")
+    sep = r"\s*(?:[:：]|\t|(?=\s*(?:19|20)\d{2}\s*[-/.年]))"
+    return re.compile(pre + r"(?:" + alts + r")" + sep + r"\s*(?P<v>[^\t]*)")
 
 
 _FIELD_RES = {
@@ -68,12 +72,29 @@ _WEAK_PUBLISH_RE = _field_regex(P.WEAK_PUBLISH_LABELS, True)
 _NEXT_LABEL_RE = re.compile(r"\s+[\u4e00-\u9fff][\u4e00-\u9fff\s]{1,9}[:：]")
 
 
+_ANY_LABEL_RE = re.compile(
+    r"^(?:"
+    + "|".join(
+        _label_re(lb)
+        for lb in sorted({*sum(P.LABELS.values(), ()), *P.OTHER_META_LABELS}, key=len, reverse=True)
+    )
+    + r")\s*(?:[:：]|$)"
+)
+
+
 def _clean_value(v: str) -> str | None:
     v = _NEXT_LABEL_RE.split(v, maxsplit=1)[0].strip()
-    v = v.strip(" 　\u2002\u2003;；,，")
+    v = v.strip(" 　\u2002\u2003;；,，【】[]")
     if not v or P.NO_VALUE_RE.match(v) or re.match(r"^[\u4e00-\u9fff]{1,6}[:：]", v):
         return None
+    if _ANY_LABEL_RE.match(v):  # an empty cell: the next cell's label is not this field's value
+        return None
     return v
+
+
+def has_label(lines: list[str], key: str) -> bool:
+    """The page labels this field, even with no value (文号：无, an empty 文号 cell)."""
+    return any(rx.search(line) for line in lines for rx in _FIELD_RES[key])
 
 
 def labelled(lines: list[str], key: str) -> list[str]:
@@ -98,11 +119,26 @@ def _labelled_date(
         for r in regexes:
             for m in r.finditer(line):
                 v = m.group("v")
+                if re.match(r"^[\u4e00-\u9fff]{1,6}\s*[:：]", v):
+                    continue  # an empty field: the text after it is the next field's
+                v = _NEXT_LABEL_RE.split(v, maxsplit=1)[0]
                 if not v.strip() and i + 1 < len(lines) and is_date_only(lines[i + 1]):
                     v = lines[i + 1]
                 d = parse_date(v[:40])
                 if d:
                     return d, parse_datetime_str(v[:40])
+    return None, None
+
+
+def _byline_date(lines: list[str]) -> tuple[dt.date | None, str | None]:
+    """An unlabelled byline under the title: a short line that starts with a full date and holds no
+    sentence ("2020-12-05 中国福彩网", "2020年12月05日 10:20 来源：…")."""
+    for line in lines:
+        text = collapse(line)
+        m = P.FULL_DATE_RE.match(text)
+        if m and len(text) <= P.BYLINE_MAX_CHARS and not P.SENTENCE_PUNCT_RE.search(text):
+            if not P.CLOCK_RE.search(text):
+                return parse_date(m.group(0)), parse_datetime_str(m.group(0))
     return None, None
 
 
@@ -146,7 +182,46 @@ def _title(doc: Doc) -> str | None:
     in_parts = [h for h in heads if h in parts]
     if in_parts:
         return max(in_parts, key=len)
+    if len(parts) <= 1:  # the <title> is only the site's name: the page's own heading
+        own = [h for h in heads if len(h) >= 6 and not re.search(r"[:：]", h)]
+        if own:
+            return max(own, key=len)
     return parts[0] if parts else (heads[0] if heads else None)
+
+
+def _title_line(lines: list[str], title: str | None) -> int:
+    """Index of the body line that shows the title (0 when it is not found)."""
+    if title:
+        key = collapse(title)
+        for i, line in enumerate(lines):
+            if key and key in collapse(line):
+                return i
+    return 0
+
+
+def _official_doc_no(lines: list[str], title: str | None, start: int) -> str | None:
+    """An unlabelled 文号: in brackets at the end of the title, else a line that is only a 文号
+    (the centred line under the masthead, before the text)."""
+    m = P.TITLE_DOC_NO_RE.search(title or "")
+    if m:
+        return collapse(m.group(1))
+    for line in lines[start : start + 12]:
+        if P.DOC_NO_LINE_RE.match(collapse(line).replace(" ", "")):
+            return collapse(line).replace(" ", "")
+    return None
+
+
+def _signature_written(lines: list[str], start: int, pub: dt.date | None) -> dt.date | None:
+    """An unlabelled 成文日期: the first line after the title that is only a 年月日 date (the
+    signature), when it is not after publication nor more than a year before it."""
+    for line in lines[start + 1 :]:
+        d = signature_date(line)
+        if d is None:
+            continue
+        if pub is not None and not (0 <= (pub - d).days <= P.SIGNATURE_MAX_DAYS):
+            return None
+        return d
+    return None
 
 
 def _attachments(doc: Doc) -> list[Attachment]:
@@ -175,23 +250,42 @@ def parse_detail(url: str, html: str) -> Detail:
     body = doc.root.find("body")
     lines = text_lines(body if body is not None else doc.root)
     text = "\n".join(lines)
-    pub, pub_dt = _meta_publish(doc)
-    source = "meta" if pub else None
-    if pub is None:
-        pub, pub_dt = _labelled_date(lines, "publish")
-        source = "label" if pub else None
-    if pub is None:
-        pub, pub_dt = _labelled_date(lines, None, _WEAK_PUBLISH_RE)
-        source = "label" if pub else None
+    title = _title(doc)
+    title = title.replace("\u3000", "") if title else None
+    start = _title_line(lines, title)
+    near = lines[max(0, start - 2) : start + 1 + P.BYLINE_MAX_LINES]
+    # one chain: labelled 发布日期 anywhere, a bare 时间/日期 label near the title, an unlabelled
+    # byline date near the title, PubDate-like meta last
+    chain = (
+        ("label", lambda: _labelled_date(lines, "publish")),
+        ("label", lambda: _labelled_date(near, None, _WEAK_PUBLISH_RE)),
+        ("byline", lambda: _byline_date(near[1:] if start else near)),
+        ("meta", lambda: _meta_publish(doc)),
+    )
+    pub, pub_dt, source, rest = None, None, None, ()
+    for i, (how, find) in enumerate(chain):
+        pub, pub_dt = find()
+        if pub is not None:
+            source, rest = how, chain[i + 1 :]
+            break
+    if pub_dt is not None and len(pub_dt) == 10:  # the time, from a later source of the same day
+        pub_dt = next((t for _, f in rest if (t := f()[1]) and t[:10] == pub_dt and len(t) > 10), pub_dt)
     written, _ = _labelled_date(lines, "written")
     found = {k: labelled(lines, k) for k in ("index_no", "doc_no", "publisher", "source")}
     index_no = found["index_no"][0].split()[0] if found["index_no"] else None
     doc_no = collapse(found["doc_no"][0]) if found["doc_no"] else None
-    src = next((doc.meta[n] for n in P.SOURCE_META_NAMES if doc.meta.get(n)), None) or (
-        found["source"][0] if found["source"] else None
+    # a 公文 without a metadata table: 文号 in its title or masthead line, 成文日期 at its signature
+    if doc_no is None and not has_label(lines, "doc_no"):
+        doc_no = _official_doc_no(lines, title, start)
+    official = bool(doc_no) or bool(P.OFFICIAL_TITLE_RE.search(title or ""))
+    if written is None and official and not has_label(lines, "written"):
+        written = _signature_written(lines, start, pub)
+    # the page's visible 来源 first; the ContentSource meta is often a template default
+    src = (found["source"][0] if found["source"] else None) or next(
+        (doc.meta[n] for n in P.SOURCE_META_NAMES if doc.meta.get(n)), None
     )
     return Detail(
-        title=_title(doc).replace("\u3000", "") if _title(doc) else None,
+        title=title,
         publish_date=pub,
         publish_datetime=pub_dt,
         written_date=written,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from . import patterns as P
 from .dom import Doc, norm_space
@@ -68,3 +71,43 @@ def looks_like_listing_url(url: str) -> bool:
     if "." not in name:
         return True
     return False
+
+
+# ---------------------------------------------------------------------------- script-driven rows
+SCRIPT_ITEM_PREFIX = "item-"
+_SCRIPT_HREF_RE = re.compile(r"^\s*javascript:", re.I)
+
+
+def is_script_link(a) -> bool:
+    """A link a script drives: a ``javascript:`` href, or an onclick opener on an empty/'#' href."""
+    href = a.get("href")
+    if href is not None and _SCRIPT_HREF_RE.match(href):
+        return True
+    return bool((a.get("onclick") or "").strip()) and (href is None or href.strip() in ("", "#"))
+
+
+def script_item_url(
+    column_url: str,
+    title: str,
+    date: dt.date | None,
+    occurrence: int = 1,
+    partial: tuple[int, int] | None = None,
+) -> str:
+    """The identity of a row whose link is script-driven (contract, counts paragraph): the column
+        URL plus its title and date, as ``<column URL>#item-<16 hex of sha1("title|YYYY-MM-DD")>``
+    (a row showing MM-DD only: ``title|MM-DD``);
+        the n-th repeat of the same title and date on one page (a distinct record) adds ``-n``.
+
+        It is never fetched (``is_script_item_url``): a fragment is not sent to the server, the
+        request would only fetch the column page again."""
+    shown = date.isoformat() if date else (f"{partial[0]:02d}-{partial[1]:02d}" if partial else "")
+    key = f"{title}|{shown}"
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    suffix = f"-{occurrence}" if occurrence > 1 else ""
+    return f"{urldefrag(column_url)[0]}#{SCRIPT_ITEM_PREFIX}{digest}{suffix}"
+
+
+def is_script_item_url(url: str) -> bool:
+    """True for a synthetic item URL made by ``script_item_url`` (item URLs of real links never
+    carry a fragment: it is dropped when a link is resolved)."""
+    return urlsplit(url).fragment.startswith(SCRIPT_ITEM_PREFIX)

@@ -12,8 +12,8 @@ from . import patterns as P
 from . import profiles
 from .dates import row_date
 from .dom import Doc, collapse, norm_space
-from .links import looks_like_article_url
-from .pager import form_pages, pager_container
+from .links import looks_like_article_url, script_item_url
+from .pager import form_pages, pager_container, postback_pages
 from .rows import Row, anchor_title, best_group, date_of_row, distance_to
 
 
@@ -26,6 +26,11 @@ class Entry:
     date: dt.date | None  # the row's own full date
     partial: tuple[int, int] | None  # (month, day) when the row shows MM-DD only
     pinned: bool  # 置顶 marker in the row
+    script: bool = False  # the row's link is script-driven: url is synthetic, never fetch it
+
+    @property
+    def fetchable(self) -> bool:
+        return not self.script
 
 
 @dataclass
@@ -177,10 +182,37 @@ def _rows_are_elsewhere(doc: Doc, root: etree._Element, rows: list[Row]) -> bool
     return lca.tag in ("body", "html") or (distance_to(marker, lca) or 99) > 3
 
 
-def parse_list(url: str, html: str, overrides: dict | None = None) -> ListPage:
+def _entries(rows: list[Row], column_url: str) -> list[Entry]:
+    """Rows -> entries in page order, each URL once (first kept: a desktop and a mobile copy of a
+    row are one item). A row whose link is script-driven is an item only when it shows a date;
+    its URL is the synthetic ``script_item_url`` (the n-th repeat of one title and date on the
+    page is another record)."""
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    repeats: dict[tuple, int] = {}
+    for r in rows:
+        url = r.url
+        if r.script:
+            if not (r.date or r.partial):
+                continue
+            key = (r.title, r.date, r.partial)
+            repeats[key] = repeats.get(key, 0) + 1
+            url = script_item_url(column_url, r.title, r.date, repeats[key], r.partial)
+        if url in seen:
+            continue
+        seen.add(url)
+        entries.append(
+            Entry(url=url, title=r.title, date=r.date, partial=r.partial, pinned=r.pinned, script=r.script)
+        )
+    return entries
+
+
+def parse_list(url: str, html: str, overrides: dict | None = None, column_url: str | None = None) -> ListPage:
     """Extract a column list page: entries in page order (duplicate URLs dropped, first kept),
     emptiness, pager facts and the column name. ``overrides`` may give CSS/XPath selectors for
-    ``row``, ``link``, ``date`` (relative to the row), ``pager`` and ``next``."""
+    ``row``, ``link``, ``date`` (relative to the row), ``pager`` and ``next``. ``column_url``
+    (default ``url``) names the items whose links are script-driven, so that a row keeps its
+    identity on whichever page of the column it appears."""
     ov = overrides or {}
     doc = Doc(url, html)
     prof = profiles.get(ov["profile"]) if ov.get("profile") else profiles.choose(doc)
@@ -190,13 +222,7 @@ def parse_list(url: str, html: str, overrides: dict | None = None) -> ListPage:
     says_empty = _empty_marker(doc) is not None
     if says_empty and rows and not ov.get("row") and _rows_are_elsewhere(doc, root, rows):
         rows = []  # an empty column: the links found are menus or another block's news
-    entries: list[Entry] = []
-    seen: set[str] = set()
-    for r in rows:
-        if r.url in seen:
-            continue
-        seen.add(r.url)
-        entries.append(Entry(url=r.url, title=r.title, date=r.date, partial=r.partial, pinned=r.pinned))
+    entries = _entries(rows, column_url or url)
     scope = None
     if ov.get("pager"):
         found = [e for e in _select(doc.root, ov["pager"]) if isinstance(e, etree._Element)]
@@ -206,7 +232,9 @@ def parse_list(url: str, html: str, overrides: dict | None = None) -> ListPage:
         found = [e for e in _select(doc.root, ov["next"]) if isinstance(e, etree._Element)]
         next_el = found[0] if found else None
     pager = prof.pager(doc, scope, next_el)
-    post_pages = [] if pager.pages or pager.next_url else form_pages(doc)
+    post_pages = (
+        [] if pager.pages or pager.next_url else form_pages(doc) or postback_pages(doc, pager.total_pages)
+    )
     return ListPage(
         post=bool(post_pages),
         entries=entries,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from lxml import etree
 
@@ -171,6 +171,53 @@ def _numbered_page_links(doc: Doc, root: etree._Element) -> list[etree._Element]
     return out
 
 
+def _has_ellipsis(box: etree._Element) -> bool:
+    """A text of the pager that is only an ellipsis ("1 2 3 … 9", "<a>...</a>"): the numbers are a
+    window. Titles cut with … elsewhere in the box do not count."""
+    for el in box.iter():
+        for t in (el.text, el.tail) if isinstance(el.tag, str) else (el.tail,):
+            t = (t or "").strip()
+            if t and P.PAGER_ELLIPSIS_RE.fullmatch(t):
+                return True
+    return False
+
+
+def link_url(doc: Doc, a: etree._Element) -> str | None:
+    """A pager link's target: its href, else the URL its onclick opens (``href="#"
+    onclick="location.href=encodeURI('index_2.jhtml')"``)."""
+    url = doc.resolve(a.get("href"))
+    if url is None:
+        m = P.ONCLICK_URL_RE.search(a.get("onclick") or "")
+        if m:
+            url = doc.resolve(m.group(2))
+    return url
+
+
+def _script_page_arg(a: etree._Element) -> int | None:
+    """The page number a script pager link passes (``__doPostBack('pager','25')``, ``goPage(3)``)."""
+    m = P.SCRIPT_PAGE_ARG_RE.match(a.get("href") or "") or P.SCRIPT_PAGE_ARG_RE.match(
+        "javascript:" + (a.get("onclick") or "")
+    )
+    return int(m.group(1)) if m else None
+
+
+def _stated_totals(box: etree._Element) -> tuple[int | None, int | None, int | None]:
+    """共N页 / 共N条 stated in the pager, or in a short block beside it (当前第1页 共26页 above the
+    links): the pager box first, then up to three enclosing elements whose text stays short."""
+    rec, total, cur = text_facts(box.text_content())
+    node = box
+    for _ in range(3):
+        if total is not None or node.getparent() is None:
+            break
+        node = node.getparent()
+        text = node.text_content()
+        if len(collapse(text)) > 400:
+            break
+        r2, t2, c2 = text_facts(text)
+        rec, total, cur = rec if rec is not None else r2, t2, cur if cur is not None else c2
+    return rec, total, cur
+
+
 def link_pager(doc: Doc, scope: etree._Element | None = None, next_el: etree._Element | None = None) -> Pager:
     """Pager facts from links and text (see module docstring)."""
     box = pager_container(doc, scope)
@@ -179,10 +226,8 @@ def link_pager(doc: Doc, scope: etree._Element | None = None, next_el: etree._El
     anchors = []
     if box is not None:
         for a in box.iter("a"):
-            url = doc.resolve(a.get("href"))
-            anchors.append((collapse(a.text_content()), url, a))
-    text = box.text_content() if box is not None else ""
-    rec, total, cur = text_facts(text)
+            anchors.append((collapse(a.text_content()), link_url(doc, a), a))
+    rec, total, cur = _stated_totals(box) if box is not None else (None, None, None)
     if box is not None:
         for el in box.xpath("." + P.TOTAL_RECORD_TITLE_XPATH[1:]):
             n = _number(el.text_content())
@@ -211,10 +256,15 @@ def link_pager(doc: Doc, scope: etree._Element | None = None, next_el: etree._El
         last = template.page_of(lasts[0])
         if last and (total is None or last > total):
             total = last
-    if total is None and rec is not None and numbered:
-        pass
-    if total is None and not nexts and numbered:
-        total = max([n for n, _ in numbered] + [cur])
+    if total is None:  # a script pager's last-page link names the count: __doPostBack('pager','25')
+        last_args = [n for t, _, a in anchors if _word(t, P.LAST_WORDS) and (n := _script_page_arg(a))]
+        if last_args:
+            total = max(last_args)
+    if total is None and numbered and not lasts and not (box is not None and _has_ellipsis(box)):
+        # every page is numbered (1 2 3 … 7 下一页, no ellipsis, no 尾页): the highest is the last
+        shown = sorted({n for n, _ in numbered} | {cur})
+        if not nexts or shown == list(range(1, shown[-1] + 1)):
+            total = shown[-1]
     next_url = nexts[0] if nexts else None
     if next_url is None and template is not None and total and cur < total:
         next_url = template.render(cur + 1)
@@ -290,4 +340,38 @@ def form_pages(doc: Doc) -> list[str]:
         ]
         extra = "".join(f"&{k}={v}" for k, v in others)
         return [doc.url] + [f"{action}{sep}{name}={k}{extra}" for k in range(2, last + 1)]
+    return []
+
+
+def postback_pages(doc: Doc, total: int | None) -> list[str]:
+    """An ASP.NET pager: ``__doPostBack('…$pager','N')`` links over a form holding __VIEWSTATE.
+    Page N is that form posted with __EVENTTARGET/__EVENTARGUMENT set: returned as the form's
+    action with every hidden and text field in the query (urlencoded), meant to be sent as POST
+    with that query as the body; page 1 is this page. [] when there is no such pager."""
+    targets: dict[str, list[int]] = {}
+    for a in doc.root.iter("a"):
+        m = P.POSTBACK_RE.match(a.get("href") or "")
+        if m:
+            targets.setdefault(m.group(2), []).append(int(m.group(3)))
+    if not targets:
+        return []
+    target, numbers = max(targets.items(), key=lambda kv: len(kv[1]))
+    last = max([*numbers, total or 0])
+    for form in doc.root.iter("form"):
+        names = {i.get("name") for i in form.iter("input")}
+        if "__VIEWSTATE" not in names or last < 2:
+            continue
+        action = doc.resolve(form.get("action")) or doc.url
+        fields = [
+            (i.get("name"), i.get("value") or "")
+            for i in form.iter("input")
+            if i.get("name")
+            and (i.get("type") or "text").lower() in ("hidden", "text")
+            and i.get("name") not in ("__EVENTTARGET", "__EVENTARGUMENT")
+        ]
+        base = action.split("?", 1)[0]
+        return [doc.url] + [
+            base + "?" + urlencode([("__EVENTTARGET", target), ("__EVENTARGUMENT", str(k)), *fields])
+            for k in range(2, last + 1)
+        ]
     return []

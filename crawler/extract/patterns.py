@@ -38,6 +38,12 @@ PARTIAL_DATE_RE = re.compile(r"(?<![\d\-/.])(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?![
 DATE_ONLY_NOISE_RE = re.compile(
     r"[\s\[\]【】()（）<>《》|｜·•:：]|发布时间|发布日期|更新时间|更新日期|时间|日期|发布于|发表于|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
 )
+# a short label before a date in its own segment ("日期：", "日间：" typo, "发布："): still only a date
+DATE_LABEL_PREFIX_RE = re.compile(r"^\s*[\u4e00-\u9fff]{1,4}\s*[:：]")
+# a date only inside the title text, at its end in brackets: "标题(2020-12-29)", "标题【2020-12-29】"
+TITLE_TRAILING_DATE_RE = re.compile(
+    r"\s*[(（\[【]\s*((?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*[)）\]】]\s*$"
+)
 COMPACT_URL_DATE_RE = re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)")
 PATH_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[-/](\d{1,2})[-/](\d{1,2})/")
 
@@ -140,6 +146,10 @@ NEXT_WORDS = ("下一页", "下页", "后一页", "next", "Next", "NEXT", "›",
 LAST_WORDS = ("尾页", "末页", "最后一页", "最末页", "last", "Last", ">>|", "»|")
 FIRST_WORDS = ("首页", "第一页", "first", "First")
 MORE_WORDS_RE = re.compile(r"^(更多|more|MORE|More|更多>>|更多»|>>|\+|查看更多)")
+# decorative bullets some CMS templates print before every title ("·标题"); never part of the title
+TITLE_BULLET_RE = re.compile(r"^[\s·•・▪▫◆◇■□●○►▶]+(?=\S)")
+# elements inside a whole-row link that hold the row's title (the rest is summary, category, date)
+ROW_TITLE_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 PINNED_TEXT_RE = re.compile(r"置顶|【顶】|\[顶\]")
 PINNED_TITLE_PREFIX_RE = re.compile(r"^\s*[\[【(（]\s*置顶\s*[\]】)）]\s*|^\s*置顶\s*[:：|]?\s*")
 PINNED_ATTR_RE = re.compile(
@@ -238,9 +248,29 @@ SCRIPT_CURRENT_PAGE_RE = re.compile(
     r"\b(?:currentPage|curPage|pageIndex|current_page)\b\s*[:=]\s*['\"]?(\d+)", re.I
 )
 
-PAGER_SCRIPT_RE = re.compile(r"createPageHTML|countPage|pageCount|totalPage|下一页|jpage\(", re.I)
+# a link whose target sits in its onclick: location.href=encodeURI('index_2.jhtml'), window.open('x')
+ONCLICK_URL_RE = re.compile(
+    r"""(?:location(?:\.href)?\s*=|location\.(?:assign|replace)\s*\(|window\.open\s*\()\s*"""
+    r"""(?:encodeURI(?:Component)?\s*\()?\s*(['"])([^'"]+)\1"""
+)
+# a script pager link's page number: its last numeric argument (__doPostBack('pager','25'), goPage(3))
+SCRIPT_PAGE_ARG_RE = re.compile(
+    r"""^\s*javascript:\s*[\w$.]+\s*\((?:[^()]*,)?\s*['"]?(\d{1,5})['"]?\s*\)""", re.I
+)
+# an ASP.NET pager link: javascript:__doPostBack('ctl00$Content$pager','2')
+POSTBACK_RE = re.compile(
+    r"""^\s*javascript:\s*__doPostBack\(\s*(['"])([^'"]+)\1\s*,\s*['"](\d{1,5})['"]\s*\)"""
+)
+# an ellipsis in a pager: the numbered links are a window, not every page
+PAGER_ELLIPSIS_RE = re.compile(r"(?:\.{2,}|…+|·{3,})")
+PAGER_SCRIPT_RE = re.compile(
+    r"createPageHTML|countPage|\bPager\s*\(\s*\{|pageCount|totalPage|下一页|jpage\(", re.I
+)
 
 # ---------------------------------------------------------------------------- TRS
+# TRS-family pager object: Pager({size:3, current:0, prefix:'index', suffix:'html'}) (page k+1 = prefix_k)
+TRS_PAGER_OBJECT_RE = re.compile(r"\bPager\s*\(\s*\{([^{}]*)\}\s*\)")
+TRS_PAGER_KEY_RE = re.compile(r"""\b(size|current|prefix|suffix)\s*:\s*['"]?([\w.\-]*)['"]?""")
 TRS_CREATE_PAGE_RE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
 TRS_MARKERS_RE = re.compile(r"TRS_Editor|trs_|/t\d{8}_\d+\.s?html?|TRS WCM|trsapi", re.I)
 
@@ -292,6 +322,42 @@ LABELS: dict[str, tuple[str, ...]] = {
     ),
     "source": ("信息来源", "文章来源", "稿件来源", "来源"),
 }
+# other labels of metadata tables: a cell holding one of them is never another field's value
+OTHER_META_LABELS = (
+    "主题分类",
+    "主题词",
+    "关键词",
+    "关键字",
+    "体裁分类",
+    "服务对象",
+    "有效性",
+    "标题",
+    "名称",
+    "作者",
+    "分类",
+)
+# a 公文 (official document) by its title: "…关于…的通知/决定/意见…" (its signature date is its 成文日期)
+OFFICIAL_TITLE_RE = re.compile(
+    r"关于.{2,}?(通知|决定|意见|批复|通报|报告|请示|函|公告|通告|决议|命令|纪要|规定|办法|方案|规划|细则|答复)$"
+)
+# the signature line of a 公文: a line that is only a date written 年月日 (Arabic or Chinese numerals)
+SIGNATURE_DATE_RE = re.compile(
+    r"^\s*([0-9〇零一二三四五六七八九○Ｏ]{4})\s*年\s*([0-9一二三四五六七八九十]{1,3})\s*月"
+    r"\s*([0-9一二三四五六七八九十]{1,3})\s*日\s*$"
+)
+SIGNATURE_MAX_DAYS = 366  # a signature date more than a year before publication is not trusted
+# a 文号 standing alone on a line (the centred line under the masthead): 柘政办〔2018〕47号
+DOC_NO_LINE_RE = re.compile(
+    r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号$"
+)
+# a 文号 in brackets at the end of the title: 管理办法（2017年农业部令第7号）, 意见（农农发〔2017〕4号）
+TITLE_DOC_NO_RE = re.compile(
+    r"[（(]\s*([^（）()]{0,30}?(?:[〔\[［]\s*(?:19|20)\d{2}\s*[〕\]］]|(?:19|20)\d{2}\s*年)"
+    r"[^（）()]{0,20}?第?\s*\d{1,5}\s*号)\s*[）)]\s*$"
+)
+BYLINE_MAX_LINES = 4  # a byline / bare 时间 label sits within this many lines under the title
+BYLINE_MAX_CHARS = 60
+SENTENCE_PUNCT_RE = re.compile(r"[，。；！？,;]")
 WEAK_PUBLISH_LABELS = ("时间", "日期")  # only when nothing better exists, and never after another CJK char
 NO_VALUE_RE = re.compile(r"^(无|暂无|空|/|-|—|－|--|null|none|n/?a)$", re.I)
 PUBLISH_META_NAMES = (

@@ -21,7 +21,7 @@ from lxml import etree
 from . import patterns as P
 from .dates import is_date_only, parse_date, row_date
 from .dom import Doc, collapse, norm_space, own_text_segments
-from .links import looks_like_article_url, looks_like_listing_url
+from .links import is_script_link, looks_like_article_url, looks_like_listing_url
 from .pager import pager_container
 
 _PIN_TOKEN_RE = re.compile(
@@ -30,6 +30,8 @@ _PIN_TOKEN_RE = re.compile(
 )
 MAX_ROW_LINKS = 3
 MAX_ROW_TEXT = 600
+SPLIT_BLOCK_LEVELS = 4  # a block of the same list sits this close to it (row -> common ancestor)
+DATED_WEIGHT = 2.0  # extra weight of the share of dated rows in a group's score
 PAGER_BONUS = 2.0  # the group nearest the pager (within 6 levels)
 PAGER_BONUS_NEAR = 20.0  # ... when it shares a container with the pager (within 3 levels)
 
@@ -45,15 +47,25 @@ class Row:
     nav: bool
 
     @property
+    def script(self) -> bool:
+        """The row's link is script-driven: it has no URL of its own."""
+        return self.url.startswith(SCRIPT_PLACEHOLDER)
+
+    @property
     def pinned(self) -> bool:
         return is_pinned(self.el, self.anchor)
 
 
 def anchor_title(a: etree._Element) -> str:
     """Full title: the title attribute when it is at least as long as the text (or the text is
-    cut with an ellipsis), else the link text; a leading [置顶] marker is dropped."""
+    cut with an ellipsis), else the link text; in a whole-row link holding a heading (title,
+    summary, category and date in one <a>), the heading's text. A leading [置顶] marker and
+    decorative bullets (·) are dropped."""
     text = norm_space(a.text_content())
-    if len(a):  # a whole-row link: drop child segments that are only a date (the row's date)
+    heading = next(a.iter(*P.ROW_TITLE_TAGS), None)
+    if heading is not None and len(norm_space(heading.text_content())) >= 2:
+        text = norm_space(heading.text_content())
+    elif len(a):  # a whole-row link: drop child segments that are only a date (the row's date)
         segs = [t for t, _ in own_text_segments(a)]
         kept = norm_space("".join(t for t in segs if not is_date_only(t)))
         if len(kept) >= 2 and any(is_date_only(t) for t in segs):
@@ -63,7 +75,20 @@ def anchor_title(a: etree._Element) -> str:
         title = attr
     else:
         title = text
-    return P.PINNED_TITLE_PREFIX_RE.sub("", title) or title
+    title = P.PINNED_TITLE_PREFIX_RE.sub("", title) or title
+    return P.TITLE_BULLET_RE.sub("", title) or title
+
+
+SCRIPT_PLACEHOLDER = "script:"  # Row.url of a script-driven link until parse_list names it
+
+
+def _candidate_url(doc: Doc, a: etree._Element) -> str | None:
+    """The link's URL; for a script-driven link (javascript: href, onclick opener) a placeholder
+    made of its title, so the nested copies of one link count as one link of the row."""
+    url = doc.resolve(a.get("href"))
+    if url is None and is_script_link(a):
+        return SCRIPT_PLACEHOLDER + anchor_title(a)
+    return url
 
 
 def is_candidate_text(text: str) -> bool:
@@ -78,7 +103,7 @@ def is_candidate_text(text: str) -> bool:
 def _candidates(doc: Doc, root: etree._Element) -> list[tuple[etree._Element, str]]:
     out = []
     for a in root.iter("a"):
-        url = doc.resolve(a.get("href"))
+        url = _candidate_url(doc, a)
         if url and is_candidate_text(anchor_title(a)):
             out.append((a, url))
     return out
@@ -230,11 +255,17 @@ def make_row(doc: Doc, row: etree._Element, anchor: etree._Element, url: str) ->
     d, p = from_head if from_head and any(from_head) else date_of_row(row, anchor)
     if not (d or p):
         d, p = _sibling_date(row)
+    title = anchor_title(anchor)
+    if not (d or p):  # the date only inside the title text: "标题(2020-12-29)"
+        m = P.TITLE_TRAILING_DATE_RE.search(title)
+        if m and m.start() >= 2:
+            d, p = parse_date(m.group(1)), None
+            title = title[: m.start()]
     return Row(
         el=row,
         anchor=anchor,
         url=url,
-        title=anchor_title(anchor),
+        title=title,
         date=d,
         partial=p,
         nav=doc.is_nav(row) or doc.is_hidden(row),
@@ -295,6 +326,8 @@ def score_group(rows: list[Row]) -> float:
     if nav > 0.5 and dated < 0.5:
         return 0.0
     score = n * (0.3 + dated + 0.5 * article) * min(avg_len, 20) / 20
+    # dates are evidence, size is not: a short dated list beats a long undated box
+    score *= 1 + DATED_WEIGHT * dated
     score *= (1 - 0.8 * nav) * (1 - 0.5 * listing)
     return score
 
@@ -332,4 +365,50 @@ def best_group(doc: Doc, root: etree._Element) -> list[Row]:
             scored = [
                 (s * bonus if d == near else s, rows) for (s, rows), d in zip(scored, dist, strict=True)
             ]
-    return max(scored, key=lambda x: x[0])[1]
+    best = max(scored, key=lambda x: x[0])[1]
+    return _with_split_blocks(root, best, [rows for _, rows in scored if rows is not best])
+
+
+def _url_prefix(rows: list[Row]) -> str:
+    """The directory prefix shared by the rows' links (empty when they only share the host)."""
+    urls = [r.url for r in rows if not r.script]
+    if not urls:
+        return ""
+    prefix = os.path.commonprefix(urls)
+    prefix = prefix[: prefix.rfind("/") + 1]
+    # date or id folders (202012/, 2020-12-01/) are where one item lives, not the list's pattern
+    while re.search(r"/[^/]*\d[^/]*/$", prefix) and urlsplit(prefix).path.count("/") > 1:
+        prefix = prefix[: prefix.rstrip("/").rfind("/") + 1]
+    return prefix if urlsplit(prefix).path not in ("", "/") else ""
+
+
+def _with_split_blocks(root: etree._Element, best: list[Row], others: list[list[Row]]) -> list[Row]:
+    """One list split over several blocks is one list: a block of rows of the same tag and kind
+    (dated), right beside the list (within SPLIT_BLOCK_LEVELS levels), whose links follow the
+    list's own URL pattern (pinned rows in a table of their own, one list cut into blocks whose
+    classes differ). Rows come back in document order."""
+    prefix = _url_prefix(best)
+    if not prefix or not _kind(best)[0]:
+        return best
+    extra = []
+    for rows in others:
+        if rows[0].el.tag != best[0].el.tag or not _kind(rows)[0] or any(r.nav for r in rows):
+            continue
+        if not all(r.script or r.url.startswith(prefix) for r in rows):
+            continue
+        if len(rows) > len(best):
+            continue
+        d = distance_to(rows[0].el, best[0].el, SPLIT_BLOCK_LEVELS)
+        if d is None or d > SPLIT_BLOCK_LEVELS:
+            continue
+        branch = [rows[0].el, *rows[0].el.iterancestors()][d - 1]  # the block's own side
+        if any(
+            h.xpath("ancestor::*[self::li or self::tr or self::dd]") == []
+            for h in branch.iter(*P.ROW_TITLE_TAGS)
+        ):
+            continue  # a box with its own heading (最新信息, 相关链接) is another block
+        extra.extend(rows)
+    if not extra:
+        return best
+    order = {el: i for i, el in enumerate(root.iter())}
+    return sorted(best + extra, key=lambda r: order.get(r.el, 0))

@@ -2,7 +2,8 @@
 
 Page 0 is ``index.html``, page k is ``index_k.html`` (so ``index_1.html`` is page 2). Also the older
 ``var countPage = N; var currentPage = c`` + document.write variant, and newer calls with a leading
-element id and a trailing record count: ``createPageHTML('page_div', N, cur, 'index', 'html', total)``.
+element id and a trailing record count: ``createPageHTML('page_div', N, cur, 'index', 'html', total)``,
+and the ``Pager({size:N, current:c, prefix:'index', suffix:'html'})`` object call of the same family.
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ def trs_script_pager(doc: Doc) -> tuple[int, int, str, str, int | None] | None:
             prefix, ext = (names[-2], names[-1]) if len(names) >= 2 else ("index", "html")
             total = nums[2] if len(nums) >= 3 else None
             return nums[0], nums[1], prefix, ext.lstrip("."), total
+    for m in P.TRS_PAGER_OBJECT_RE.finditer(doc.scripts):
+        cfg = dict(P.TRS_PAGER_KEY_RE.findall(m.group(1)))
+        if cfg.get("size", "").isdigit():
+            cur = int(cfg["current"]) if cfg.get("current", "").isdigit() else 0
+            ext = cfg.get("suffix") or "html"
+            return int(cfg["size"]), cur, cfg.get("prefix") or "index", ext, None
     count = re.search(r"\bvar\s+countPage\s*=\s*['\"]?(\d+)", doc.scripts)
     if count:
         cur = re.search(r"\bvar\s+currentPage\s*=\s*['\"]?(\d+)", doc.scripts)
@@ -58,7 +65,7 @@ class TrsProfile(Profile):
     name = "trs"
 
     def detect(self, doc: Doc) -> float:
-        if P.TRS_CREATE_PAGE_RE.search(doc.scripts):
+        if P.TRS_CREATE_PAGE_RE.search(doc.scripts) or P.TRS_PAGER_OBJECT_RE.search(doc.scripts):
             return 10.0
         if re.search(r"\bvar\s+countPage\s*=", doc.scripts):
             return 8.0
