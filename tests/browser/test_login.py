@@ -29,3 +29,30 @@ def test_wrong_password_stays_on_the_form(browser_page, users, login):
     page = login(browser_page, name, "not-the-password-1", expect_ok=False)
     assert "/login/" in page.url
     assert "用户名或密码错误" in page.inner_text("main")
+
+
+def test_lockout_page_in_the_browser_and_the_way_back(browser_page, app_server, login, shot):
+    page = browser_page
+    name, password = app_server.createuser("lockme", SUPERVISOR)
+    for _ in range(5):
+        login(page, name, "wrong-password-42", expect_ok=False)
+    login(page, name, password, expect_ok=False)  # right password, but locked
+    body = page.inner_text("main")
+    assert "账户已暂时锁定" in body and "连续 5 次登录失败" in body
+    assert "将于" in body and "自动解除" in body
+    assert f"patrol django axes_reset_username {name}" in body
+    shot(page, "lockout")
+    # the way back: the administrator lifts the lock, the user logs in from the page's link
+    app_server.patrol("django", "axes_reset_username", name)
+    with page.expect_navigation():
+        page.click("main a:has-text('返回登录页')")
+    login(page, name, password)
+
+
+def test_no_csp_violation_and_scripts_run(browser_page, users, login, console_errors):
+    page = browser_page
+    login(page, *users[SUPERVISOR])
+    page.goto(page.url.rstrip("/") + "/reports/counts/")
+    # print.js (a static file under the CSP) reveals the print button
+    assert page.locator("button.print").is_visible()
+    assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
