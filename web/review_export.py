@@ -1,8 +1,8 @@
 """The review queue as XLSX for 整改通知 letters: a summary sheet, then one sheet per responsible unit.
 
-Crawled text (titles, URLs, hit text) is always written as text, never as a formula: a cell
-that starts with ``=``, ``+``, ``-``, ``@``, a tab or a CR is stored as a string with Excel's
-quote prefix (CSV/XLSX injection).
+Crawled text (titles, URLs, hit text) is always written as text, never as a formula: the
+shared ``reports.sheets.safe_cell``/``text_cell`` store a cell that starts with ``=``, ``+``,
+``-``, ``@``, a tab or a CR as a string with Excel's quote prefix (CSV/XLSX injection).
 """
 
 from __future__ import annotations
@@ -19,16 +19,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
-from reports.sheets import display_width, new_workbook
+from reports.sheets import display_width, new_workbook, safe_cell, text_cell
 
 from .findings import QueueRow
 
-try:  # the shared guard, when the reports package has it
-    from reports.sheets import safe_cell  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on the shared module's version
-    safe_cell = None
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADERS = [
     "序号",
     "严重程度",
@@ -46,24 +40,13 @@ WIDTHS = [6, 8, 10, 10, 40, 50, 50, 20, 40, 18, 8]
 NO_UNIT = "（未关联站点）"
 
 
-def _text_cell(cell) -> None:
-    """Keep a string a string: openpyxl would store ``=…`` as a formula."""
-    value = cell.value
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        if safe_cell is not None:
-            cell.value = safe_cell(value)
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-
-
 def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: list[list[Any]], widths: Sequence[int]):
     ws = wb.create_sheet(title)
     ws.append(list(headers))
     for row in rows:
-        ws.append(["" if v is None else v for v in row])
+        ws.append(["" if v is None else safe_cell(v) for v in row])
         for cell in ws[ws.max_row]:
-            _text_cell(cell)
+            text_cell(cell)  # crawled text stays text (reports/sheets.py)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center")
