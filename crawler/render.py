@@ -25,6 +25,7 @@ Bounds and scope:
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import queue
@@ -54,6 +55,8 @@ LAUNCH_ARGS = [
     "--no-first-run",
     "--disable-features=NetworkPrediction,OptimizationHints,InterestFeedContentSuggestions,Translate",
 ]
+DATA_MARK = "data-patrol-api"  # marks the data request the rendered page's list came from
+MAX_DATA_ANSWERS, MAX_DATA_BYTES = 20, 4_000_000
 QUIET_SECONDS = 0.5  # the page is drawn when loaded and no request has run for this long
 SKIP_TYPES = {"image", "media", "font", "imageset"}
 
@@ -69,7 +72,7 @@ _LINK_HINT_RE = re.compile(
 )
 _EMPTY_HOLDER_RE = re.compile(
     r"<(ul|ol|tbody|table|div|section)\b[^>]*\b(?:id|class)\s*=\s*['\"][^'\"]*"
-    r"(?:list|news|article|content|data|items?|result|xxgk|gkml|info|doc)[^'\"]*['\"][^>]*>\s*</\1>",
+    r"(?:list|news|article|content|data|items?|result|xxgk|gkml|info|doc|app|root)[^'\"]*['\"][^>]*>\s*</\1>",
     re.I,
 )
 _SCRIPT_RE = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.I | re.S)
@@ -79,6 +82,12 @@ _LIBRARY_RE = re.compile(
     re.I,
 )
 _PAGER_ONLY_RE = re.compile(r"createPageHTML|countPage|goPage|pageIndex", re.I)
+
+
+def marked_api(html: str) -> str | None:
+    """The data request a rendered page drew its list from (see ``Renderer._data_mark``)."""
+    m = re.search(DATA_MARK + r">fetch\((\"(?:[^\"\\]|\\.)*\")\);</script>", html)
+    return json.loads(m.group(1)) if m else None
 
 
 def needs_render(html: str) -> bool:
@@ -246,7 +255,30 @@ class Renderer:
             if location and not self.allowed(urljoin(target, location)):
                 self._block(urljoin(target, location))
                 return rt.abort("blockedbyclient")
+        if (
+            req.method == "GET"
+            and req.resource_type in ("xhr", "fetch")
+            and resp.status == 200
+            and len(job["data"]) < MAX_DATA_ANSWERS
+        ):
+            body = resp.body()
+            if len(body) <= MAX_DATA_BYTES and (body.lstrip()[:1] in (b"{", b"[") or b"(" in body[:80]):
+                job["data"].append((target, body.decode("utf-8", "replace")))
         return rt.fulfill(response=resp)
+
+    def _data_mark(self) -> str:
+        """When the page drew its list from a JSON API (a GET answer holding records by shape), a
+        marked call of it appended to the DOM, so that the spider walks the API's own pages
+        (a script-drawn pager often has no links to follow)."""
+        from crawler.extract.profiles._jsdata import find_records, json_body
+
+        best, best_n = None, 0
+        for url, text in self._job["data"]:
+            value = json_body(text)
+            rec = find_records(value) if value is not None else None
+            if rec is not None and len(rec.rows) > best_n:
+                best, best_n = url, len(rec.rows)
+        return "" if best is None else f"<script {DATA_MARK}>fetch({json.dumps(best)});</script>"
 
     def _render(self, browser, url: str) -> str:
         deadline = time.monotonic() + self.timeout
@@ -257,6 +289,7 @@ class Renderer:
             "last": time.monotonic(),
             "deadline": deadline,
             "open": True,
+            "data": [],  # (url, text) of JSON answers to the page's GET data requests
         }
         page = self._tab(browser)
         try:
@@ -273,7 +306,7 @@ class Renderer:
                 idle = not job["busy"] and time.monotonic() - job["last"] >= QUIET_SECONDS
                 if ready == "complete" and idle:
                     break
-            return page.content()
+            return page.content() + self._data_mark()
         finally:
             self._job["open"] = False  # late requests of this page are refused
             try:

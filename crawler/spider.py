@@ -382,6 +382,11 @@ class PatrolSpider(scrapy.Spider):
         """A list page that parsed to no rows and says no 暂无信息: the rows its scripts carry
         (inline records, or a JSON API they call: its next page), else None when only a browser
         can draw them (the caller asks for the page rendered, once per URL)."""
+        if page.entries and not (page.next_url or page.pages) and render.DATA_MARK in html:
+            api = render.marked_api(html)  # a rendered list drawn from a JSON API: walk the API
+            if api and site_for_url(self.conf.sites, api) is not None:
+                page.next_url = api
+            return page
         if page.entries or page.empty or page.post:
             return page
         found = scripted.read(url, html, page, accept=lambda u: site_for_url(self.conf.sites, u) is not None)

@@ -64,7 +64,9 @@ def test_no_extra_requests_without_scripted_pages(tmp_path, monkeypatch):
             monkeypatch.setenv("PATROL_SCRIPTED", mode)
             data, cfg = tmp_path / mode / "data", tmp_path / mode / "patrol.yaml"
             cfg.parent.mkdir(parents=True)
-            net.write_config(cfg, crawl={"delay_seconds": 0, "autothrottle": False, "concurrency_per_site": 4})
+            net.write_config(
+                cfg, crawl={"delay_seconds": 0, "autothrottle": False, "concurrency_per_site": 4}
+            )
             net.reset_counters()
             patrol(data, cfg, "crawl", "--quiet")
             seen[mode] = dict(net.requests_by_path)
@@ -74,3 +76,18 @@ def test_no_extra_requests_without_scripted_pages(tmp_path, monkeypatch):
     extra = {k: v for k, v in seen["on"].items() if seen["off"].get(k) != v}
     missing = {k: v for k, v in seen["off"].items() if k not in seen["on"]}
     assert not extra and not missing, (sorted(extra.items())[:20], sorted(missing.items())[:20])
+
+
+@needs_chromium
+def test_second_patrol_stays_exact(crawled):
+    """An incremental patrol re-reads the APIs only until they bring nothing new, and the counts
+    (and the empty outside log) stay the same."""
+    net, data, cfg = crawled
+    before = len(net.requests)
+    patrol(data, cfg, "crawl", "--quiet")
+    again = net.requests[before:]
+    assert not any("/gkmlpt/api/all/12?page=2" in r or "start=15" in r for r in again), again
+    start, end = dt.date(2020, 1, 1), dt.date(2020, 12, 31)
+    got = counts_json(data, cfg, "--from", start.isoformat(), "--to", end.isoformat())
+    assert_counts_equal(got, net.counts(start, end))
+    assert net.outside.log == []

@@ -15,6 +15,10 @@ Columns (entry /xxgk/):
   split strings, a script-written pager link to page 2; the page also tries every way out (an
   outside script, image, iframe, fetch, XHR to an in-scope URL that redirects out, WebSocket,
   beacon, prefetch, window.open, a location change);
+* 规划计划 /xxgk/ghjh/ — a single-page app: an empty ``#app`` and the site's own bundled script,
+  which builds the API URL with a template literal and draws a pager of click handlers (no links):
+  the browser draws page 1, the walk follows the API it called (``{"data": {"list", "count",
+  "pageSize", "currentPage"}}``, dates as text);
 * 工作动态 /xxgk/gzdt/ — a plain static list (control);
 * 统计数据 /xxgk/tjsj/ — its script loads rows from an API outside the scope: nothing may be
   requested there (the column has no readable rows and is not counted).
@@ -156,6 +160,8 @@ class ScriptNetwork:
                     return self._json(net._gkml_api(q))
                 if p.path == "/api/channel/list.do":
                     return self._json(net._channel_api(q))
+                if p.path == "/front/api/col/8":
+                    return self._json(net._spa_api(q))
                 path = p.path + ("index.html" if p.path.endswith("/") else "")
                 page = net.pages.get(path)
                 if page is None:
@@ -243,6 +249,24 @@ class ScriptNetwork:
         ]
         return {"code": 200, "msg": "ok", "data": {"totalCount": len(items), "rows": rows}}
 
+    def _spa_api(self, q: dict) -> dict:
+        items, size = self.api["ghjh"], 10
+        page = int(q.get("page", "1"))
+        rows = [
+            {
+                "infoId": f"x{page}-{i}",
+                "infoTitle": it.title,
+                "infoUrl": it.url.replace(self.base, ""),
+                "publishTime": f"{it.pub:%Y-%m-%d} 10:00:00",
+                "deptName": "县发展改革局",
+            }  # fmt: skip
+            for i, it in enumerate(items[(page - 1) * size : page * size])
+        ]
+        return {
+            "success": True,
+            "data": {"list": rows, "count": len(items), "pageSize": size, "currentPage": page},
+        }
+
     # ------------------------------------------------------------------ pages
     def _detail(self, it: Item) -> None:
         self._put(
@@ -289,6 +313,7 @@ class ScriptNetwork:
             ("财政信息", "czxx"),
             ("通知公告", "tzgg"),
             ("人事信息", "rsxx"),
+            ("规划计划", "ghjh"),
             ("工作动态", "gzdt"),
             ("统计数据", "tjsj"),
         ]
@@ -414,6 +439,26 @@ class ScriptNetwork:
                 ),
             )
         self._put("/go-out", "", status=302, Location=f"{out0}/redirected")
+
+        # a single-page app: its bundle builds the API URL, its pager has no links
+        gh = self._items("ghjh", 27, dt.date(2020, 11, 11), "脚本县国民经济和社会发展规划实施情况", step=8)
+        col["ghjh"].items = self.api["ghjh"] = gh
+        self._put(
+            "/static/js/app.6f2a91.js",
+            "(function(){var sid=3;function draw(p){fetch(`/front/api/col/8?page=${p}&sid=${sid}`)"
+            ".then(function(r){return r.json();}).then(function(r){var d=r.data,h='';"
+            'd.list.forEach(function(x){h+=\'<li class="item"><a href="\'+x.infoUrl+\'" target="_blank">\''
+            "+x.infoTitle+'</a><span class=\"time\">'+x.publishTime.slice(0,10)+'</span></li>';});"
+            "var pages=Math.ceil(d.count/d.pageSize),g='';for(var i=1;i<=pages;i++){"
+            "g+='<li class=\"number'+(i==p?' active':'')+'\">'+i+'</li>';}"
+            "document.getElementById('app').innerHTML='<ul class=\"el-list\">'+h+'</ul><ul class=\"el-pager\">'+g+'</ul>';"
+            "});}draw(1);})();",
+            ctype="application/javascript",
+        )
+        self._put(
+            "/xxgk/ghjh/index.html",
+            self._shell("规划计划", "<div id='app'></div><script src='/static/js/app.6f2a91.js'></script>"),
+        )
 
         # a static list (control)
         gz = self._items("gzdt", 12, dt.date(2020, 12, 10), "脚本县召开重点工作推进会", step=4)
