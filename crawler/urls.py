@@ -97,7 +97,8 @@ def _authority(url: str) -> tuple[str, int | None, str] | None:
         return None
     if any(c in netloc for c in "@\\%") or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in netloc):
         return None
-    host = (parts.hostname or "").rstrip(".")
+    host = parts.hostname or ""
+    host = host[:-1] if host.endswith(".") else host  # one trailing dot: the same (fully qualified) name
     if not host:
         return None
     try:

@@ -73,6 +73,7 @@ def test_inside(url):
         "mailto:x@www.example.gov.cn",
         "/a/b/c",
         "http:///a/b/c",
+        "http://www.example.gov.cn../a/b/c",
         "http://www.example.gov.cn:99999/a/b/c",
         "http://www.example.gov.cn:80:80/a/b/c",
         "",
@@ -318,3 +319,55 @@ def test_refresh_header_becomes_a_redirect():
     back = Request("http://h.gov.cn/county/b.html", meta={"redirect_urls": ["http://h.gov.cn/county/a.html"]})
     loop = HtmlResponse(back.url, body=b"", headers={"Refresh": "0; url=a.html"}, request=back)
     assert mw.process_response(back, loop) is loop
+
+
+_PIECES = st.sampled_from(
+    [
+        "h.gov.cn",
+        "evil.example",
+        "@",
+        ":",
+        "80",
+        "8080",
+        "/",
+        "\\",
+        "%40",
+        "%2f",
+        "..",
+        ".",
+        "a",
+        "?",
+        "#",
+        " ",
+        ";",
+        "\t",
+        "\n",
+        "[",
+        "]",
+        "%00",
+        "h．gov．cn",  # full-width dots: IDNA reads them as dots
+        "\u0430",  # Cyrillic a
+    ]
+)
+
+
+@given(
+    st.sampled_from(["http://", "https://", "HTTP://", "//", "http:/", "http:\\\\"]),
+    st.lists(_PIECES, max_size=6),
+    st.lists(_PIECES, max_size=6),
+    st.lists(_PIECES, max_size=6),
+)
+def test_the_guard_and_the_downloader_agree_on_the_host(prefix, before, after, tail):
+    """Whatever the guard admits, Scrapy's downloader connects to the scope's host and port."""
+    from scrapy.utils.httpobj import urlparse_cached
+
+    url = prefix + "".join(before) + "h.gov.cn" + "".join(after) + "/a/" + "".join(tail)
+    if scope_match(url, "http://h.gov.cn/a") < 0:
+        return
+    try:
+        parts = urlparse_cached(Request("http:" + url if url.startswith("//") else url))
+    except ValueError:
+        return
+    assert parts.hostname in ("h.gov.cn", "h.gov.cn.")
+    assert parts.port in (None, 80, 443)
+    assert "@" not in parts.netloc
