@@ -227,7 +227,7 @@ LABEL_LIST_AFTER = re.compile(r"^(?:、|和|或|及|与|暨|或者|以及|等)")
 # the marker is the object of a verb in a sentence (保守工作秘密, 泄露内部资料)
 LABEL_VERB_BEFORE = re.compile(
     r"(?:保守|严守|泄露|泄漏|泄密|涉及|知悉|窃取|刺探|收买|获取|提供|传播|传递|存储|处理|保护|管理|接触|掌握|"
-    r"制作|印制|编印|发放|使用|擅自|违规|将|把|对|按|按照|依照|视为|作为|列为|定为)$"
+    r"制作|印制|编印|发放|使用|擅自|违规|将|把)$"
 )
 # the marker is part of a longer phrase: a CJK character right after it that starts no
 # label word (工作秘密管理办法, 不得外传的, 内部资料性)
