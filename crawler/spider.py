@@ -76,6 +76,7 @@ class PatrolSpider(scrapy.Spider):
         self.state = {s.id: SiteState(conf=s, site=sites[s.id]) for s in conf.sites if s.id in wanted}
         self.detail_requested: set[int] = set()
         self.rendered: set[str] = set()  # list pages sent to Chromium once (crawler/render.py)
+        self.api_from: dict[str, str] = {}  # first API page -> the list page whose script calls it
         self.counters = {
             "columns": 0,
             "list_pages": 0,
@@ -381,7 +382,8 @@ class PatrolSpider(scrapy.Spider):
     def _scripted(self, st: SiteState, url: str, html: str, page):
         """A list page that parsed to no rows and says no 暂无信息: the rows its scripts carry
         (inline records, or a JSON API they call: its next page), else None when only a browser
-        can draw them (the caller asks for the page rendered, once per URL)."""
+        can draw them (the caller asks for the page rendered, once per URL). An API that answers
+        no records sends the page that called it to the browser instead."""
         if page.entries and not (page.next_url or page.pages) and render.DATA_MARK in html:
             api = render.marked_api(html)  # a rendered list drawn from a JSON API: walk the API
             if api and site_for_url(self.conf.sites, api) is not None:
@@ -389,8 +391,16 @@ class PatrolSpider(scrapy.Spider):
             return page
         if page.entries or page.empty or page.post:
             return page
+        source = self.api_from.get(url)
+        if source is not None:
+            if scripted.ENABLED and source not in self.rendered:
+                self.rendered.add(source)
+                return None
+            return page
         found = scripted.read(url, html, page, accept=lambda u: site_for_url(self.conf.sites, u) is not None)
         if found is not None:
+            if not found.entries and found.next_url:
+                self.api_from.setdefault(found.next_url, url)
             return found
         if scripted.ENABLED and url not in self.rendered and render.needs_render(html):
             self.rendered.add(url)
@@ -488,9 +498,13 @@ class PatrolSpider(scrapy.Spider):
             yield from self._skip_page(st, column, response.meta, url)
             return
         page = self._scripted(st, url, html, extract.parse_list(url, html, st.conf.overrides or None))
-        if page is None:  # rows drawn by script only: this page again, as Chromium draws it
+        if page is None:  # rows drawn by script only: this page (or the one calling this API), rendered
+            target = self.api_from.get(url, url)
             meta = {k: v for k, v in response.meta.items() if not k.startswith(("download_", "redirect_"))}
-            yield response.request.replace(meta={**meta, "render": True}, dont_filter=True)
+            meta.update(render=True, url=target, post=False)
+            yield scrapy.Request(
+                target, self.parse_list_page, meta=meta, errback=self.on_error, priority=5, dont_filter=True
+            )
             return
         if (
             response.meta["page_no"] > 1

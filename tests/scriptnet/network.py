@@ -19,6 +19,8 @@ Columns (entry /xxgk/):
   which builds the API URL with a template literal and draws a pager of click handlers (no links):
   the browser draws page 1, the walk follows the API it called (``{"data": {"list", "count",
   "pageSize", "currentPage"}}``, dates as text);
+* 行政执法 /xxgk/xzzf/ — its script POSTs a JSON body to ``/api/info/page.do``; the same URL by GET
+  answers HTTP 200 with an error object and no records: the page is rendered instead;
 * 工作动态 /xxgk/gzdt/ — a plain static list (control);
 * 统计数据 /xxgk/tjsj/ — its script loads rows from an API outside the scope: nothing may be
   requested there (the column has no readable rows and is not counted).
@@ -162,11 +164,25 @@ class ScriptNetwork:
                     return self._json(net._channel_api(q))
                 if p.path == "/front/api/col/8":
                     return self._json(net._spa_api(q))
+                if p.path == "/api/info/page.do":
+                    return self._json({"code": "400", "msg": "请求方式错误", "data": None})
                 path = p.path + ("index.html" if p.path.endswith("/") else "")
                 page = net.pages.get(path)
                 if page is None:
                     return self._send(404, "text/html", b"<html><body>404</body></html>", {})
                 self._send(*page)
+
+            def do_POST(self):  # noqa: N802
+                net.requests.append("POST " + self.path)
+                n = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(n).decode("utf-8", "replace") if n else ""
+                if urlsplit(self.path).path == "/api/info/page.do" and body.startswith("{"):
+                    rows = [
+                        {"title": it.title, "url": it.url, "time": f"{it.pub:%Y-%m-%d}"}
+                        for it in net.api["xzzf"]
+                    ]
+                    return self._json({"code": "200", "data": {"records": rows, "total": len(rows)}})
+                return self._send(405, "text/plain", b"method not allowed", {})
 
             def _json(self, value):
                 self._send(
@@ -304,7 +320,9 @@ class ScriptNetwork:
             "document.querySelector(s).innerHTML=h;}};};"
             "$.getJSON=function(u,d,cb){var q=Object.keys(d).map(function(k){return k+'='+d[k];}).join('&');"
             "fetch(u+(u.indexOf('?')<0?'?':'&')+q).then(function(r){return r.json();}).then(cb);};"
-            "$.ajax=function(o){var q=Object.keys(o.data).map(function(k){return k+'='+o.data[k];}).join('&');"
+            "$.ajax=function(o){if(o.type=='POST'){fetch(o.url,{method:'POST',"
+            "headers:{'Content-Type':o.contentType},body:o.data}).then(function(r){return r.json();}).then(o.success);"
+            "return;}var q=Object.keys(o.data).map(function(k){return k+'='+o.data[k];}).join('&');"
             "fetch(o.url+'?'+q).then(function(r){return r.json();}).then(o.success);};"
         )
         self._put("/js/jquery.min.js", js, ctype="application/javascript")
@@ -314,6 +332,7 @@ class ScriptNetwork:
             ("通知公告", "tzgg"),
             ("人事信息", "rsxx"),
             ("规划计划", "ghjh"),
+            ("行政执法", "xzzf"),
             ("工作动态", "gzdt"),
             ("统计数据", "tjsj"),
         ]
@@ -458,6 +477,22 @@ class ScriptNetwork:
         self._put(
             "/xxgk/ghjh/index.html",
             self._shell("规划计划", "<div id='app'></div><script src='/static/js/app.6f2a91.js'></script>"),
+        )
+
+        # a JSON-body POST API: the GET the spider would send gets no records
+        zf = self._items("xzzf", 8, dt.date(2020, 9, 30), "脚本县行政处罚决定书公示", step=17)
+        col["xzzf"].items = self.api["xzzf"] = zf
+        self._put(
+            "/xxgk/xzzf/index.html",
+            self._shell(
+                "行政执法",
+                "<ul class='zf-list' id='zf'></ul>"
+                "<script>$.ajax({url: '/api/info/page.do', type: 'POST', contentType: 'application/json',"
+                " data: JSON.stringify({pageNo: 1, pageSize: 20, catId: 5}),"
+                " success: function(r){ var h=''; r.data.records.forEach(function(x){"
+                "h+='<li><a href=\"'+x.url+'\">'+x.title+'</a><span>'+x.time+'</span></li>';});"
+                " document.getElementById('zf').innerHTML=h; }});</script>",
+            ),
         )
 
         # a static list (control)
