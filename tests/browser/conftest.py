@@ -4,7 +4,7 @@ One server per test session (per xdist worker: every browser test is in the ``br
 group, so they share one worker and one server). The server runs ``patrol web`` in a child
 process on a data folder holding a patrol of the small demo network (its planted findings),
 a seeded item whose title carries ``<script>``/``onerror=`` markup, and one account per role
-made with ``patrol createuser``.
+(``app_server.createuser`` makes more through ``patrol createuser``).
 
 Fixtures other browser tests build on (keep the names stable):
 
@@ -22,6 +22,7 @@ Chromium is never downloaded: ``/usr/bin/chromium`` (``make setup`` installs it)
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -152,15 +153,9 @@ def app_server(tmp_path_factory, users) -> Iterator[AppServer]:
         "PATROL_SECRET_KEY": "browser-tests-" + os.urandom(16).hex(),
     }
     env.pop("PATROL_DEBUG", None)
-    seeded = _run([sys.executable, "-m", "tests.browser.seed"], env)
+    accounts = [[name, role, password] for role, (name, password) in users.items()]
+    seeded = _run([sys.executable, "-m", "tests.browser.seed"], env, stdin=json.dumps(accounts))
     xss_finding = int(seeded.stdout.strip().splitlines()[-1])
-    for role, (name, password) in users.items():
-        patrol_args = ["createuser", name, "--role", role, "--password-stdin"]
-        _run(
-            [sys.executable, "-m", "config.cli", "--config", str(cfg), "--data", str(data), *patrol_args],
-            env,
-            stdin=password + "\n",
-        )
     port = _free_port()
     log = data / "web.log"
     with open(log, "wb") as out:

@@ -2,7 +2,8 @@
 
 Run as a child process (``python -m tests.browser.seed``) with ``PATROL_DATA``/``PATROL_CONFIG``
 set, so it writes the same store the ``patrol web`` server reads: a crawled item whose title
-holds markup that must show as text, with a flagged finding on it.
+holds markup that must show as text, with a flagged finding on it, and the accounts given on
+standard input (one process for all: each ``patrol createuser`` would start Django again).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ XSS_TITLE = f"关于{SCRIPT_TITLE}公示{IMG_TITLE}的通知"
 XSS_CONTEXT = f"联系人{IMG_TITLE}内部资料{SCRIPT_TITLE}"
 
 
-def seed() -> int:
+def seed(users: list[tuple[str, str, str]]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -71,9 +72,24 @@ def seed() -> int:
             }
         ],
     )
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    from web.roles import assign_role
+
+    for username, role, password in users:
+        user = get_user_model()(username=username)
+        validate_password(password, user)  # as patrol createuser does
+        user.set_password(password)
+        user.save()
+        assign_role(user, role)
     print(finding.pk)
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(seed())
+    import json
+    import sys
+
+    # stdin: [[username, role, password], ...], the accounts to create (one per role)
+    raise SystemExit(seed([tuple(u) for u in json.load(sys.stdin)]))
