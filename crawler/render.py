@@ -19,7 +19,7 @@ Bounds and scope:
   and fonts are never fetched;
 * after the first document, the main frame may not navigate away (a script jumping elsewhere
   would swap the page being counted);
-* each page has a hard time budget (``crawl.timeout_seconds``, at most 30 s); a render that fails
+* each page has a hard time budget (``crawl.timeout_seconds``, at most 20 s); a render that fails
   or times out falls back to the page as downloaded.
 """
 
@@ -117,7 +117,7 @@ class Renderer:
 
     def __init__(self, allowed: Callable[[str], bool], timeout: float, user_agent: str = "", stats=None):
         self.allowed = allowed
-        self.timeout = max(3.0, min(float(timeout), 30.0))
+        self.timeout = max(3.0, min(float(timeout), 20.0))
         self.user_agent = user_agent or None
         self.stats = stats
         self.blocked: list[str] = []

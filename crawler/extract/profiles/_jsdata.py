@@ -22,6 +22,7 @@ from ..dom import resolve
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 MAX_LITERAL = 4_000_000
+SCAN_BUDGET = 20_000_000
 
 # --- names that break ties (data, not rules: any field of the right shape is accepted) -----------
 TITLE_NAMES = ("title", "doctitle", "name", "subject", "headline", "bt", "wzbt", "topic", "text", "label")
@@ -207,15 +208,19 @@ def json_body(text: str):
 
 
 def inline_values(scripts: list[str]) -> list:
-    """Every array/object literal assigned or passed in the scripts, and JSON.parse('…') payloads."""
+    """Every array/object literal assigned or passed in the scripts, and JSON.parse('…') payloads.
+    Bounded: literals that are code (functions inside) are scanned at most ``SCAN_BUDGET`` chars
+    in all, so an inlined library costs little."""
     found = []
+    budget = SCAN_BUDGET
     for text in scripts:
         skip_to = -1
         for m in LITERAL_START_RE.finditer(text):
             start = m.start(1)
-            if start < skip_to:
+            if start < skip_to or budget <= 0:
                 continue
             end = literal_end(text, start)
+            budget -= (end or len(text)) - start
             if end is None:
                 continue
             try:
