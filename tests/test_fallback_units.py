@@ -137,7 +137,14 @@ def test_entry_written_by_script_and_platform_homepage():
 def test_looks_like_list_tells_a_shell_from_a_content_page():
     from crawler.extract import parse_list
 
-    shell = "<html><body><div class='nav'><a href='/'>首页</a></div><div id='list'></div></body></html>"
+    shell = (
+        "<html><body><div class='nav'><a href='/'>首页</a></div><div class='crumb'>当前位置：财政信息</div>"
+        "<div id='list'></div><script src='/js/list.js'></script></body></html>"
+    )
+    guide = (  # a short content page: a heading and one paragraph, no empty list box
+        "<html><body><div class='article'><h1>信息公开指南</h1><p>为了更好地提供政府信息公开服务，特编制本指南。</p>"
+        "</div><script>var stat=1</script></body></html>"
+    )
     text = "".join(
         f"<p>本局主要职责之{i}：负责全县水利工程建设与管理，组织实施水资源保护。</p>" for i in range(10)
     )
@@ -145,6 +152,9 @@ def test_looks_like_list_tells_a_shell_from_a_content_page():
     url = "http://g.example/jgzn/"
     assert discover.looks_like_list(url, shell, parse_list(url, shell))
     assert not discover.looks_like_list(url, content, parse_list(url, content))
+    assert not discover.looks_like_list(url, guide, parse_list(url, guide))
+    bare = shell.replace("<script src='/js/list.js'></script>", "")
+    assert not discover.looks_like_list(url, bare, parse_list(url, bare))  # no script fills it
 
 
 # ---------------------------------------------------------------------------- override keys

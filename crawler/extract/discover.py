@@ -354,12 +354,31 @@ def own_text_length(url: str, html: str) -> int:
     return total
 
 
+_LIST_BOX_RE = re.compile(r"list|news|item|data|article|content|\bapp\b|\bcon\b|lb|gk|info|result", re.I)
+
+
+def _script_list_box(url: str, html: str) -> bool:
+    """An empty list-like container (class/id list, news, data, app …) on a page with scripts:
+    the frame a script fills with the rows."""
+    if "<script" not in html.lower():
+        return False
+    doc = Doc(url, html)
+    for el in doc.root.iter("div", "ul", "ol", "table", "tbody", "section", "dl"):
+        names = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not names.strip() or not _LIST_BOX_RE.search(names) or doc.is_nav(el):
+            continue
+        if not collapse(el.text_content()) and el.find(".//a") is None:
+            return True
+    return False
+
+
 def looks_like_list(url: str, html: str, page) -> bool:
     """A column page whose rows were not found (``page`` is its ``ListPage`` with no entries and
-    no 暂无信息): it has a pager, or it shows little text of its own (a frame whose list a script
-    or an unusual markup holds) - not a content page such as 机构职能 or a 指南."""
+    no 暂无信息): it states pages, or it is a frame - little text of its own and an empty list-like
+    container that a script fills. A content page (机构职能, a 指南, a parent page of sub-columns)
+    is neither."""
     if page.entries or page.empty:
         return False
     if page.total_pages and page.total_pages > 1 or page.next_url or len(page.pages or []) > 1:
         return True
-    return own_text_length(url, html) < SHELL_MAX_TEXT
+    return own_text_length(url, html) < SHELL_MAX_TEXT and _script_list_box(url, html)
