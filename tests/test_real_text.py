@@ -90,19 +90,27 @@ LAW_SENTENCES = [
     "2019年我局合乎统计口径文件（含内部明电）91件，同比减少31.6%。",
     "# 工作秘密管理办法",
     "二、工作秘密",
+    "本报讯 县保密局讲解内部资料不得外传的要求。",
+    "本办法所称工作秘密，是指机关、单位在履行职责过程中产生或者获取的，不属于国家秘密，泄露后会造成一定不利影响的事项。",
 ]
 
 
 @pytest.mark.parametrize("sentence", LAW_SENTENCES)
-@pytest.mark.parametrize("page", ["alone", "secrecy-work page"])
-def test_marker_in_a_sentence_is_low_on_any_page(screener, sentence, page):
-    """The same words in running prose are low whether or not the page mentions 保密工作."""
-    text = (
-        "关于印发年度工作要点的通知\n各乡镇人民政府，县政府各部门：\n"
-        + ("县委保密委员会召开全县保密工作会议。\n" if page != "alone" else "现将有关事项通知如下。\n")
-        + sentence
-        + "\n各单位要结合实际认真贯彻落实。\n县人民政府办公室\n2024年3月1日"
-    )
+@pytest.mark.parametrize("where", ["middle", "first line", "last line"])
+@pytest.mark.parametrize("page", ["plain page", "secrecy-work page"])
+def test_marker_in_a_sentence_is_low_anywhere_on_any_page(screener, sentence, where, page):
+    """The same words in running prose are low wherever they stand in the document and
+    whether or not the page mentions 保密工作."""
+    lines = [
+        "关于印发年度工作要点的通知",
+        "各乡镇人民政府，县政府各部门：",
+        "县委保密委员会召开全县保密工作会议。" if page != "plain page" else "现将有关事项通知如下。",
+        "各单位要结合实际认真贯彻落实。",
+        "县人民政府办公室",
+        "2024年3月1日",
+    ]
+    at = {"middle": 3, "first line": 0, "last line": len(lines)}[where]
+    text = "\n".join([*lines[:at], sentence, *lines[at:]])
     result = screener.screen(text)
     markers = _marker_severities(result)
     assert markers, "the marker word is still reported, at low"
@@ -134,6 +142,10 @@ LABELS = {
     "secrecy-level field": "文件编号：XF-2024-03\n保密级别：内部资料\n关于开展信访矛盾排查化解工作的通知\n"
     + BODY,
     "issuer line": "县信访局内部资料\n关于开展信访矛盾排查化解工作的通知\n" + BODY,
+    "distribution line at the head": "此件发至县团级 不得外传\n关于开展信访矛盾排查化解工作的通知\n" + BODY,
+    "handling note at the foot": "关于开展信访矛盾排查化解工作的通知\n"
+    + BODY
+    + "\n本资料仅供领导参阅，请勿外传，阅后请交回机要室。",
     "label on a page about secrecy work": "内部资料\n全县保密工作会议纪要\n" + BODY,
 }
 

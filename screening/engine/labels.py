@@ -16,8 +16,8 @@
    - ``declaration``: a short sentence that starts by naming the document itself
      (此件/本报告/本材料 …: 本报告为审计专用文档,未经授权不得外传) — not 本法/本办法
    - ``issuer``: a line or cell of an issuer's name and the marker (县统计局内部资料)
-   - ``head or foot``: one of the first or last lines of the document, short, with few
-     other words (此件发至县团级 不得外传)
+   - ``head or foot``: one of the first or last lines of the document, short, the marker
+     starting or ending its clause, few other words (此件发至县团级 不得外传)
 3. Otherwise it is a word in a sentence.
 
 Which page the marker is on, and whether that page talks about secrecy work, plays no
@@ -79,7 +79,7 @@ class LabelRules:
             return Verdict(True, "declaration")
         if len(line) <= P.LABEL_SEGMENT_MAX and self._issuer(line):
             return Verdict(True, "issuer")
-        if len(line) <= P.LABEL_SEGMENT_MAX and at_edge:
+        if len(line) <= P.LABEL_SEGMENT_MAX and at_edge and self._clause_edge(line, start, end):
             words = self.other_words(line)
             if (
                 sum(map(len, words)) <= P.LABEL_HEAD_FOOT_REST
@@ -103,6 +103,25 @@ class LabelRules:
             segment = self._markers.sub(" ", segment)
         return P.LABEL_NOISE.split(P.LABEL_WORDS.sub(" ", segment))
 
+    def _clause_edge(self, line: str, start: int, end: int) -> bool:
+        """The marker (with the markers next to it) starts or ends its clause."""
+        a = max((m.end() for m in P.LABEL_CLAUSE_END.finditer(line, 0, start)), default=0)
+        m = P.LABEL_CLAUSE_END.search(line, end)
+        head, tail = line[a:start], line[end : m.start() if m else len(line)]
+        if self._markers is not None:
+            while (k := self._marker_ending(head)) is not None:
+                head = head[:k]
+            while (n := self._markers.match(tail)) is not None:
+                tail = tail[n.end() :]
+        return not head.strip() or not tail.strip()
+
+    def _marker_ending(self, s: str) -> int | None:
+        """Where a marker that ends ``s`` starts, if one does."""
+        for m in self._markers.finditer(s, max(0, len(s) - 8)) if self._markers is not None else ():
+            if m.end() == len(s) and m.start() < m.end():
+                return m.start()
+        return None
+
     def _label_word_at(self, s: str) -> bool:
         return bool(P.LABEL_WORDS.match(s) or (self._markers is not None and self._markers.match(s)))
 
@@ -115,9 +134,7 @@ class LabelRules:
         return bool(m) and not (self._markers is not None and self._markers.match(after, m.end()))
 
     def _ends_with_marker(self, s: str) -> bool:
-        if self._markers is None:
-            return False
-        return any(m.end() == len(s) for m in self._markers.finditer(s, max(0, len(s) - 8)))
+        return self._marker_ending(s) is not None
 
     def _issuer(self, line: str) -> bool:
         if P.LABEL_SENTENCE_END.search(line.rstrip("。 \t")) or "," in line:

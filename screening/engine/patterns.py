@@ -240,9 +240,12 @@ LABEL_HEADING = re.compile(
 # what may stand beside a marker in a label, besides other markers
 # the document naming itself (not 本法/本条例/本办法: a law's own rules are prose)
 LABEL_SELF = r"(?:此|本|该)(?:文件|材料|资料|简报|报告|通知|纪要|意见|方案|文稿|汇报|信息|专报|快报|件|文|刊|期|报|表|页|册|函|稿)"
-# a sentence that starts by naming the document and carries a marker declares the
-# document's status (本报告为审计专用文档,未经授权不得外传); brackets and dashes aside
-LABEL_DECLARATION = re.compile(rf"^[\W_]*{LABEL_SELF}")
+# a sentence that starts by naming the document, then says what it is or how to handle
+# it, and carries a marker declares the document's status (本报告为审计专用文档,未经授权
+# 不得外传); brackets and dashes aside.  Not a news lead (本报讯 …)
+LABEL_DECLARATION = re.compile(
+    rf"^[\W_]*{LABEL_SELF}(?:为|系|属|是|仅|只|供|请|内容|涉及|所载|所涉|中|未经|严禁|不得|请勿|务必|须|应)"
+)
 # a field of the document's secrecy level, then the marker (保密级别:内部资料)
 LABEL_FIELD = re.compile(r"(?:密级|保密级别|保密等级|文件密级|文件等级|密别)[ \t]*[:：]?[ \t]*$")
 # what may stand beside a marker in a label, besides other markers
@@ -258,6 +261,7 @@ LABEL_WORDS = re.compile(
 LABEL_NOISE = re.compile(r"[\s\W_★☆✩■□◆◇●○▲△▼▽※│┃|─━┌┐└┘]+")
 # sentence ends split a line into sentences; brackets and boxes enclose a label
 LABEL_SENTENCE_END = re.compile(r"[。!?;]")
+LABEL_CLAUSE_END = re.compile(r"[。!?;,:、 \t]")
 # (quotes and 《》 are left out: a term in quotes or a title is being talked about)
 LABEL_BRACKETS = {"(": ")", "[": "]", "【": "】", "〔": "〕", "<": ">", "「": "」", "『": "』"}
 LABEL_BOX = "★☆■□◆◇※│┃|"
