@@ -324,3 +324,16 @@ def test_the_scheduler_runs_the_digest_daily(tmp_path):
     )
     plan = plan_from_schedule(parse(bare.read_text(), str(bare)).schedule, str(bare), tmp_path / "data")
     assert alerts.DIGEST_JOB_ID not in {s["id"] for s in plan.jobs()}
+
+
+def test_patrol_alerts_test_verb(settings, tmp_path, smtp, hooks, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "patrol.yaml"
+    path.write_text(CONFIG, encoding="utf-8")
+    settings.PATROL_CONFIG = str(path)
+    call_command("alerts", "test")
+    out = capsys.readouterr().out
+    assert "保密局邮箱：已发送" in out and "教育局群：已发送" in out and "督查群：已发送" in out
+    assert len(smtp.messages) == 1 and len(hooks.calls) == 2
+    assert all("告警通道测试" in json.dumps(payload, ensure_ascii=False) for _, payload in hooks.calls)

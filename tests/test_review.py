@@ -356,3 +356,18 @@ def test_migration_renames_taken_down_to_removed():
     assert f.status == "removed" and f.first_confirmed_at is not None
     review = f.reviews.get()
     assert (review.decision, review.reviewer_name) == ("removed", "old-reviewer")
+
+
+def test_only_the_bureau_sees_and_revokes_the_allowlist(bureau, three):
+    from web.roles import INFO_CENTRE
+
+    _review(bureau, three[0], decision="dismissed", note="宣传材料", allow="url")
+    entry = AllowEntry.objects.get()
+    for role in (SUPERVISOR, INFO_CENTRE):
+        other = _client(_user(f"u-{role}", role))
+        assert other.get(reverse("web:allowlist")).status_code == 403
+        assert other.post(reverse("web:allowlist_revoke", args=[entry.pk])).status_code == 403
+        assert other.get(reverse("web:queue_export")).status_code == 403
+    entry.refresh_from_db()
+    assert entry.revoked_at is None
+    assert bureau.get(reverse("web:allowlist_revoke", args=[entry.pk])).status_code == 405  # POST only
