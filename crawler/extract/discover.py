@@ -289,6 +289,9 @@ def stub_target(url: str, html: str) -> str | None:
     """Where a redirect stub sends the browser: a page showing (almost) nothing whose
     ``<meta http-equiv=refresh>`` (in the markup or written by ``document.write``) or whose
     ``location.href=``/``location.replace(`` script names another page. None for a real page."""
+    low = html.lower()
+    if "refresh" not in low and "location" not in low:
+        return None  # the common case, without parsing the page
     text, links = _visible(html)
     if len(text) > STUB_MAX_TEXT or links > STUB_MAX_LINKS:
         return None
@@ -310,6 +313,8 @@ def stub_target(url: str, html: str) -> str | None:
 def is_challenge(html: str) -> bool:
     """An anti-bot challenge: a page that shows nothing, sets a cookie by script and reloads itself
     (加速乐/瑞数-style), so a patrol without a browser never sees the content."""
+    if not (_COOKIE_RE.search(html) or _RELOAD_RE.search(html)):
+        return False  # the common case, without parsing the page
     text, links = _visible(html)
     if len(text) > STUB_MAX_TEXT or links > STUB_MAX_LINKS:
         return False
