@@ -48,27 +48,28 @@ def _decode(text: str) -> str:
 
 
 def _segments(path: str, strip_params: bool = False) -> tuple[str, ...]:
-    """Path segments after removing ``.``/``..`` (RFC 3986 5.2.4) and empty segments, each decoded."""
+    """Path segments after removing ``.``/``..`` (RFC 3986 5.2.4) and empty segments, each then
+    decoded for comparison (a segment still encoded here, such as ``%2e``, is no dot segment in this
+    reading, and its decoded form never equals a scope's segment)."""
     stack: list[str] = []
     for seg in path.split("/"):
         if strip_params:
             seg = seg.split(";", 1)[0]  # Tomcat-style path parameters: /a;x/..;/b
-        seg = _decode(seg)
         if seg in ("", "."):
             continue
         if seg == "..":
             if stack:
                 stack.pop()
             continue
-        stack.append(seg)
+        stack.append(_decode(seg))
     return tuple(stack)
 
 
 def _path_readings(path: str) -> frozenset[tuple[str, ...]]:
-    """Every way a server may read ``path``: raw or percent-decoded before splitting, a backslash as a
+    """Every way a server may read ``path``: raw, decoded once or fully before splitting, a backslash as a
     character or as ``/``, path parameters kept or dropped. A URL is in a scope only if all agree."""
     out = set()
-    for p in {path, _decode(path)}:
+    for p in {path, unquote(path, errors="surrogateescape"), _decode(path)}:
         for q in {p, p.replace("\\", "/")}:
             out.add(_segments(q))
             out.add(_segments(q, strip_params=True))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import posixpath
 from types import SimpleNamespace
+from urllib.parse import unquote
 
 import pytest
 from hypothesis import given
@@ -65,6 +67,7 @@ def test_inside(url):
         "http://www.example.gov.cn/a/b/%2E%2E%2Fc",
         "http://www.example.gov.cn/a/b/%252e%252e/c",  # double-encoded
         "http://www.example.gov.cn/a/b\\..\\c",
+        "http://www.example.gov.cn/%252e/a/b/c",  # a server that does not decode sees /%252e/
         "http://www.example.gov.cn/a/b%5c..%5cc",
         "http://www.example.gov.cn/a/b/..;/c",  # Tomcat path parameter
         "http://www.example.gov.cn/a/b;x/../../c",
@@ -371,3 +374,49 @@ def test_the_guard_and_the_downloader_agree_on_the_host(prefix, before, after, t
     assert parts.hostname in ("h.gov.cn", "h.gov.cn.")
     assert parts.port in (None, 80, 443)
     assert "@" not in parts.netloc
+
+
+_PATH_PIECES = st.sampled_from(
+    [
+        "a",
+        "b",
+        "ab",
+        "/",
+        "//",
+        "\\",
+        "..",
+        ".",
+        "%2e",
+        "%2E%2e",
+        "%2f",
+        "%5c",
+        "%252e",
+        "%25",
+        ";",
+        ";x",
+        "%20",
+        "a;",
+        "..;",
+    ]
+)
+
+
+def _under_a(path: str) -> bool:
+    path = "/" + posixpath.normpath(path).lstrip("/") if path else "/"
+    return path == "/a" or path.startswith("/a/")
+
+
+@given(st.lists(_PATH_PIECES, max_size=4), st.lists(_PATH_PIECES, max_size=6))
+def test_whatever_the_guard_admits_every_server_reading_of_the_path_is_inside(before, after):
+    """The path Scrapy sends, read raw, decoded once or twice, with backslashes as slashes or path
+    parameters dropped, then dot-normalised as servers do, lies under the scope's path."""
+    from scrapy.utils.httpobj import urlparse_cached
+
+    url = "http://h.gov.cn/" + "".join(before) + "a/" + "".join(after)
+    if scope_match(url, "http://h.gov.cn/a") < 0:
+        return
+    path = urlparse_cached(Request(url)).path
+    once, twice = unquote(path), unquote(unquote(path))
+    readings = [path, once, twice, path.replace("\\", "/"), once.replace("\\", "/")]
+    readings.append("/".join(seg.split(";")[0] for seg in once.split("/")))
+    assert all(_under_a(r) for r in readings), (url, path)
