@@ -168,3 +168,16 @@ def test_api_calls_found_in_inline_scripts():
 )
 def test_render_evidence(html, want):
     assert needs_render(f"<html><body>{html}</body></html>") is want
+
+
+def test_counters_and_sessions_are_not_list_sources():
+    html = (
+        "<html><body><ul class='list'></ul><script>"
+        "$.ajax({url: '/api/visitCount.do', data: {id: 3}}); $.get('/interface/getUserInfo.do');"
+        "$.getJSON('/api/catalog/list', {colId: 5}); fetch('/gkmlpt/api/all/5?page=1&sid=2');"
+        "</script></body></html>"
+    )
+    assert S.api_urls(Doc("http://gov.test/a/", html)) == [
+        "http://gov.test/gkmlpt/api/all/5?page=1&sid=2",  # paged first
+        "http://gov.test/api/catalog/list?colId=5",
+    ]

@@ -56,6 +56,15 @@ DATA_URL_RE = re.compile(
     r"api|json|list|data|query|search|page|getinfo|getlist|\.(?:do|action|jsp|ashx|aspx|php|cgi)(?:[?#]|$)",
     re.I,
 )
+# endpoints that never hold a column's rows: counters, statistics, logs, sessions, page furniture
+NOT_DATA_WORDS = {
+    "count", "counter", "visit", "visits", "click", "clicks", "hit", "hits", "stat", "stats", "log", "logs",
+    "track", "tracking", "beacon", "weather", "captcha", "verify", "login", "logout", "user", "token",
+    "session", "config", "menu", "nav", "banner", "advert", "ad", "ads", "vote", "comment", "comments",
+    "like", "share", "cookie", "online", "pv", "uv",
+}  # fmt: skip
+WORD_RE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+LIST_WORD_RE = re.compile(r"list|page|query|search|article|info|doc|content|column|channel|gk|xxgk", re.I)
 OBJ_ARG_RE = re.compile(r"^\s*,\s*(\{[^{}]{0,600}\})")
 DATA_OBJ_RE = re.compile(r"\bdata\s*:\s*(\{[^{}]{0,600}\})")
 PAIR_RE = re.compile(
@@ -205,13 +214,18 @@ def api_urls(doc: Doc) -> list[str]:
             if params:
                 url += ("&" if "?" in url else "?") + urlencode(params)
             parts = urlsplit(url)
-            if not DATA_URL_RE.search(parts.path) and not any(
-                norm_key(k) in PAGE_PARAMS | OFFSET_PARAMS for k, _ in parse_qsl(parts.query)
-            ):
+            paged = any(norm_key(k) in PAGE_PARAMS | OFFSET_PARAMS for k, _ in parse_qsl(parts.query))
+            words = {w.lower() for w in WORD_RE.findall(parts.path)}
+            if words & NOT_DATA_WORDS or not (DATA_URL_RE.search(parts.path) or paged):
                 continue
             if url not in out:
                 out.append(url)
-    return out
+    # the likeliest list source first: paged, then list-like words (stable among equals)
+    return sorted(out, key=lambda u: (not _is_paged(u), not LIST_WORD_RE.search(urlsplit(u).path)))
+
+
+def _is_paged(url: str) -> bool:
+    return any(norm_key(k) in PAGE_PARAMS | OFFSET_PARAMS for k, _ in parse_qsl(urlsplit(url).query))
 
 
 def inline_records(doc: Doc) -> Records | None:
