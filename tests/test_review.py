@@ -281,6 +281,9 @@ def test_not_fixed_is_in_the_default_queue_with_its_age(bureau, reviewer, three)
     out = io.StringIO()
     call_command("findings", "--status", "open", "--format", "json", stdout=out)
     assert {f["url"]: f["status"] for f in json.loads(out.getvalue())["findings"]}[a.url] == "not_fixed"
+    table = io.StringIO()
+    call_command("findings", stdout=table)
+    assert "未整改（6天）" in table.getvalue()
 
 
 def test_bulk_decisions_on_a_selection(bureau, three):

@@ -52,12 +52,12 @@ class Command(BaseCommand):
                     f.page_url or "-",
                     SEVERITY_ZH.get(f.severity, f.severity),
                     STATUS_ZH.get(f.status, f.status)
-                    + (f"（{f.days_open()}天）" if f.status == "not_fixed" else ""),
+                    + (f"（{f.days_open()}天）" if f.status == "not_fixed" and f.first_confirmed_at else ""),
                     kinds,
                     f"{len(f.hits)}：{hits}",
                 ]
             )
         self.stdout.write(
-            render(["网址", "所在页面", "等级", "状态", "类别", "命中"], rows, [60, 50, 4, 12, 24, 50])
+            render(["网址", "所在页面", "等级", "状态", "类别", "命中"], rows, [60, 50, 4, 16, 24, 50])
         )
         self.stdout.write(f"\n共 {len(findings)} 条。")
