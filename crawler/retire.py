@@ -4,12 +4,14 @@
 
 * **Complete patrol of a site** — the crawl finished normally (Scrapy's finish reason
   ``finished``; a patrol killed, interrupted or failed settles nothing), the site's homepage
-  answered (200, or 304 with a stored copy), every tree page of its walk (disclosure entry, column
-  tree nodes, a column's first list page) answered 200/304, or 404/410 (the page is gone: a
-  definite answer), and the walk found at least one column. A timeout, a connection error, a
-  5xx, 403 or 429 on any of those pages leaves the walk cut short (``SiteWalk.broken``). A site
-  showing no column at all is more likely broken or moved off-platform than emptied: nothing is
-  retired (the ``no_disclosure_entry`` finding says why).
+  answered (200, or 304 with a stored copy), so did its disclosure entry, and the walk found at
+  least one column. A timeout, a connection error, a 5xx, 403 or 429 on the homepage or the
+  entry leaves the whole walk cut short (``SiteWalk.broken``); on a deeper tree node (a menu
+  node, a column's first list page) it only keeps that node's own column and the columns below
+  its menu path from retirement (``SiteWalk.shield``). 404/410 is a definite answer (the page
+  is gone). A site showing no column at all (none seen, none failing) is more likely broken or
+  moved off-platform than emptied: nothing is retired (the ``no_disclosure_entry`` finding says
+  why).
 * **Retire** — at the end of a complete patrol every column of the site not seen in this run
   (``Column.last_seen_run != run``) gets ``retired_at``/``retired_run`` and a ``retired_column``
   SiteFinding (url = the column, ``retired`` = ISO date). It keeps its listings, items, snapshots
@@ -51,6 +53,14 @@ class SiteWalk:
 
     site: Site
     broken: list[str] = field(default_factory=list)  # why the walk was cut short (empty: whole)
+    shield: list[tuple[str, str]] = field(default_factory=list)  # failed deeper tree nodes (url, path)
+
+    def shields(self, col: Column) -> bool:
+        """True for a column a failed tree node may hide: that node's own column or one below it."""
+        return any(
+            col.url == url or (path and (col.path == path or col.path.startswith(path + " > ")))
+            for url, path in self.shield
+        )
 
     def cut(self, reason: str) -> None:
         if len(self.broken) < 20:
@@ -66,12 +76,22 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/"
 
 
-def former_prefixes(site: Site) -> set[str]:
+def recorded_moves() -> dict[str, list[dict]]:
+    """Site id → every move the patrols recorded (``run.stats["moves"]``), oldest first."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    for stats in (
+        PatrolRun.objects.filter(stats__has_key="moves").order_by("id").values_list("stats", flat=True)
+    ):
+        for sid, move in (stats.get("moves") or {}).items():
+            out[sid].append(move)
+    return out
+
+
+def former_prefixes(site: Site, recorded: dict[str, list[dict]] | None = None) -> set[str]:
     """The site's current and recorded former URL prefixes (configured URL, scope, redirects)."""
     out = {_dir(site.url), *(_dir(p) for p in site.scope or [])}
-    runs = PatrolRun.objects.filter(stats__has_key="moves").only("stats")
-    for run in runs.iterator():
-        move = (run.stats.get("moves") or {}).get(site.site_id) or {}
+    moves = (recorded if recorded is not None else recorded_moves()).get(site.site_id, [])
+    for move in moves:
         for key in ("url", "scope", "redirect"):
             for value in move.get(key) or []:
                 for url in value if isinstance(value, list) else [value]:
@@ -88,7 +108,9 @@ def _suffixes(url: str, prefixes: set[str]) -> set[str]:
     return out
 
 
-def link_moved_items(site: Site, run: PatrolRun) -> list[tuple[int, int]]:
+def link_moved_items(
+    site: Site, run: PatrolRun, recorded: dict[str, list[dict]] | None = None
+) -> list[tuple[int, int]]:
     """Link reappearing items of ``site`` to their old records; returns (old pk, new pk) pairs."""
     live_cols = set(Column.objects.filter(site=site, retired_at__isnull=True).values_list("pk", flat=True))
     listed_live: set[int] = set()
@@ -117,7 +139,7 @@ def link_moved_items(site: Site, run: PatrolRun) -> list[tuple[int, int]]:
     if not old_by_key:
         return []
     already = set(Item.objects.filter(site=site, moved_from__isnull=False).values_list("pk", flat=True))
-    prefixes = former_prefixes(site)
+    prefixes = former_prefixes(site, recorded)
     pairs: list[tuple[int, int]] = []
     used: set[int] = set()
     for pk, url, title, published, index_no, first, _seen in new_items:
@@ -189,9 +211,10 @@ def _carry_findings(old: Item, new: Item) -> None:
             )
 
 
-def _retire(site: Site, run: PatrolRun) -> list[Column]:
-    now = timezone.now()
-    gone = list(Column.objects.filter(site=site, retired_at__isnull=True).exclude(last_seen_run=run))
+def _retire(walk: SiteWalk, run: PatrolRun) -> list[Column]:
+    site, now = walk.site, timezone.now()
+    gone = Column.objects.filter(site=site, retired_at__isnull=True).exclude(last_seen_run=run)
+    gone = [col for col in gone if not walk.shields(col)]
     for col in gone:
         with transaction.atomic():
             col.retired_at, col.retired_run = now, run
@@ -214,17 +237,18 @@ def settle(run: PatrolRun, walks: dict[str, SiteWalk], finished: bool) -> dict:
     if not finished:
         out["incomplete_sites"] = {sid: "巡查未正常结束" for sid in walks}
         return out
+    recorded = recorded_moves()
     for sid, walk in walks.items():
         site = walk.site
         if walk.broken:
             out["incomplete_sites"][sid] = walk.broken[0]
             continue
-        if not Column.objects.filter(site=site, last_seen_run=run).exists():
+        if not walk.shield and not Column.objects.filter(site=site, last_seen_run=run).exists():
             out["incomplete_sites"][sid] = "未发现任何栏目"
             continue
-        gone = _retire(site, run)
+        gone = _retire(walk, run)
         if gone:
             out["retired"][sid] = len(gone)
             out["retired_columns"] += len(gone)
-        out["linked_items"] += len(link_moved_items(site, run))
+        out["linked_items"] += len(link_moved_items(site, run, recorded))
     return out

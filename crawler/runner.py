@@ -129,7 +129,7 @@ def run_patrol(
     reason = str(stats.get("finish_reason", ""))
     status = "ok" if reason == "finished" else "failed"
     # a site's columns are the ones its latest complete patrol found: retire the rest, link moves
-    walks = {sid: retire.SiteWalk(st.site, st.broken) for sid, st in spider.state.items()}
+    walks = {sid: retire.SiteWalk(st.site, st.broken, st.shield) for sid, st in spider.state.items()}
     try:
         run.stats.update(moves=spider.moves, **retire.settle(run, walks, status == "ok"))
     except Exception as exc:  # noqa: BLE001 - the crawl itself is stored; say what went wrong

@@ -47,6 +47,7 @@ class SiteState:
     no_entry: bool = False  # no disclosure entry in scope: the homepage is never itself a column
     fell_back: bool = False  # the entry gave no tree: columns come from the homepage's menus
     broken: list[str] = field(default_factory=list)  # why the walk was cut short (crawler.retire)
+    shield: list[tuple[str, str]] = field(default_factory=list)  # failed tree nodes: (column URL, path)
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -311,6 +312,15 @@ class PatrolSpider(scrapy.Spider):
                 homepage_last_published=latest, homepage_checked_at=self.run.started_at
             )
 
+    def _cut(self, st: SiteState, url: str, meta: dict, reason: str) -> None:
+        """A structural page did not answer. The homepage or the disclosure entry cuts the site's
+        walk short (nothing retired); a deeper tree node only keeps the columns under it (its
+        own column URL, the columns below its menu path) from retirement (crawler.retire)."""
+        if meta.get("tree_depth", 0) == 0:
+            st.broken.append(reason)
+        else:
+            st.shield.append((column_url(url), " > ".join(meta.get("path") or [])))
+
     def _note_redirect(self, st: SiteState, response: Response) -> None:
         """A homepage or disclosure entry redirected to another address in scope: the site moved."""
         first = (response.meta.get("redirect_urls") or [None])[0]
@@ -325,7 +335,7 @@ class PatrolSpider(scrapy.Spider):
         what = "信息公开入口页面" if depth == 0 else "栏目页面"
         if html is None:
             if response.status not in (404, 410):  # a page that is gone answered; others cut the walk
-                st.broken.append(f"{response.url} HTTP {response.status}")
+                self._cut(st, response.url, response.meta, f"{response.url} HTTP {response.status}")
             self.counters["errors"] += 1
             if not self._refused(st, response, what) and depth == 0:
                 reason = f"信息公开入口页面无法打开（HTTP {response.status}），改为统计首页菜单中的栏目"
@@ -715,9 +725,8 @@ class PatrolSpider(scrapy.Spider):
         self.counters["errors"] += 1
         structural = request.callback in (self.parse_home, self.parse_node)
         if structural and request.meta.get("site") in self.state and not failure.check(IgnoreRequest):
-            self.state[request.meta["site"]].broken.append(
-                f"{request.url}: {failure.getErrorMessage()[:200]}"
-            )
+            reason = f"{request.url}: {failure.getErrorMessage()[:200]}"
+            self._cut(self.state[request.meta["site"]], request.url, request.meta, reason)
         log.warning("request failed: %s (%s)", request.url, failure.getErrorMessage())
         st = self.state.get(request.meta.get("site"))
         if request.callback == self.parse_list_page and st and not failure.check(IgnoreRequest):

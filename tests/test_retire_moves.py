@@ -189,6 +189,37 @@ def test_a_cut_short_patrol_retires_nothing(net, first, tmp_path):
     assert_counts_equal(after, net.truth()["counts_all"])
 
 
+def test_a_failing_column_page_shields_only_its_own_column(net, first, tmp_path):
+    """One column's page answers 500 while another column of the same site is removed: the
+    removed one is retired, the failing one is kept (its items still count)."""
+    data, _ = _own_copy(net, first, tmp_path)
+    cfg = tmp_path / "patrol.yaml"
+    net.write_config(cfg, {"retries": 0})
+    patrol(data, cfg, "crawl", "--quiet")
+    before = _counts(data, cfg)
+    n = _remove_column(net, "county", "rsxx")
+    ip = net.site("county").ip
+    render = net.render
+
+    def failing(host, path):
+        if host == ip and path.startswith("/zwgk/gzdt/"):
+            return 500, "text/html", b"<h1>500</h1>"
+        return render(host, path)
+
+    net.render = failing
+    try:
+        patrol(data, cfg, "crawl", "--quiet")
+    finally:
+        net.render = render
+    _, status, stats = _last_run(data)
+    assert status == "ok" and stats["retired"] == {"county": 1}, stats
+    after = _counts(data, cfg)
+    assert after["total"] == before["total"] - n
+    county = next(s for s in after["sites"] if s["id"] == "county")
+    assert [c["url"].rstrip("/").rsplit("/", 1)[-1] for c in county["retired_columns"]] == ["rsxx"]
+    assert any(c["url"].rstrip("/").endswith("gzdt") for c in county["columns"])
+
+
 def test_every_site_moves_to_a_new_port(net, first, tmp_path):
     data, _ = _own_copy(net, first, tmp_path)
     before = first[2]
