@@ -142,6 +142,11 @@ LABELS = {
     "secrecy-level field": "文件编号：XF-2024-03\n保密级别：内部资料\n关于开展信访矛盾排查化解工作的通知\n"
     + BODY,
     "issuer line": "县信访局内部资料\n关于开展信访矛盾排查化解工作的通知\n" + BODY,
+    "telegram head": "内部明电  等级：平急\n发电单位：县人民政府办公室　签批盘号：\n关于开展信访矛盾排查化解工作的通知\n"
+    + BODY,
+    "bulletin header": "县政务信息\n第3期（总第45期）\n县委办公室编         2024年3月1日         内部资料\n"
+    + BODY,
+    "工作秘密 with a term": "工作秘密★2年\n关于开展信访矛盾排查化解工作的通知\n" + BODY,
     "distribution line at the head": "此件发至县团级 不得外传\n关于开展信访矛盾排查化解工作的通知\n" + BODY,
     "handling note at the foot": "关于开展信访矛盾排查化解工作的通知\n"
     + BODY

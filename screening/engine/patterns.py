@@ -24,7 +24,12 @@ TERM = (
 # name -> (kind, severity, regex); ordered; flags are part of the regex
 MARK_PATTERNS: dict[str, tuple[str, str, re.Pattern[str]]] = {
     # 秘密★1年, 机密 ☆ 长期, 绝密*, 秘密★★
-    "mark:star": ("classified_mark", "high", re.compile(rf"{LEVEL}{_SP}{STAR}+(?:{_SP}{TERM})?")),
+    # (工作秘密★, 商业秘密★ are no 密级: the first is an internal marker, the second a trade secret)
+    "mark:star": (
+        "classified_mark",
+        "high",
+        re.compile(rf"(?<!工作)(?<!商业)(?<!技术){LEVEL}{_SP}{STAR}+(?:{_SP}{TERM})?"),
+    ),
     # 机密 5年, 绝密长期 (no star, period right after; not followed by more prose, not the end
     # of a longer word: 保守商业秘密 3年 is a sentence)
     "mark:term": (
@@ -254,6 +259,7 @@ LABEL_WORDS = re.compile(
     r"|请|务必|妥善|严格|注意|保密|保存|保管|阅后|阅毕|收回|退回|交回|销毁|留存"
     r"|仅供|仅限|只供|供|仅|领导|参考|参阅|阅读|使用|传阅|内部|机关|单位"
     r"|发至|县团级|县处级|地市级|省部级|县级|乡镇|级|未经(?:授权|允许|同意|批准)"
+    r"|等级|特急|加急|平急|特提|急件"
     r"|(?:不得|请勿|严禁|禁止|切勿|不准|不宜|不要)(?:擅自|随意)?(?:复制|复印|翻印|转载|转发|扩散|上网|外传|外泄|公开|对外)"
     r"|总第|第|期|号|份号|编号|共|页|份|年|月|日|\d+"
 )
@@ -269,7 +275,7 @@ LABEL_BOX = "★☆■□◆◇※│┃|"
 LABEL_ISSUER_SUFFIXES = (
     "办公室", "委员会", "人民政府", "政府", "局", "委", "办", "厅", "处", "科", "室", "中心", "院", "所",
     "站", "队", "部", "组", "信息", "简报", "专报", "快报", "要情", "动态", "参阅件", "参阅", "通讯",
-    "内参", "纪要", "会议材料", "材料",
+    "内参", "纪要", "会议材料", "材料", "编", "编印", "主办",
 )  # fmt: skip
 LABEL_ISSUER_MAX = 24  # characters of an issuer's name
 LABEL_SEGMENT_MAX = 40  # a sentence, cell or bracket longer than this is not a label
