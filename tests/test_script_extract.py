@@ -181,3 +181,20 @@ def test_counters_and_sessions_are_not_list_sources():
         "http://gov.test/gkmlpt/api/all/5?page=1&sid=2",  # paged first
         "http://gov.test/api/catalog/list?colId=5",
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "want"),
+    [
+        (_epoch(2020, 5, 1, hh=0, mm=30), dt.date(2020, 5, 1)),  # seconds, China time
+        (str(_epoch(2020, 5, 1, hh=0, mm=30, ms=True)), dt.date(2020, 5, 1)),  # ms as text
+        ("2020-04-30T16:30:00Z", dt.date(2020, 5, 1)),  # UTC evening = China's next morning
+        ("2020-05-01T10:00:00.000+0800", dt.date(2020, 5, 1)),
+        ("20200501", dt.date(2020, 5, 1)),
+        ("2020年5月1日 10:20", dt.date(2020, 5, 1)),
+        ("20201399", None),
+        (12, None),
+    ],
+)
+def test_record_dates(value, want):
+    assert J.value_date(value)[0] == want

@@ -251,13 +251,30 @@ def epoch_date(v) -> dt.date | None:
     return dt.datetime.fromtimestamp(v, CHINA).date()
 
 
+ISO_ZONED_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$")
+COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
 def value_date(v) -> tuple[dt.date | None, tuple[int, int] | None]:
+    """A record field as a date: epoch seconds/ms (China time), an ISO time with a zone (moved to
+    China time), a compact 20200501, or any date text the list reader knows."""
     if isinstance(v, str):
         s = v.strip()
         if EPOCH_DIGITS_RE.match(s):
             return epoch_date(int(s)), None
         if len(s) > 40:
             return None, None
+        if ISO_ZONED_RE.match(s):
+            try:
+                return dt.datetime.fromisoformat(s.replace("Z", "+00:00")).astimezone(CHINA).date(), None
+            except ValueError:
+                pass
+        if m := COMPACT_DATE_RE.match(s):
+            try:
+                d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                return (d, None) if 1990 <= d.year <= 2100 else (None, None)
+            except ValueError:
+                return None, None
         return row_date(s)
     return epoch_date(v), None
 
