@@ -6,8 +6,8 @@ for anything (every request it receives is logged in ``outside_requests``):
 =========  ======  ==========================================================================
 site       ip      what it exercises
 =========  ======  ==========================================================================
-``stub``   .200    政务公开 -> /zwgk/, a stub page whose script writes a meta refresh to the
-                   real tree /xxgk/; a TRS column ``createPageHTML(5, …)`` whose index_3.html
+``stub``   .200    政务公开 -> /zwgk/, a stub page whose script writes a meta refresh to /gk/,
+                   a stub whose ``location.replace`` leads to the real tree /xxgk/; a TRS column ``createPageHTML(5, …)`` whose index_3.html
                    is missing (404); an ASP column with 下一页/尾页 and 共6页 whose page 3
                    answers 500 and page 4 is a soft 404 (页面不存在); a one-page column
 ``notree`` .201    信息公开 -> an entry page without a column tree: the columns are the
@@ -221,8 +221,13 @@ class FallbackNetwork:
         self._put(
             s,
             "/zwgk/",
-            '<html><head><script>document.write(\'<meta http-equiv="refresh" content="0;url=/xxgk/index.html">\');'
+            '<html><head><script>document.write(\'<meta http-equiv="refresh" content="0;url=/gk/">\');'
             "</script></head><body></body></html>",
+        )
+        self._put(
+            s,
+            "/gk/",
+            "<html><body><script>location.replace('/xxgk/index.html')</script>请稍候…</body></html>",
         )
         trs = self._trs_column(s, "通知公告", "xxgk/tzgg", 15, 75, missing={3})
         asp = self._asp_column(s, "政策文件", 2, 12, 65, failing={3: 500}, soft={4})
