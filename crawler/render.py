@@ -19,6 +19,7 @@ Bounds and scope:
   and fonts are never fetched;
 * after the first document, the main frame may not navigate away (a script jumping elsewhere
   would swap the page being counted);
+* at most ``MAX_PAGES`` renders per patrol;
 * each page has a hard time budget (``crawl.timeout_seconds``, at most 20 s); a render that fails
   or times out falls back to the page as downloaded.
 """
@@ -41,6 +42,7 @@ from twisted.internet import defer
 
 log = logging.getLogger(__name__)
 
+MAX_PAGES = 400  # renders per patrol at most (a site whose every page "needs" one stays bounded)
 ORDER = 950  # after ScopeGuard (40), robots (100) and DownloaderStats (850): a render is a request
 CHROMIUM = os.environ.get("PATROL_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [

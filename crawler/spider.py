@@ -412,7 +412,12 @@ class PatrolSpider(scrapy.Spider):
             if not found.entries and found.next_url:
                 self.api_from.setdefault(found.next_url, url)
             return found
-        if scripted.ENABLED and url not in self.rendered and render.needs_render(html):
+        if (
+            scripted.ENABLED
+            and url not in self.rendered
+            and len(self.rendered) < render.MAX_PAGES
+            and render.needs_render(html)
+        ):
             self.rendered.add(url)
             return None
         return page
