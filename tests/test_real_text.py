@@ -229,3 +229,23 @@ def test_level_words_in_prose_are_not_marks(screener, text):
 def test_level_marks_stay_high(screener, text):
     result = screener.screen(text)
     assert result.severity == "high" and "classified_mark" in result.kinds
+
+
+# ---------------------------------------------------------------- the lexicon decides the form
+
+
+def test_markers_are_label_only_unless_the_entry_says_any(tmp_path):
+    from screening.engine import Screener, load_lexicon
+
+    lex = tmp_path / "bureau.yaml"
+    lex.write_text(
+        "entries:\n"
+        "  - {term: 内部资料, kind: internal_marker, severity: medium}\n"
+        "  - {term: 内部通报, kind: internal_marker, severity: medium, form: any}\n",
+        encoding="utf-8",
+    )
+    s = Screener(load_lexicon([lex]))
+    assert {e.term: e.form for e in s.lexicon.entries.values()} == {"内部资料": "label", "内部通报": "any"}
+    prose = "会议要求各单位认真学习内部资料和内部通报精神，抓好贯彻落实。"
+    assert _marker_severities(s.screen(prose)) == [("内部资料", "low"), ("内部通报", "medium")]
+    assert _marker_severities(s.screen("内部资料\n" + prose))[0] == ("内部资料", "medium")
