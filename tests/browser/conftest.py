@@ -60,11 +60,13 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Chromium against `patrol web` (tests/browser)")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
 def pytest_collection_modifyitems(config, items):
-    # one worker, one shared server and browser for every browser test
+    # one worker, one shared server and browser for every browser test; slow (make test-fast skips)
     for item in items:
         if BROWSER_DIR in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
