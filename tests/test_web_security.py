@@ -396,3 +396,16 @@ def test_admin_speaks_chinese_and_no_migration_follows(finding):  # noqa: F811
     out = io.StringIO()
     call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+def test_csrf_trusted_origins_come_from_the_environment_without_wildcards(tmp_path):
+    code = [
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.CSRF_TRUSTED_ORIGINS)",
+    ]
+    env = {"PATROL_CSRF_TRUSTED_ORIGINS": "https://patrol.example.gov.cn, https://*.example.gov.cn,*"}
+    proc = _django(code, tmp_path / "d", **env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "['https://patrol.example.gov.cn']"
