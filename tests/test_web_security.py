@@ -74,6 +74,16 @@ def test_login_post_with_origin_null_or_foreign_is_refused():
     assert _csrf_login("null") == 403
 
 
+def test_csrf_failure_page_says_what_to_do():
+    _user("erin", SUPERVISOR)
+    resp = Client(enforce_csrf_checks=True).post(
+        reverse("web:login"), {"username": "erin", "password": PASSWORD}
+    )
+    assert resp.status_code == 403
+    body = resp.content.decode()
+    assert "请求未通过安全校验" in body and "PATROL_CSRF_TRUSTED_ORIGINS" in body
+
+
 def test_login_post_from_another_site_is_refused():
     assert _csrf_login("http://evil.example") == 403
 
