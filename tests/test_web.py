@@ -436,6 +436,7 @@ def test_counts_dashboard_and_exports(supervisor, counted):
     assert xlsx.content[:2] == b"PK"
     page = supervisor.get(reverse("web:report_export", args=["counts", "html"]), {"year": 2025})
     assert page.status_code == 200 and "<img src=x" not in page.content.decode()
+    assert 'class="print"' in page.content.decode() and "web/print.js" in page.content.decode()
     annual = supervisor.get(reverse("web:report_export", args=["annual", "xlsx"]), {"year": 2025})
     assert annual.status_code == 200 and annual.content[:2] == b"PK"
     assert supervisor.get(reverse("web:report_export", args=["secret", "xlsx"])).status_code == 404

@@ -19,6 +19,7 @@ from . import dashboards, findings, labels
 from .downloads import snapshot_filename
 from .forms import AsOfForm, QueueFilterForm, ReviewForm, YearForm
 from .lexicon import lexicon_page, source_name
+from .printing import with_print_button
 
 PAGE_SIZE = 50
 
@@ -72,10 +73,14 @@ def _finding(pk: int) -> Finding:
 def _detail_response(
     request: HttpRequest, finding: Finding, form: ReviewForm, status: int = 200
 ) -> HttpResponse:
+    from .review import queue_url
+
+    back = form["back"].value() or ""
     context = {
         "finding": finding,
         "detail": findings.detail(finding),
         "form": form,
+        "queue_url": queue_url(back),  # back to the view the reviewer came from
         "decisions": [
             (key, labels.DECISION_VERBS[key])
             for key, _ in labels.DECISIONS
@@ -89,7 +94,8 @@ def _detail_response(
 @requires("view_findings")
 def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     finding = _finding(pk)
-    return _detail_response(request, finding, ReviewForm(hits=finding.hits, initial={"next": True}))
+    initial = {"next": True, "back": request.GET.get("from", "")}
+    return _detail_response(request, finding, ReviewForm(hits=finding.hits, initial=initial))
 
 
 @require_POST
@@ -266,6 +272,8 @@ def report_export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
     else:
         form = YearForm(request.GET or None)
         body, name = dashboards.export(report, fmt, year=form.year_or(dashboards.today(conf).year))
+    if fmt == "html":
+        body = with_print_button(body.decode("utf-8")).encode("utf-8")
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     disposition = "attachment" if fmt == "xlsx" else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{name}"'
