@@ -322,10 +322,20 @@ class PatrolSpider(scrapy.Spider):
             st.shield.append((column_url(url), " > ".join(meta.get("path") or [])))
 
     def _note_redirect(self, st: SiteState, response: Response) -> None:
-        """A homepage or disclosure entry redirected to another address in scope: the site moved."""
+        """The homepage redirects to another address in scope than the one it landed on at the
+        last patrol: the site moved (a homepage that always redirects the same way did not)."""
         first = (response.meta.get("redirect_urls") or [None])[0]
-        if first and column_url(first) != column_url(response.url) and self._owns(st, response.url):
-            self.moves.setdefault(st.conf.id, {}).setdefault("redirect", []).append([first, response.url])
+        if not first or not self._owns(st, response.url):
+            return
+        before = (
+            Page.objects.filter(site=st.site, kind="home")
+            .exclude(run=self.run)
+            .order_by("-id")
+            .values_list("url", flat=True)
+            .first()
+        )
+        if before and column_url(before) != column_url(response.url):
+            self.moves.setdefault(st.conf.id, {}).setdefault("redirect", []).append([before, response.url])
 
     # -- column tree -----------------------------------------------------------------------------
     def parse_node(self, response: Response):
@@ -376,8 +386,6 @@ class PatrolSpider(scrapy.Spider):
                 }
                 yield self._conditional(target, {**meta, "stub_hops": hops + 1}, self.parse_node, priority=9)
             return
-        if depth == 0:
-            self._note_redirect(st, response)
         yield from self._node(
             st,
             response.url,
