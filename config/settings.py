@@ -199,6 +199,9 @@ if _flag("PATROL_BEHIND_PROXY"):
     # the proxy terminates TLS and says so; it must overwrite any client-sent header
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = False
+    # lockout per client address, not per proxy (web.lockout.client_ip)
+    PATROL_TRUST_X_FORWARDED_FOR = True
+AXES_CLIENT_IP_CALLABLE = "web.lockout.client_ip"
 
 EMAIL_BACKEND = os.environ.get("PATROL_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("PATROL_EMAIL_HOST", "localhost")

@@ -419,3 +419,14 @@ def test_csrf_trusted_origins_come_from_the_environment_without_wildcards(tmp_pa
     proc = _django(code, tmp_path / "d", **env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "['https://patrol.example.gov.cn']"
+
+
+def test_lockout_address_behind_a_proxy_is_the_one_the_proxy_appended(settings):
+    from django.test import RequestFactory
+
+    from web.lockout import client_ip
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert client_ip(request) == "10.0.0.1"  # not behind a proxy: the header is anyone's
+    settings.PATROL_TRUST_X_FORWARDED_FOR = True
+    assert client_ip(request) == "203.0.113.7"  # the client's own prefix (6.6.6.6) is not trusted

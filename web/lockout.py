@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from axes.helpers import get_client_ip_address, get_client_username, get_cool_off, get_failure_limit
+from axes.helpers import get_client_username, get_cool_off, get_failure_limit
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address a lockout is counted for: the connection's, or behind a reverse proxy
+    (``PATROL_BEHIND_PROXY=1``) the last address the proxy appended to X-Forwarded-For (what
+    a client writes in front of it is not trusted)."""
+    if getattr(settings, "PATROL_TRUST_X_FORWARDED_FOR", False):
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def _duration(delta: timedelta) -> str:
@@ -23,7 +35,7 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     ends = None
     if cool_off:
         last = (
-            AccessAttempt.objects.filter(username=username, ip_address=get_client_ip_address(request))
+            AccessAttempt.objects.filter(username=username, ip_address=client_ip(request))
             .order_by("-attempt_time")
             .values_list("attempt_time", flat=True)
             .first()
