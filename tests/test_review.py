@@ -374,3 +374,16 @@ def test_only_the_bureau_sees_and_revokes_the_allowlist(bureau, three):
     entry.refresh_from_db()
     assert entry.revoked_at is None
     assert bureau.get(reverse("web:allowlist_revoke", args=[entry.pk])).status_code == 405  # POST only
+
+
+def test_next_and_back_keep_the_reviewers_view(bureau, three):
+    a, b, c = three
+    detail = bureau.get(reverse("web:finding", args=[a.pk]), {"from": "site=jyj&q=&evil=x"})
+    assert f'href="{reverse("web:queue")}?site=jyj"' in detail.content.decode()  # ← 审核队列 of that view
+    resp = _review(bureau, a, decision="confirmed", next="on", back="site=jyj")
+    assert resp["Location"] == reverse("web:finding", args=[c.pk]) + "?from=site%3Djyj"  # not b (县农业局)
+    # in a view that keeps decided findings (全部), next is the one after the current
+    resp = _review(bureau, b, decision="confirmed", next="on", back="status=all")
+    assert resp["Location"] == reverse("web:finding", args=[a.pk]) + "?from=status%3Dall"
+    resp = _review(bureau, c, decision="confirmed", next="on", back="status=all")
+    assert resp["Location"] == reverse("web:queue") + "?status=all"  # c was the last of the view

@@ -99,6 +99,7 @@ class ReviewForm(forms.Form):
         max_length=500,
     )
     next = forms.BooleanField(label="处理后转到队列中的下一条", required=False)
+    back = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)  # the queue's view
 
     def __init__(self, *args, hits: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -82,33 +82,46 @@ def decide(finding: Finding, user, form: ReviewForm) -> AllowEntry | None:
         return entry
 
 
-def next_in_queue(after: Finding) -> Finding | None:
-    """The first finding still waiting for a person (the queue's default order), other than ``after``."""
-    return findings.queue(findings.QueueFilters()).exclude(pk=after.pk).first()
+def _view_query(back: str) -> str:
+    """The queue's filters from a query string (parsed pairs of known keys, never a raw URL)."""
+    pairs = parse_qsl(back.lstrip("?"), keep_blank_values=False)
+    return urlencode([(k, v) for k, v in pairs if k in QueueFilterForm.base_fields or k == "page"])
+
+
+def queue_url(back: str) -> str:
+    """The queue showing the view a reviewer came from."""
+    query = _view_query(back)
+    return reverse("web:queue") + (f"?{query}" if query else "")
+
+
+def next_in_queue(after: Finding, back: str = "") -> Finding | None:
+    """The next finding of the reviewer's queue view (default: what waits for a person)."""
+    query = _view_query(back)
+    filters = QueueFilterForm(QueryDict(query)).filters() if query else findings.QueueFilters()
+    ids = list(findings.queue(filters).values_list("pk", flat=True)[:5000])
+    if after.pk in ids:  # still in the view (e.g. 全部): the one after it
+        later = ids[ids.index(after.pk) + 1 :]
+        return Finding.objects.filter(pk=later[0]).first() if later else None
+    return Finding.objects.filter(pk=ids[0]).first() if ids else None  # it left the view: the first
 
 
 def after_decision(request: HttpRequest, finding: Finding, form: ReviewForm) -> HttpResponse:
+    back = _view_query(form.cleaned_data.get("back") or "")
+    keep = f"?{urlencode({'from': back})}" if back else ""
     if form.cleaned_data.get("next"):
-        nxt = next_in_queue(finding)
+        nxt = next_in_queue(finding, back)
         if nxt is not None:
-            return redirect("web:finding", pk=nxt.pk)
-        messages.info(request, "队列中已没有待处理的发现。")
-        return redirect("web:queue")
-    return redirect("web:finding", pk=finding.pk)
-
-
-def _queue_url(back: str) -> str:
-    """The queue with the filters it was showing (rebuilt from parsed pairs, never a raw URL)."""
-    pairs = parse_qsl(back.lstrip("?"), keep_blank_values=False)
-    query = urlencode([(k, v) for k, v in pairs if k in QueueFilterForm.base_fields or k == "page"])
-    return reverse("web:queue") + (f"?{query}" if query else "")
+            return redirect(reverse("web:finding", args=[nxt.pk]) + keep)
+        messages.info(request, "当前视图中已没有其他发现。")
+        return redirect(queue_url(back))
+    return redirect(reverse("web:finding", args=[finding.pk]) + keep)
 
 
 @require_POST
 @requires("view_findings", "review_finding")
 def bulk_review(request: HttpRequest) -> HttpResponse:
     form = BulkReviewForm(request.POST)
-    back = _queue_url(request.POST.get("back", ""))
+    back = queue_url(request.POST.get("back", ""))
     if not form.is_valid():
         errors = "；".join(e for errs in form.errors.values() for e in errs)
         messages.error(request, f"批量处理未执行：{errors or '请先勾选发现'}")

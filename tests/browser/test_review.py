@@ -56,8 +56,8 @@ def test_reviewer_dismisses_with_allowlist_sees_history_reopens_and_confirms(
     rows = page.locator("table.list tbody tr")
     assert rows.count() == 4
     shot(page, "review-queue-search")
-    page.click(f"a[href='/findings/{ids['甲']}/']")
-    assert page.url.endswith(f"/findings/{ids['甲']}/")
+    page.click(f"a[href^='/findings/{ids['甲']}/']")
+    assert f"/findings/{ids['甲']}/?from=" in page.url  # the detail knows the view it came from
 
     # 排除 without a note is refused, with the reason on the form
     page.uncheck("#id_next")
@@ -87,6 +87,9 @@ def test_reviewer_dismisses_with_allowlist_sees_history_reopens_and_confirms(
     assert history_rows.count() == 3  # every decision kept, newest first
     assert "已确认" in history_rows.nth(0).inner_text() and "已排除" in history_rows.nth(2).inner_text()
     shot(page, "review-confirmed-history")
+    with page.expect_navigation():
+        page.click("a:has-text('← 审核队列')")
+    assert page.input_value("#id_q") == tag  # back on the reviewer's own view
 
     # the allowlist shows the entry, who added it, and it can be revoked
     page.goto("/findings/allowlist/")
