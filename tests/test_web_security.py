@@ -430,3 +430,24 @@ def test_lockout_address_behind_a_proxy_is_the_one_the_proxy_appended(settings):
     assert client_ip(request) == "10.0.0.1"  # not behind a proxy: the header is anyone's
     settings.PATROL_TRUST_X_FORWARDED_FOR = True
     assert client_ip(request) == "203.0.113.7"  # the client's own prefix (6.6.6.6) is not trusted
+
+
+def test_a_second_patrol_is_refused_while_one_runs(monkeypatch):
+    from crawler.models import PatrolRun
+    from web import patrol_start
+
+    launched = []
+    monkeypatch.setattr(patrol_start, "launch", lambda site_id: launched.append(site_id) or (1, Path("x")))
+    running = PatrolRun.objects.create(status="running", pid=os.getpid(), sites=["county"])
+    info = _client(_user("info", INFO_CENTRE))
+    page = info.get(reverse("web:start_patrol"))
+    assert f"巡查 #{running.pk} 正在进行" in page.content.decode()
+    site_id = next(iter(dict(page.context["form"].fields["site"].choices)))
+    resp = info.post(reverse("web:start_patrol"), {"site": site_id})
+    assert resp.status_code == 400 and launched == []
+    assert f"巡查 #{running.pk} 仍在进行" in resp.content.decode()
+    # a run whose process is gone does not block
+    running.pid = 2**22 + 12345
+    running.save()
+    info.post(reverse("web:start_patrol"), {"site": site_id})
+    assert launched == [site_id]
