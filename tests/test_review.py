@@ -275,8 +275,11 @@ def test_not_fixed_is_in_the_default_queue_with_its_age(bureau, reviewer, three)
     Finding.objects.filter(pk=a.pk).update(first_confirmed_at=timezone.now() - timedelta(days=6))
     a.refresh_from_db()
     assert a.pk not in _queue_ids(bureau)
-    a.system_check("not_fixed", "仍可访问")
+    a.system_check("not_fixed", "仍可访问，命中仍在（内部资料）")
     assert a.pk in _queue_ids(bureau)
+    detail = bureau.get(reverse("web:finding", args=[a.pk])).content.decode()
+    assert "巡查核实" in detail and "仍可访问，命中仍在（内部资料）" in detail and "未整改" in detail
+    assert "已 6 天" in detail
     assert "确认后 6 天" in bureau.get(reverse("web:queue")).content.decode()
     out = io.StringIO()
     call_command("findings", "--status", "open", "--format", "json", stdout=out)
