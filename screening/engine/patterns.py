@@ -62,6 +62,11 @@ MARK_PATTERNS: dict[str, tuple[str, str, re.Pattern[str]]] = {
     ),
 }
 LONE_LEVEL_RULES = ("mark:line", "mark:head")  # a level word alone on its line
+# a mark between quotation marks, or next to another level in a list, is talked about
+OPEN_QUOTES = "“‘\"'「『"
+CLOSE_QUOTES = "”’\"'」』"
+LEVEL_LIST_AFTER = re.compile(rf"{_SP}[、,/或和及与]{_SP}{LEVEL}")
+LEVEL_LIST_BEFORE = re.compile(rf"{LEVEL}{_SP}[、,/或和及与]{_SP}$")
 HEAD_LINES = 10  # a bare level line within this many first non-blank lines is reported as mark:head
 
 # --- personal data -----------------------------------------------------------

@@ -49,6 +49,26 @@ def drop_level_lists(doc: Doc, cands: list[Candidate], page: dict) -> list[Candi
     return [c for c in cands if id(c) not in listed] if listed else cands
 
 
+@rule("marks_talked_about")
+def mark_talked_about(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
+    """A mark in quotation marks (标注为“秘密★10年”) or one of a list of levels (密级：绝密、
+    机密、秘密) is being talked about — a lesson on marking, a blank form — not marking this
+    document: low, still shown to the reviewer."""
+    t = doc.text
+    for c in cands:
+        if c.kind != "classified_mark":
+            continue
+        before = t[max(0, c.start - 3) : c.start].rstrip(" ")
+        after = t[c.end : c.end + 3].lstrip(" ")
+        quoted = bool(before and after) and before[-1] in P.OPEN_QUOTES and after[0] in P.CLOSE_QUOTES
+        listed = P.LEVEL_LIST_AFTER.match(t, c.end) or P.LEVEL_LIST_BEFORE.search(
+            t, max(0, c.start - 8), c.start
+        )
+        if quoted or listed:
+            c.severity, c.rule, c.confidence = "low", "mark:talked-about", 0.3
+    return cands
+
+
 @rule("ids")
 def score_ids(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
     """A number labelled 订单号/编号/卡号 … is not an ID unless ID words are near; 15-digit IDs need context for high."""
