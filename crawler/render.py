@@ -72,11 +72,12 @@ _LINK_HINT_RE = re.compile(
     r"decodeURIComponent\s*\(|\bFunction\s*\(|\.reverse\s*\(|\.split\s*\(|\.join\s*\(",
     re.I,
 )
-_EMPTY_HOLDER_RE = re.compile(
-    r"<(ul|ol|tbody|table|div|section)\b[^>]*\b(?:id|class)\s*=\s*['\"][^'\"]*"
-    r"(?:list|news|article|content|data|items?|result|xxgk|gkml|info|doc|app|root)[^'\"]*['\"][^>]*>\s*</\1>",
+_EMPTY_HOLDER_RE = re.compile(  # an empty list (ul/ol/tbody), or an empty block named like one
+    r"<(ul|ol|tbody)\b[^>]*>\s*</\1>|<(div|section|table)\b[^>]*\b(?:id|class)\s*=\s*['\"][^'\"]*"
+    r"(?:list|news|article|content|data|items?|result|xxgk|gkml|info|doc|app|root)[^'\"]*['\"][^>]*>\s*</\2>",
     re.I,
 )
+_FETCH_RE = re.compile(r"\bfetch\s*\(|XMLHttpRequest|\.(?:ajax|getJSON|get|post|load)\s*\(|\baxios\b", re.I)
 _SCRIPT_RE = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.I | re.S)
 _LIBRARY_RE = re.compile(
     r"jquery|bootstrap|swiper|layer|laydate|echarts|vue|react|angular|polyfill|analytics|"
@@ -94,8 +95,9 @@ def marked_api(html: str) -> str | None:
 
 def needs_render(html: str) -> bool:
     """A page with no rows whose scripts evidently draw its content: an inline script writing
-    markup (links/rows or decoded/built strings), or an empty list-like container beside a script
-    of the site's own. A clock written by ``document.write`` or a pager script alone is not."""
+    markup (links/rows or decoded/built strings), or an empty list (or list-like block) beside a
+    script of the site's own or an inline data request. A clock written by ``document.write`` or
+    a pager script alone is not."""
     scripts = _SCRIPT_RE.findall(html)
     if not scripts:
         return False
@@ -107,7 +109,7 @@ def needs_render(html: str) -> bool:
     if _EMPTY_HOLDER_RE.search(html):
         for attrs, body in scripts:
             src = re.search(r"\bsrc\s*=\s*['\"]?([^'\" >]+)", attrs)
-            if body.strip() and _DOM_WRITE_RE.search(body):
+            if body.strip() and _FETCH_RE.search(body):  # an inline script loading data
                 return True
             if src and not _LIBRARY_RE.search(src.group(1).rsplit("/", 1)[-1]):
                 return True

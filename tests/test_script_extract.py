@@ -198,3 +198,17 @@ def test_counters_and_sessions_are_not_list_sources():
 )
 def test_record_dates(value, want):
     assert J.value_date(value)[0] == want
+
+
+def test_page_urls_a_script_builds():
+    T = S.page_template
+    assert T("for(var i=1;i<=n;i++){h+='<a href=\"index_'+i+'.html\">'+i+'</a>';}") == ("index_", ".html", 0)
+    assert T("h+='<a href=list.jsp?page='+(i-1)+'&cid=3>'") == ("list.jsp?page=", "&cid=3", -1)
+    assert T("location.href = c == 1 ? 'index.html' : 'index_' + obj.curr + '.html';") == ("index_", ".html", 0)
+    assert T("h+='<a href=\"./content_'+d.id+'.html\">'") is None  # a record's link, not a pager
+    assert T("h+='<a href=\"javascript:go('+i+')\">'") is None
+
+
+def test_render_evidence_empty_table_body_beside_a_site_script():
+    html = "<html><body><table><tbody id='tb'></tbody></table><script src='/front/list-page.js'></script></body></html>"
+    assert needs_render(html)

@@ -73,8 +73,10 @@ PAIR_RE = re.compile(
 HREF_ASSIGN_RE = re.compile(r"\blocation(?:\.href)?\s*=(?!=)|\.href\s*=(?!=)|location\.(?:assign|replace)\(")
 # 'prefix' + page [+/- k] + 'suffix' inside such a statement
 HREF_CONCAT_RE = re.compile(
-    r"(['\"])([^'\"]*)\1\s*\+\s*\(?\s*([A-Za-z_$][\w$.]*)\s*(?:([+-])\s*(\d+)\s*)?\)?\s*\+\s*(['\"])([^'\"]*)\6"
+    r"(?:'([^'\n]*)'|\"([^\"\n]*)\")\s*\+\s*\(?\s*([A-Za-z_$][\w$.]*)\s*(?:([+-])\s*(\d+)\s*)?\)?\s*\+\s*"
+    r"(?:'([^'\n]*)'|\"([^\"\n]*)\")"
 )
+PAGE_VAR_RE = re.compile(r"^(?:[ijknp]|pn|cp|no|num|idx|index|pg|page\w*|cur\w*)$", re.I)
 SCRIPT_TOTAL_RE = re.compile(
     r"\b(?:count|total|totalCount|recordCount|totalRecord|records)\s*[:=]\s*['\"]?(\d+)"
 )
@@ -237,6 +239,34 @@ def inline_records(doc: Doc) -> Records | None:
     return best
 
 
+def page_template(s: str) -> tuple[str, str, int] | None:
+    """(prefix, suffix, shift) of the page URL a script builds: ``location.href = 'index_' + n +
+    '.html'`` (any form of that statement), or pager markup ``'<a href="index_' + i + '.html">'``."""
+
+    def shift(m) -> int:
+        return int(m.group(5)) * (1 if m.group(4) == "+" else -1) if m.group(5) else 0
+
+    def paging(m) -> bool:  # a page number or loop index, not a record's id
+        return bool(PAGE_VAR_RE.match(m.group(3).rsplit(".", 1)[-1]))
+
+    for a in HREF_ASSIGN_RE.finditer(s):
+        stmt = re.split(r"[;}\n]", s[a.end() : a.end() + 300], maxsplit=1)[0]
+        m = HREF_CONCAT_RE.search(stmt)
+        if m and paging(m):
+            return m.group(1) or m.group(2) or "", m.group(6) or m.group(7) or "", shift(m)
+    for m in HREF_CONCAT_RE.finditer(s):
+        if not paging(m):
+            continue
+        head = re.split(r"href\s*=\s*", m.group(1) or m.group(2) or "", flags=re.I)
+        if len(head) < 2:
+            continue
+        prefix = head[-1].lstrip("\\\"'")
+        suffix = re.split(r"[\"'\s>\\]", m.group(6) or m.group(7) or "", maxsplit=1)[0]
+        if prefix and not prefix.lower().startswith(("javascript:", "#")) and (suffix or "=" in prefix):
+            return prefix, suffix, shift(m)
+    return None
+
+
 def script_pager(doc: Doc, rec: Records | None) -> Pager:
     """A pager a script draws (laypage-like ``count/limit/curr`` and a ``location.href = 'index_' +
     n + '.html'`` jump): page URLs from that template, the page count from the stated facts."""
@@ -253,18 +283,14 @@ def script_pager(doc: Doc, rec: Records | None) -> Pager:
     pages = facts.get("pages")
     if pages is None and facts.get("total") is not None and facts.get("size"):
         pages = max(1, math.ceil(facts["total"] / facts["size"]))
-    m = None
-    for a in HREF_ASSIGN_RE.finditer(s):
-        stmt = re.split(r"[;}\n]", s[a.end() : a.end() + 300], maxsplit=1)[0]
-        if m := HREF_CONCAT_RE.search(stmt):
-            break
-    if not pages or pages < 2 or not m:
+    tpl = page_template(s)
+    if not pages or pages < 2 or not tpl:
         return Pager(total_records=facts.get("total"), total_pages=pages)
-    shift = int(m.group(5)) * (1 if m.group(4) == "+" else -1) if m.group(5) else 0
+    prefix, suffix, shift = tpl
     cur = facts.get("current") or 1
 
     def page_url(k: int) -> str | None:
-        return resolve(doc.base, f"{m.group(2)}{k + shift}{m.group(7)}")
+        return resolve(doc.base, f"{prefix}{k + shift}{suffix}")
 
     urls = [doc.url if cur == 1 else (page_url(1) or doc.url)] + [
         page_url(k) or "" for k in range(2, pages + 1)
