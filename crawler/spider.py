@@ -406,6 +406,7 @@ class PatrolSpider(scrapy.Spider):
             api = render.marked_api(html)  # a rendered list drawn from a JSON API: walk the API
             if api and site_for_url(self.conf.sites, api) is not None:
                 page.next_url = api
+                scripted.note_caller(api, url)
             return page
         if page.entries or page.empty or page.post:
             return page

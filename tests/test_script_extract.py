@@ -204,7 +204,11 @@ def test_page_urls_a_script_builds():
     T = S.page_template
     assert T("for(var i=1;i<=n;i++){h+='<a href=\"index_'+i+'.html\">'+i+'</a>';}") == ("index_", ".html", 0)
     assert T("h+='<a href=list.jsp?page='+(i-1)+'&cid=3>'") == ("list.jsp?page=", "&cid=3", -1)
-    assert T("location.href = c == 1 ? 'index.html' : 'index_' + obj.curr + '.html';") == ("index_", ".html", 0)
+    assert T("location.href = c == 1 ? 'index.html' : 'index_' + obj.curr + '.html';") == (
+        "index_",
+        ".html",
+        0,
+    )
     assert T("h+='<a href=\"./content_'+d.id+'.html\">'") is None  # a record's link, not a pager
     assert T("h+='<a href=\"javascript:go('+i+')\">'") is None
 
@@ -212,3 +216,20 @@ def test_page_urls_a_script_builds():
 def test_render_evidence_empty_table_body_beside_a_site_script():
     html = "<html><body><table><tbody id='tb'></tbody></table><script src='/front/list-page.js'></script></body></html>"
     assert needs_render(html)
+
+
+def test_relative_record_links_resolve_against_the_calling_page():
+    page_url = "http://gov.test/xxgk/tzgg/index.html"
+    html = "<html><body><ul id='l'></ul><script>$.getJSON('/api/doc/list.json', {page: 1, size: 2, chnl: 7});</script></body></html>"
+    got = S.read(page_url, html, _no_rows(page_url, html))
+    assert got.next_url == "http://gov.test/api/doc/list.json?page=1&size=2&chnl=7"
+    rows = [
+        {"title": f"通知{i}", "url": f"./202001/t2020010{i}_{i}.html", "pubDate": f"2020-01-0{i}"}
+        for i in (1, 2)
+    ]
+    body = json.dumps({"total": 4, "list": rows}, ensure_ascii=False)
+    for api in (got.next_url, "http://gov.test/api/doc/list.json?page=2&size=2&chnl=7"):
+        entries = parse_list(api, body).entries
+        assert [e.url for e in entries] == [
+            f"http://gov.test/xxgk/tzgg/202001/t2020010{i}_{i}.html" for i in (1, 2)
+        ]

@@ -40,6 +40,9 @@ from ._jsdata import (
 )
 
 NAME = "scripted"
+_PAGING_KEYS = (
+    PAGE_PARAMS | OFFSET_PARAMS | SIZE_KEYS | {"endrecord", "end", "to", "_", "t", "callback", "cb"}
+)
 # PATROL_SCRIPTED=off turns the hook off (benchmark baseline; a network known to have no such pages)
 ENABLED = os.environ.get("PATROL_SCRIPTED", "on").strip().lower() not in ("0", "off", "no", "false")
 API_CALL_RE = re.compile(
@@ -142,6 +145,28 @@ def api_pager(url: str, rec: Records) -> Pager:
     return pager
 
 
+_CALLERS: dict[str, str] = {}  # API URL without its paging parameters -> the page whose script calls it
+
+
+def _api_key(url: str) -> str:
+    parts = urlsplit(url)
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if norm_key(k) not in _PAGING_KEYS
+    ]
+    return urlunsplit(parts._replace(query=urlencode(sorted(query)), fragment=""))
+
+
+def note_caller(api_url: str, page_url: str) -> None:
+    """Remember which page calls an API: relative record links resolve against that page, as the
+    browser resolves the links the script draws (not against the API's own URL)."""
+    if len(_CALLERS) < 10_000:
+        _CALLERS.setdefault(_api_key(api_url), page_url)
+
+
+def caller(api_url: str) -> str:
+    return _CALLERS.get(_api_key(api_url), api_url)
+
+
 @register
 class ScriptedProfile(Profile):
     """A JSON (or JSONP) answer of a list API: records by shape, paging by its own fields."""
@@ -165,7 +190,7 @@ class ScriptedProfile(Profile):
 
     def row_root(self, doc: Doc) -> etree._Element | None:
         rec = self._records(doc)
-        return fragment(doc.url, rec) if rec is not None else None
+        return fragment(caller(doc.url), rec) if rec is not None else None
 
     def pager(self, doc: Doc, scope=None, next_el=None) -> Pager:
         rec = self._records(doc)
@@ -339,6 +364,7 @@ def read(url: str, html: str, page, accept: Callable[[str], bool] = lambda u: Tr
     apis = [u for u in api_urls(doc) if accept(u)]
     if not apis:
         return None
+    note_caller(apis[0], url)
     return ListPage(
         entries=[],
         empty=False,
