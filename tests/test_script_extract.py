@@ -233,3 +233,17 @@ def test_relative_record_links_resolve_against_the_calling_page():
         assert [e.url for e in entries] == [
             f"http://gov.test/xxgk/tzgg/202001/t2020010{i}_{i}.html" for i in (1, 2)
         ]
+
+
+def test_a_pinned_list_beside_the_main_one_is_part_of_it():
+    rows = [{"title": f"通知公告{i}", "url": f"/a/{i}.html", "date": f"2021-01-0{i}"} for i in range(1, 6)]
+    top = [{"title": "关于本栏目的说明", "url": "/a/top.html", "date": "2019-01-01"}]
+    hot = [{"title": "热点新闻", "url": "/b/hot.html", "date": "2021-02-01"}]
+    body = json.dumps(
+        {"data": {"topList": top, "list": rows, "hotList": hot, "total": 10}}, ensure_ascii=False
+    )
+    page = parse_list("http://gov.test/api/list.json?page=1", body)
+    assert [(e.url, e.pinned) for e in page.entries] == [("http://gov.test/a/top.html", True)] + [
+        (f"http://gov.test/a/{i}.html", False) for i in range(1, 6)
+    ]  # the 'hot' list is another block, not this column's
+    assert page.next_url == "http://gov.test/api/list.json?page=2"  # 5 per page of 10: one more page

@@ -57,6 +57,7 @@ ZERO_BASED_KEYS = {"number"}  # Spring Data's Page: 0-based page number
 LAST_KEYS = {"last", "lastpage", "islastpage", "islast"}  # true on the last page
 HAS_NEXT_KEYS = {"hasnext", "hasnextpage", "hasmore"}  # false on the last page
 OFFSET_PARAMS = {"start", "offset", "startrecord", "from", "skip", "begin", "startindex"}
+PIN_LIST_RE = re.compile(r"top|stick|pin|zhiding|^zd|ding|置顶")
 PIN_KEY_RE = re.compile(r"^(is)?(top|stick|sticky|pin|pinned|zhiding|zd|settop|ding)\w*$", re.I)
 IMAGE_RE = re.compile(r"\.(jpe?g|png|gif|bmp|webp|svg|ico)(\?|$)", re.I)
 STATIC_RE = re.compile(r"\.(js|css|jpe?g|png|gif|bmp|webp|svg|ico|woff2?|ttf|eot|map)(\?|$)", re.I)
@@ -406,7 +407,25 @@ def find_records(value, _chain: tuple = ()) -> Records | None:
             rec = find_records(child, _chain)
             if rec is not None and (best is None or len(rec.rows) > len(best.rows)):
                 best = rec
+    if isinstance(value, dict) and best is not None:
+        _add_pinned(value, best)
     return best
+
+
+def _add_pinned(container: dict, best: Records) -> None:
+    """Pinned rows kept in a list of their own beside the main one (``topList``, ``zdList`` …),
+    with the same fields, belong to the same column: they go first, marked pinned."""
+    if not any(isinstance(v, list) and v and v[0] is best.rows[0] for v in container.values()):
+        return  # the main list is not a direct child of this object
+    for key, other in container.items():
+        if not isinstance(other, list) or not other or other[0] is best.rows[0]:
+            continue
+        if not PIN_LIST_RE.search(norm_key(key)):
+            continue
+        rec = _record_list(other)
+        if rec is None or (rec.title, rec.url, rec.date) != (best.title, best.url, best.date):
+            continue
+        best.rows = [{**r, "__top__": 1} for r in rec.rows] + best.rows
 
 
 def pinned_record(row: dict) -> bool:

@@ -99,7 +99,7 @@ def api_pager(url: str, rec: Records) -> Pager:
     """Next API page: the page parameter + 1 (or the offset + page size), while the answer's own
     total / page count says there is more; without such fields, while pages come back full."""
     facts = rec.facts
-    n = len(rec.rows)
+    n = sum(1 for r in rec.rows if "__top__" not in r)  # a pinned list beside the page does not count
     query = {
         norm_key(k): (k, v) for k, v in parse_qsl(urlsplit(url).query) if v.strip().lstrip("-").isdigit()
     }
