@@ -342,3 +342,21 @@ def test_detail_title_when_the_page_title_is_the_site_name():
     )
     d = parse_detail(COL + "a.html", html)
     assert (d.title, d.publish_date) == ("关于开展学习教育活动的实施方案的通知", D(2021, 3, 26))
+
+
+def test_detail_label_far_from_the_title_loses_to_meta():
+    side = (
+        "<ul class='side'>"
+        + "".join(f"<li>第{i}篇其他文章 发布时间：2019-01-{i:02d}</li>" for i in range(1, 32))
+        + "</ul>"
+    )
+    html = page(
+        side
+        + "<h1>关于做好防汛工作的通知</h1><div class='text'><p>各乡镇：</p><p>现将有关事项通知如下。</p></div>",
+        "<title>关于做好防汛工作的通知</title><meta name='PubDate' content='2020-05-05 09:00'>",
+    )
+    d = parse_detail(COL + "a.html", html)
+    assert (d.publish_date, d.publish_date_from) == (D(2020, 5, 5), "meta")
+    # without meta, a label anywhere is still better than nothing
+    d = parse_detail(COL + "a.html", html.replace("PubDate", "x"))
+    assert (d.publish_date, d.publish_date_from) == (D(2019, 1, 1), "label")

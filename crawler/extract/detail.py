@@ -111,9 +111,9 @@ def labelled(lines: list[str], key: str) -> list[str]:
     return [v for _, v in sorted(out)]
 
 
-def _labelled_date(
-    lines: list[str], key: str | None, rx: re.Pattern | None = None
-) -> tuple[dt.date | None, str | None]:
+def _labelled_dates(lines: list[str], key: str | None, rx: re.Pattern | None = None) -> list[tuple[int, str]]:
+    """(line index, value) of every labelled date, in document order."""
+    out = []
     for i, line in enumerate(lines):
         regexes = _FIELD_RES[key] if key else (rx,)
         for r in regexes:
@@ -124,10 +124,23 @@ def _labelled_date(
                 v = _NEXT_LABEL_RE.split(v, maxsplit=1)[0]
                 if not v.strip() and i + 1 < len(lines) and is_date_only(lines[i + 1]):
                     v = lines[i + 1]
-                d = parse_date(v[:40])
-                if d:
-                    return d, parse_datetime_str(v[:40])
-    return None, None
+                if parse_date(v[:40]):
+                    out.append((i, v[:40]))
+    return out
+
+
+def _labelled_date(
+    lines: list[str], key: str | None, rx: re.Pattern | None = None, after: int | None = None
+) -> tuple[dt.date | None, str | None]:
+    """The first labelled date. With ``after`` (the title's line): when the label repeats on
+    several lines (a sidebar's rows, each "标题 发布时间：…"), only one at or after the title."""
+    found = _labelled_dates(lines, key, rx)
+    if after is not None and len({i for i, _ in found}) >= P.LIST_LABEL_REPEATS:
+        found = [(i, v) for i, v in found if i >= after]
+    if not found:
+        return None, None
+    v = found[0][1]
+    return parse_date(v), parse_datetime_str(v)
 
 
 def _byline_date(lines: list[str]) -> tuple[dt.date | None, str | None]:
@@ -254,13 +267,15 @@ def parse_detail(url: str, html: str) -> Detail:
     title = title.replace("\u3000", "") if title else None
     start = _title_line(lines, title)
     near = lines[max(0, start - 2) : start + 1 + P.BYLINE_MAX_LINES]
-    # one chain: labelled 发布日期 anywhere, a bare 时间/日期 label near the title, an unlabelled
-    # byline date near the title, PubDate-like meta last
+    # one chain: a 发布日期 label (one repeated on many lines counts only from the title on), a
+    # bare 时间/日期 label near the title, an unlabelled byline under it, PubDate-like meta, and
+    # last a 发布日期 label anywhere (then it may belong to a sidebar's rows)
     chain = (
-        ("label", lambda: _labelled_date(lines, "publish")),
+        ("label", lambda: _labelled_date(lines, "publish", after=start)),
         ("label", lambda: _labelled_date(near, None, _WEAK_PUBLISH_RE)),
-        ("byline", lambda: _byline_date(near[1:] if start else near)),
+        ("byline", lambda: _byline_date(lines[start + 1 : start + 1 + P.BYLINE_MAX_LINES])),
         ("meta", lambda: _meta_publish(doc)),
+        ("label", lambda: _labelled_date(lines, "publish")),
     )
     pub, pub_dt, source, rest = None, None, None, ()
     for i, (how, find) in enumerate(chain):

@@ -14,7 +14,7 @@ from .dates import row_date
 from .dom import Doc, collapse, norm_space
 from .links import looks_like_article_url, script_item_url
 from .pager import form_pages, pager_container, postback_pages
-from .rows import Row, anchor_title, best_group, date_of_row, distance_to
+from .rows import Row, anchor_title, best_group, candidate_url, date_of_row, distance_to
 
 
 @dataclass
@@ -62,7 +62,7 @@ def _override_rows(doc: Doc, root: etree._Element, ov: dict) -> list[Row]:
         if not isinstance(row_el, etree._Element):
             continue
         anchors = _select(row_el, ov["link"]) if ov.get("link") else list(row_el.iter("a"))
-        anchors = [a for a in anchors if isinstance(a, etree._Element) and doc.resolve(a.get("href"))]
+        anchors = [a for a in anchors if isinstance(a, etree._Element) and candidate_url(doc, a)]
         if not anchors:
             continue
         a = max(anchors, key=lambda x: len(anchor_title(x)))
@@ -76,7 +76,7 @@ def _override_rows(doc: Doc, root: etree._Element, ov: dict) -> list[Row]:
             Row(
                 el=row_el,
                 anchor=a,
-                url=doc.resolve(a.get("href")),
+                url=candidate_url(doc, a),
                 title=anchor_title(a),
                 date=d,
                 partial=p,

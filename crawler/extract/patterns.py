@@ -357,6 +357,7 @@ TITLE_DOC_NO_RE = re.compile(
 )
 BYLINE_MAX_LINES = 4  # a byline / bare 时间 label sits within this many lines under the title
 BYLINE_MAX_CHARS = 60
+LIST_LABEL_REPEATS = 3  # a 发布日期 label on this many lines is a list's rows, not the page's field
 SENTENCE_PUNCT_RE = re.compile(r"[，。；！？,;]")
 WEAK_PUBLISH_LABELS = ("时间", "日期")  # only when nothing better exists, and never after another CJK char
 NO_VALUE_RE = re.compile(r"^(无|暂无|空|/|-|—|－|--|null|none|n/?a)$", re.I)

@@ -82,7 +82,7 @@ def anchor_title(a: etree._Element) -> str:
 SCRIPT_PLACEHOLDER = "script:"  # Row.url of a script-driven link until parse_list names it
 
 
-def _candidate_url(doc: Doc, a: etree._Element) -> str | None:
+def candidate_url(doc: Doc, a: etree._Element) -> str | None:
     """The link's URL; for a script-driven link (javascript: href, onclick opener) a placeholder
     made of its title, so the nested copies of one link count as one link of the row."""
     url = doc.resolve(a.get("href"))
@@ -103,7 +103,7 @@ def is_candidate_text(text: str) -> bool:
 def _candidates(doc: Doc, root: etree._Element) -> list[tuple[etree._Element, str]]:
     out = []
     for a in root.iter("a"):
-        url = _candidate_url(doc, a)
+        url = candidate_url(doc, a)
         if url and is_candidate_text(anchor_title(a)):
             out.append((a, url))
     return out
