@@ -9,6 +9,11 @@ back to the reactor with ``callFromThread``. ``RenderMiddleware`` (a downloader 
 after the scope guard, robots and stats middlewares) answers a request marked
 ``meta['render']`` with the rendered DOM, so the spider's callbacks parse it like any page.
 
+A rendered list whose pager is drawn without links (click handlers, a single-page app) is still
+walked to its end: the browser keeps the JSON answers of the page's GET data requests, and the one
+holding records by shape is marked on the rendered page (``DATA_MARK``); the spider then walks
+that API's own pages (crawler/extract/profiles/scripted.py).
+
 Bounds and scope:
 * the browser starts lazily, on the first render request of a patrol: a network without such
   pages starts none and makes no extra request; one browser per patrol, closed at spider close;
@@ -19,6 +24,8 @@ Bounds and scope:
   and fonts are never fetched;
 * after the first document, the main frame may not navigate away (a script jumping elsewhere
   would swap the page being counted);
+* the requests the browser makes in scope bypass Scrapy's per-host slots and robots.txt (one page
+  at a time, images/fonts skipped, so their load is that of one visitor);
 * at most ``MAX_PAGES`` renders per patrol;
 * each page has a hard time budget (``crawl.timeout_seconds``, at most 20 s); a render that fails
   or times out falls back to the page as downloaded.
