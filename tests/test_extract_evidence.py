@@ -141,7 +141,7 @@ def test_four_ul_blocks_are_one_list_and_a_mobile_copy_counts_once():
 
 # ---------------------------------------------------------------------------------- script rows
 def test_script_driven_rows_are_items_with_a_synthetic_url():
-    html = page(
+    block = (
         "<ul class='l'>"
         "<li><span>2020-04-30</span><a href='javascript:;'>关于固体废物管理的通知</a></li>"
         "<li><span>2019-12-20</span><a href='./a/2.html'>关于土壤污染防治的通知</a></li>"
@@ -151,6 +151,7 @@ def test_script_driven_rows_are_items_with_a_synthetic_url():
         "<li><a href='javascript:;'>没有日期的脚本链接行</a></li>"
         "</ul>"
     )
+    html = page(block)
     lp = parse_list(COL + "index_2.html", html, column_url=COL)
     want = [
         script_item_url(COL, "关于固体废物管理的通知", D(2020, 4, 30)),
@@ -163,6 +164,9 @@ def test_script_driven_rows_are_items_with_a_synthetic_url():
     assert len(set(want)) == 5 and all(u.startswith(COL + "#item-") for u in want if u != f"{COL}a/2.html")
     assert [e.fetchable for e in lp.entries] == [False, True, False, False, False]
     assert [is_script_item_url(u) for u in want] == [True, False, True, True, True]
+    # a mobile copy of the block (another block, same rows) adds nothing
+    mobile = page(f"<div class='pc'>{block}</div><div class='m'>{block}</div>")
+    assert _urls(parse_list(COL + "index_2.html", mobile, column_url=COL)) == want
     # the identity does not depend on the page the row is on, nor on the page's own URL
     assert _urls(parse_list(COL, html))[0] == want[0]
     assert script_item_url(COL, "t", D(2020, 1, 1)) != script_item_url(COL, "t", D(2020, 1, 2))

@@ -185,8 +185,8 @@ def _rows_are_elsewhere(doc: Doc, root: etree._Element, rows: list[Row]) -> bool
 def _entries(rows: list[Row], column_url: str) -> list[Entry]:
     """Rows -> entries in page order, each URL once (first kept: a desktop and a mobile copy of a
     row are one item). A row whose link is script-driven is an item only when it shows a date;
-    its URL is the synthetic ``script_item_url`` (the n-th repeat of one title and date on the
-    page is another record)."""
+    its URL is the synthetic ``script_item_url`` (the n-th repeat of one title and date within
+    one block is another record, a copy in another block the same one)."""
     entries: list[Entry] = []
     seen: set[str] = set()
     repeats: dict[tuple, int] = {}
@@ -195,7 +195,9 @@ def _entries(rows: list[Row], column_url: str) -> list[Entry]:
         if r.script:
             if not (r.date or r.partial):
                 continue
-            key = (r.title, r.date, r.partial)
+            # a repeat inside one block is another record; the same row in another block (a
+            # mobile copy) is the same record
+            key = (r.title, r.date, r.partial, r.el.getparent())
             repeats[key] = repeats.get(key, 0) + 1
             url = script_item_url(column_url, r.title, r.date, repeats[key], r.partial)
         if url in seen:
