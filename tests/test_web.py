@@ -447,6 +447,7 @@ def test_counts_opens_on_the_newest_year_with_data(supervisor, counted):
     assert resp.status_code == 200
     assert resp.context["year"] == 2025  # the fixture's newest item; not the (empty) current year
     assert resp.context["report"]["from"] == "2025-01-01" and resp.context["report"]["total"] == 2
+    assert 'name="year" value="2025"' in resp.content.decode()  # the picker shows the year on screen
     assert supervisor.get(reverse("web:counts"), {"year": "abc"}).context["year"] == 2025
     assert supervisor.get(reverse("web:counts"), {"year": 2024}).context["report"]["total"] == 1
 
