@@ -369,9 +369,12 @@ def postback_pages(doc: Doc, total: int | None) -> list[str]:
             and (i.get("type") or "text").lower() in ("hidden", "text")
             and i.get("name") not in ("__EVENTTARGET", "__EVENTARGUMENT")
         ]
-        base = action.split("?", 1)[0]
+        base, _, own = action.partition("?")  # the action's own query travels with the fields
+        own_fields = parse_qsl(own, keep_blank_values=True)
         return [doc.url] + [
-            base + "?" + urlencode([("__EVENTTARGET", target), ("__EVENTARGUMENT", str(k)), *fields])
+            base
+            + "?"
+            + urlencode([*own_fields, ("__EVENTTARGET", target), ("__EVENTARGUMENT", str(k)), *fields])
             for k in range(2, last + 1)
         ]
     return []
