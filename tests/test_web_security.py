@@ -316,7 +316,9 @@ def test_only_the_information_centre_may_start_a_patrol(monkeypatch):
     from web import patrol_start
 
     launched = []
-    monkeypatch.setattr(patrol_start, "launch", lambda site_id: launched.append(site_id) or (4242, Path("x")))
+    monkeypatch.setattr(
+        patrol_start, "launch", lambda site_id, by="": launched.append(site_id) or (4242, Path("x"))
+    )
     for role in (SECRECY_BUREAU, SUPERVISOR):
         client = _client(_user(f"u-{role}", role))
         assert client.get(reverse("web:start_patrol")).status_code == 403
@@ -437,7 +439,9 @@ def test_a_second_patrol_is_refused_while_one_runs(monkeypatch):
     from web import patrol_start
 
     launched = []
-    monkeypatch.setattr(patrol_start, "launch", lambda site_id: launched.append(site_id) or (1, Path("x")))
+    monkeypatch.setattr(
+        patrol_start, "launch", lambda site_id, by="": launched.append(site_id) or (1, Path("x"))
+    )
     running = PatrolRun.objects.create(status="running", pid=os.getpid(), sites=["county"])
     info = _client(_user("info", INFO_CENTRE))
     page = info.get(reverse("web:start_patrol"))

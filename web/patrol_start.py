@@ -8,6 +8,7 @@ One patrol at a time: while a patrol process is alive the form refuses another.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from crawler.models import PatrolRun
 from .views import requires
 
 TRIGGER = "web"
+logger = logging.getLogger(__name__)
 
 
 class StartPatrolForm(forms.Form):
@@ -61,8 +63,9 @@ def running_patrol() -> PatrolRun | None:
     return None
 
 
-def launch(site_id: str) -> tuple[int, Path]:
-    """Start ``patrol crawl --site site_id`` detached; returns (pid, log path)."""
+def launch(site_id: str, started_by: str = "") -> tuple[int, Path]:
+    """Start ``patrol crawl --site site_id`` detached; returns (pid, log path). The log's first
+    line says who started it and when."""
     logs = Path(settings.DATA_DIR) / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     log = logs / f"web-patrol-{timezone.localtime():%Y%m%d-%H%M%S}-{site_id}.log"
@@ -83,6 +86,10 @@ def launch(site_id: str) -> tuple[int, Path]:
     ]
     env = {**os.environ, "PATROL_DATA": str(settings.DATA_DIR), "PATROL_CONFIG": str(settings.PATROL_CONFIG)}
     with open(log, "ab") as out:
+        out.write(
+            f"网页端发起：{started_by or '未知用户'} 于 {timezone.localtime():%Y-%m-%d %H:%M:%S} 巡查 {site_id}\n".encode()
+        )
+        out.flush()
         proc = subprocess.Popen(  # noqa: S603 - fixed argv, the site id is one of the configured ids
             cmd,
             stdin=subprocess.DEVNULL,
@@ -106,7 +113,14 @@ def start_patrol(request: HttpRequest) -> HttpResponse:
             messages.error(request, f"巡查 #{busy.pk} 仍在进行，请等它结束后再发起。")
         elif form.is_valid():
             site_id = form.cleaned_data["site"]
-            pid, _log = launch(site_id)
+            pid, log = launch(site_id, request.user.get_username())
+            logger.info(
+                "patrol of %s started from the web app by %s (pid %s, log %s)",
+                site_id,
+                request.user,
+                pid,
+                log,
+            )
             name = dict(sites).get(site_id, site_id)
             messages.success(request, f"已发起对“{name}”的巡查（进程 {pid}），结果见下方巡查记录。")
             return redirect("web:runs")
