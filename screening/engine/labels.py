@@ -10,14 +10,18 @@
 2. Label — the first form that holds makes it a label of the document:
    - ``bracketed``: inside brackets or a box that hold nothing but markers and label words
      (【工作秘密】, (此件不得外传), ★内部资料★)
-   - ``own line``: its sentence, line or table cell holds nothing but markers and label
-     words (内部资料 注意保存; 本材料仅供内部参考,不得外传。; a cell 内部文件)
+   - ``own line``: its line or table cell holds nothing but markers and label words
+     (内部资料 注意保存; 本材料仅供内部参考,不得外传。; a cell 内部文件)
+   - ``label run into the text``: a sentence of a longer line that is nothing but two or
+     more markers and label words (…起施行。内部资料 不得外传 — a tracked deletion, a pasted
+     header); one marker alone there is advice (…领取发票。请注意保存。)
    - ``secrecy field``: the value of a 密级/保密级别 field (保密级别:内部资料)
    - ``declaration``: a short sentence that starts by naming the document itself
      (此件/本报告/本材料 …: 本报告为审计专用文档,未经授权不得外传) — not 本法/本办法
    - ``issuer``: a line or cell of an issuer's name and the marker (县统计局内部资料)
-   - ``head or foot``: one of the first or last lines of the document, short, the marker
-     starting or ending its clause, few other words (此件发至县团级 不得外传)
+   - ``head or foot``: one of the first or last lines of the document, one short
+     sentence, the marker starting or ending its clause, few other words (此件发至县团级
+     不得外传)
 3. Otherwise it is a word in a sentence.
 
 Which page the marker is on, and whether that page talks about secrecy work, plays no
@@ -72,14 +76,21 @@ class LabelRules:
         inner = _enclosure(line, start, end)
         if inner is not None and len(inner) <= P.LABEL_SEGMENT_MAX and not self.rest(inner):
             return Verdict(True, "bracketed")
-        sentence = _sentence(line, start, end)
-        if len(sentence) <= P.LABEL_SEGMENT_MAX and not self.rest(sentence):
+        if len(line) <= P.LABEL_SEGMENT_MAX and not self.rest(line):
             return Verdict(True, "own line")
+        sentence = _sentence(line, start, end)
+        if len(sentence) <= P.LABEL_SEGMENT_MAX and not self.rest(sentence) and self._count(sentence) > 1:
+            return Verdict(True, "label run into the text")
         if len(sentence) <= P.LABEL_SEGMENT_MAX and P.LABEL_DECLARATION.match(sentence):
             return Verdict(True, "declaration")
         if len(line) <= P.LABEL_SEGMENT_MAX and self._issuer(line):
             return Verdict(True, "issuer")
-        if len(line) <= P.LABEL_SEGMENT_MAX and at_edge and self._clause_edge(line, start, end):
+        if (
+            len(line) <= P.LABEL_SEGMENT_MAX
+            and at_edge
+            and not P.LABEL_SENTENCE_END.search(line.rstrip("。!?; "))  # one sentence, not prose
+            and self._clause_edge(line, start, end)
+        ):
             words = self.other_words(line)
             if (
                 sum(map(len, words)) <= P.LABEL_HEAD_FOOT_REST
@@ -102,6 +113,9 @@ class LabelRules:
         if self._markers is not None:
             segment = self._markers.sub(" ", segment)
         return P.LABEL_NOISE.split(P.LABEL_WORDS.sub(" ", segment))
+
+    def _count(self, segment: str) -> int:
+        return len(self._markers.findall(segment)) if self._markers is not None else 0
 
     def _clause_edge(self, line: str, start: int, end: int) -> bool:
         """The marker (with the markers next to it) starts or ends its clause."""
