@@ -89,6 +89,8 @@ def test_info_centre_walks_runs_lexicon_timeliness_and_starts_a_patrol(
         page.reload()
     assert name in row.inner_text()
     assert "成功" in row.inner_text() or "完成" in row.inner_text(), row.inner_text()
+    logs = sorted((app_server.data / "logs").glob("web-patrol-*.log"))
+    assert logs and f"网页端发起：{users[INFO_CENTRE][0]}" in logs[-1].read_text(encoding="utf-8")
     shot(page, "infocentre-runs-after-patrol")
     _logout(page)
 
