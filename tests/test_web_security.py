@@ -455,3 +455,11 @@ def test_a_second_patrol_is_refused_while_one_runs(monkeypatch):
     running.save()
     info.post(reverse("web:start_patrol"), {"site": site_id})
     assert launched == [site_id]
+
+
+def test_a_wrong_password_says_when_the_lock_would_come():
+    _user("frank", SUPERVISOR)
+    resp = Client().post(reverse("web:login"), {"username": "frank", "password": "wrong-password-x"})
+    body = resp.content.decode()
+    assert resp.status_code == 200 and "用户名或密码错误" in body
+    assert "连续失败 5 次后" in body and "1 小时" in body

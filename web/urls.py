@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
@@ -9,7 +10,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "login/",
-        auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="web/login.html",
+            redirect_authenticated_user=True,
+            extra_context={
+                "failure_limit": settings.AXES_FAILURE_LIMIT,
+                "lockout_hours": settings.AXES_COOLOFF_TIME,
+            },
+        ),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
