@@ -45,12 +45,3 @@ class Doc:
         piece = t[max(0, start - limit) : start]
         cut = max(piece.rfind(c) for c in CLAUSE_END)
         return piece[cut + 1 :]
-
-    def line_of(self, start: int, end: int) -> tuple[str, str]:
-        """The text before ``start`` and after ``end`` on the same line."""
-        t = self.norm.text
-        a = t.rfind("\n", 0, start) + 1
-        b = t.find("\n", end)
-        if b < 0:
-            b = len(t)
-        return t[a:start], t[end:b]

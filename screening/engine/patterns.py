@@ -61,6 +61,7 @@ MARK_PATTERNS: dict[str, tuple[str, str, re.Pattern[str]]] = {
         re.compile(rf"密级{_SP}[:：]{_SP}(?:内部(?:资料|文件)?|工作秘密)"),
     ),
 }
+LEVEL_RE = re.compile(LEVEL)
 LONE_LEVEL_RULES = ("mark:line", "mark:head")  # a level word alone on its line
 # a mark between quotation marks, or next to another level in a list, is talked about
 OPEN_QUOTES = "“‘\"'「『"
@@ -185,7 +186,7 @@ NOT_ID_LABELS = (
 NOT_ID_LABEL_WINDOW = 14
 # sentence punctuation ends the clause a label or a verb belongs to
 CLAUSE_END = "。;!?\n,，；！？、"
-# words before an internal marker in the same clause that make it rule talk, not a marking
+# words before a keyword in the same clause that make it rule talk (严禁…), not a marking
 PROHIBITION_WORDS = (
     "严禁",
     "禁止",
@@ -200,7 +201,6 @@ PROHIBITION_WORDS = (
     "避免",
     "防范",
 )
-LABEL_STRIP = " \t()[]【】〔〕<>《》“”\"'「」『』:：·-—*★☆"
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"

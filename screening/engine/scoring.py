@@ -6,7 +6,6 @@ the candidate list of a page; the page severity is the highest that remains.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from . import patterns as P
@@ -32,9 +31,6 @@ def _has_not_id_label(doc: Doc, c: Candidate) -> bool:
     return any(w in before for w in P.NOT_ID_LABELS)
 
 
-_LEVEL_RE = re.compile(P.LEVEL)
-
-
 @rule("level_lists")
 def drop_level_lists(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
     """Different level words alone on neighbouring lines (绝密 / 机密 / 秘密) list the levels
@@ -42,8 +38,8 @@ def drop_level_lists(doc: Doc, cands: list[Candidate], page: dict) -> list[Candi
     lone = sorted((c for c in cands if c.rule in P.LONE_LEVEL_RULES), key=lambda c: c.start)
     listed: set[int] = set()
     for a, b in zip(lone, lone[1:], strict=False):
-        level_a = _LEVEL_RE.search(doc.text, a.start, a.end)
-        level_b = _LEVEL_RE.search(doc.text, b.start, b.end)
+        level_a = P.LEVEL_RE.search(doc.text, a.start, a.end)
+        level_b = P.LEVEL_RE.search(doc.text, b.start, b.end)
         if not doc.text[a.end : b.start].strip() and level_a and level_b and level_a[0] != level_b[0]:
             listed.update((id(a), id(b)))
     return [c for c in cands if id(c) not in listed] if listed else cands
