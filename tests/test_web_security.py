@@ -463,3 +463,16 @@ def test_a_wrong_password_says_when_the_lock_would_come():
     body = resp.content.decode()
     assert resp.status_code == 200 and "用户名或密码错误" in body
     assert "连续失败 5 次后" in body and "1 小时" in body
+
+
+def test_queue_export_writes_crawled_text_as_text(finding):  # noqa: F811
+    finding.page.item.title = FORMULAS[0] + "\x07"
+    finding.page.item.save()
+    finding.hits = [{**finding.hits[0], "text": "@SUM(1+1)", "context": "-2+3 内部资料"}]
+    finding.save()
+    bureau = _client(_user("bureau", SECRECY_BUREAU))
+    resp = bureau.get(reverse("web:queue_export"), {"status": "all"})
+    assert resp.status_code == 200, resp.content[:300]
+    _no_formula(resp.content)
+    values = {c.value for c in _cells(resp.content)}
+    assert FORMULAS[0] in values or any(FORMULAS[0] in str(v) for v in values)
