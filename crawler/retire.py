@@ -11,7 +11,9 @@
   its menu path from retirement (``SiteWalk.shield``). 404/410 is a definite answer (the page
   is gone). A site showing no column at all (none seen, none failing) is more likely broken or
   moved off-platform than emptied: nothing is retired (the ``no_disclosure_entry`` finding says
-  why).
+  why). Whatever the walk, a finished patrol retires the columns that no longer lie in their
+  site's configured scope (the config moved the site, or a nested site took that path over):
+  no patrol of that site can see them again.
 * **Retire** — at the end of a complete patrol every column of the site not seen in this run
   (``Column.last_seen_run != run``) gets ``retired_at``/``retired_run`` and a ``retired_column``
   SiteFinding (url = the column, ``retired`` = ISO date). It keeps its listings, items, snapshots
@@ -43,6 +45,7 @@ from django.utils import timezone
 
 from . import sitefindings
 from .models import Column, Item, Listing, PatrolRun, Site
+from .urls import ScopeIndex
 
 ANSWERED_GONE = (404, 410)  # a tree page that is gone answered: its column may be retired
 
@@ -211,10 +214,15 @@ def _carry_findings(old: Item, new: Item) -> None:
             )
 
 
-def _retire(walk: SiteWalk, run: PatrolRun) -> list[Column]:
+def _retire(walk: SiteWalk, run: PatrolRun, scopes: ScopeIndex, complete: bool) -> list[Column]:
+    """Retire what a complete walk did not see; whatever the walk, the columns that no longer lie
+    in the site's configured scope (the site moved, or a nested site took that path over)."""
     site, now = walk.site, timezone.now()
     gone = Column.objects.filter(site=site, retired_at__isnull=True).exclude(last_seen_run=run)
-    gone = [col for col in gone if not walk.shields(col)]
+    if complete:
+        gone = [col for col in gone if not walk.shields(col) or scopes.owner(col.url) != site.site_id]
+    else:
+        gone = [col for col in gone if scopes.owner(col.url) != site.site_id]
     for col in gone:
         with transaction.atomic():
             col.retired_at, col.retired_run = now, run
@@ -238,15 +246,20 @@ def settle(run: PatrolRun, walks: dict[str, SiteWalk], finished: bool) -> dict:
         out["incomplete_sites"] = {sid: "巡查未正常结束" for sid in walks}
         return out
     recorded = recorded_moves()
+    # scopes as the config gives them (on a tie the first configured site wins, as in patrolconf)
+    order = {sid: i for i, sid in enumerate(run.sites or [])}
+    sites = sorted(Site.objects.filter(active=True), key=lambda s: (order.get(s.site_id, len(order)), s.pk))
+    scopes = ScopeIndex((s.site_id, p) for s in sites for p in (s.scope or [s.url]))
     for sid, walk in walks.items():
         site = walk.site
+        complete = True
         if walk.broken:
             out["incomplete_sites"][sid] = walk.broken[0]
-            continue
-        if not walk.shield and not Column.objects.filter(site=site, last_seen_run=run).exists():
+            complete = False
+        elif not walk.shield and not Column.objects.filter(site=site, last_seen_run=run).exists():
             out["incomplete_sites"][sid] = "未发现任何栏目"
-            continue
-        gone = _retire(walk, run)
+            complete = False
+        gone = _retire(walk, run, scopes, complete)
         if gone:
             out["retired"][sid] = len(gone)
             out["retired_columns"] += len(gone)

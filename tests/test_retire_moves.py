@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -63,6 +64,10 @@ def first(net, tmp_path_factory):
     got = _counts(data, cfg)
     assert_counts_equal(got, net.truth()["counts_all"])
     return data, cfg, got
+
+
+def _store_port(first) -> int:
+    return urlsplit(first[2]["sites"][0]["columns"][0]["url"]).port
 
 
 def _own_copy(net, first, tmp_path: Path) -> tuple[Path, Path]:
@@ -223,7 +228,7 @@ def test_a_failing_column_page_shields_only_its_own_column(net, first, tmp_path)
 def test_every_site_moves_to_a_new_port(net, first, tmp_path):
     data, _ = _own_copy(net, first, tmp_path)
     before = first[2]
-    old_port = net.port
+    old_port = _store_port(first)  # the port the copied store was patrolled at
     net.stop()
     net.start()
     try:
@@ -273,3 +278,44 @@ def test_every_site_moves_to_a_new_port(net, first, tmp_path):
     finally:
         net.stop()
         net.start()  # back on a fresh port for the other tests (they write their own config)
+
+
+def test_a_moved_site_whose_new_entry_fails_still_drops_its_old_addresses(net, first, tmp_path):
+    """The config moved every site; one site's entry answers 500 at the new address. Its walk is
+    cut short, yet its columns at the old address lie outside its scope now: they are retired
+    (no patrol can see them again), so the site is never counted at both addresses."""
+    data, _ = _own_copy(net, first, tmp_path)
+    old_port = _store_port(first)  # the port the copied store was patrolled at
+    net.stop()
+    net.start()
+    ip = net.site("ncj").ip
+    entry = net.entry_path(net.site("ncj"))
+    render = net.render
+
+    def failing(host, path):
+        if host == ip and path == entry:
+            return 500, "text/html", b"<h1>500</h1>"
+        return render(host, path)
+
+    net.render = failing
+    try:
+        cfg = tmp_path / "moved.yaml"
+        net.write_config(cfg, {"retries": 0})
+        patrol(data, cfg, "crawl", "--quiet")
+        _, status, stats = _last_run(data)
+        assert status == "ok" and "ncj" in stats["incomplete_sites"], stats
+        got = {s["id"]: s for s in _counts(data, cfg)["sites"]}
+        want = {s["id"]: s for s in net.truth()["counts_all"]["sites"]}
+        assert all(f":{old_port}/" not in c["url"] for s in got.values() for c in s["columns"])
+        assert {c["url"] for c in got["ncj"]["retired_columns"]} == {
+            c["url"].replace(f":{net.port}/", f":{old_port}/") for c in want["ncj"]["columns"]
+        }
+        for sid in ("county", "jyj", "qsz", "smz"):
+            assert got[sid]["items"] == want[sid]["items"], sid
+        net.render = render
+        patrol(data, cfg, "crawl", "--quiet")  # the entry answers again: exact everywhere
+        assert_counts_equal(_counts(data, cfg), net.truth()["counts_all"])
+    finally:
+        net.render = render
+        net.stop()
+        net.start()
