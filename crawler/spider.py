@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
 from django.db import transaction
@@ -282,14 +282,14 @@ class PatrolSpider(scrapy.Spider):
         found = extract.find_disclosure_entry(home, html, accept=lambda u: self._owns(st, u))
         if st.conf.entry or found:
             return st.conf.entry or found
-        if discover.is_disclosure_page(home, html):
-            return home  # the homepage is the disclosure platform
-        st.no_entry = True
         outside = extract.find_disclosure_entry(home, html)
+        if discover.is_disclosure_page(home, html) or (outside and _inside_platform(home, outside)):
+            return home  # the homepage is the disclosure platform, or a site hosted inside one
+        st.no_entry = True
         if outside:
-            reason = (
-                f"首页的信息公开入口指向巡查范围以外（{outside}），未访问；只统计首页自身在范围内的栏目菜单"
-            )
+            owner = site_for_url(self.conf.sites, outside)
+            where = f"另一站点（{owner.name}）" if owner else "巡查范围以外"
+            reason = f"首页的信息公开入口指向{where}（{outside}），未访问；只统计首页自身在范围内的栏目菜单"
             self._finding(
                 st, "no_disclosure_entry", home, reason=reason, code="entry_out_of_scope", target=outside
             )
@@ -419,6 +419,10 @@ class PatrolSpider(scrapy.Spider):
         found = scripted.read(url, html, page, accept=lambda u: site_for_url(self.conf.sites, u) is not None)
         if found is not None:
             if not found.entries and found.next_url:
+                if self.api_from.get(found.next_url) in self.rendered:  # asked both ways already
+                    reason = "栏目列表由脚本生成：脚本调用的数据接口没有返回条目，浏览器渲染后也没有找到条目，需要按站点配置 row/date/link"
+                    self._unreadable(st, url, "rows_not_found", reason, api=found.next_url)
+                    return page
                 self.api_from.setdefault(found.next_url, url)
             return found
         if (
@@ -615,6 +619,8 @@ class PatrolSpider(scrapy.Spider):
         if nxt and (nxt == url or cap):
             nxt = None
         unfollowed = nxt is None and not cap and (page.total_pages or 0) > page_no
+        if page.total_records and len(page.entries) >= page.total_records:
+            unfollowed = False  # every record is on this page already (static blocks of a script pager)
         if unfollowed:
             reason = f"分页显示共 {page.total_pages} 页，但得不出第 {page_no + 1} 页的地址，只巡查到第 {page_no} 页"
             self._unreadable(st, url, "pager_unfollowed", reason, column=column.url, pages=page.total_pages)
@@ -768,6 +774,14 @@ class PatrolSpider(scrapy.Spider):
                     screen_status="unscreened",
                     screen_reason=reason,
                 )
+
+
+def _inside_platform(home: str, entry: str) -> bool:
+    """The homepage lies inside the folder of the disclosure platform it links to (a department
+    hosted at /zwgk/bmxxgk/jtj/ of the county's /zwgk/): it is a part of that platform."""
+    h, e = urlsplit(home), urlsplit(entry)
+    folder = e.path if e.path.endswith("/") else e.path.rsplit("/", 1)[0] + "/"
+    return h.netloc == e.netloc and folder != "/" and h.path.startswith(folder) and h.path != e.path
 
 
 def _charset(response: Response) -> str | None:
