@@ -24,6 +24,8 @@ site       ip      what it exercises
                    an image link without text, the entry's column menu shows an update date
                    beside each column (so it looks like dated rows), and each list row's date
                    is split over two spans while the detail pages carry no date
+``leap``   .205    政府信息公开 -> /xxgk/, a stub whose ``location.href`` leaves the scope: no
+                   disclosure entry, offsite_redirect; the homepage menu's column is counted
 =========  ======  ==========================================================================
 
 ``truth()`` gives the counts contract for every column (all rows dated in 2012); ``findings()``
@@ -47,6 +49,7 @@ IPS = {
     "away": "127.0.0.202",
     "walls": "127.0.0.203",
     "custom": "127.0.0.204",
+    "leap": "127.0.0.205",
 }
 OUTSIDE = "127.0.0.209"
 NAMES = {
@@ -55,6 +58,7 @@ NAMES = {
     "away": "白沙县红石镇人民政府",
     "walls": "白沙县财政局",
     "custom": "白沙县林业局",
+    "leap": "白沙县青龙乡人民政府",
 }
 TIERS = {
     "stub": "county",
@@ -62,6 +66,7 @@ TIERS = {
     "away": "town",
     "walls": "department",
     "custom": "department",
+    "leap": "town",
 }
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 NOT_FOUND = (404, HTML, "<html><body><h1>404 Not Found</h1></body></html>")
@@ -319,6 +324,22 @@ class FallbackNetwork:
         self._home(s, "<a href='/'>首页</a><a href='/gkml/index.html'>公开目录</a>", tzgg.items)
         self.cols += [tzgg, ghjh]  # the challenged and the script-drawn column count nothing
 
+        # ---- leap: the entry is a stub that leaves the scope; the homepage menu stays
+        s = "leap"
+        col = self._trs_column(s, "乡务公开", "xwgk", 10, 13)
+        self._put(
+            s,
+            "/xxgk/",
+            f"<html><body><script>window.location.href='http://{OUTSIDE}:{self.port}/qlx/xxgk/';"
+            "</script></body></html>",
+        )
+        self._home(
+            s,
+            "<a href='/'>首页</a><a href='/xxgk/'>政府信息公开</a><a href='/xwgk/index.html'>乡务公开</a>",
+            col.items,
+        )
+        self.cols.append(col)
+
         # ---- custom: only the override keys make it readable
         s = "custom"
         b = self.base(s)
@@ -371,7 +392,7 @@ class FallbackNetwork:
 
     def findings(self) -> set[tuple[str, str, str, str]]:
         """(site, kind, url, code) of every site finding the patrol must record (code '' for dead_link)."""
-        st, nt, aw, wl = (self.base(s) for s in ("stub", "notree", "away", "walls"))
+        st, nt, aw, wl, lp = (self.base(s) for s in ("stub", "notree", "away", "walls", "leap"))
         out = {
             ("stub", "dead_link", f"{st}/xxgk/tzgg/index_3.html", ""),
             ("stub", "dead_link", f"{st}/list.asp?classid=2&page=3", ""),
@@ -383,6 +404,8 @@ class FallbackNetwork:
             ("walls", "unreadable", f"{wl}/gkml/rsxx/index.html", "challenge"),
             ("walls", "unreadable", f"{wl}/gkml/czxx/index.html", "rows_not_found"),
             ("walls", "unreadable", f"{wl}/gkml/ghjh/index.html", "pager_unfollowed"),
+            ("leap", "no_disclosure_entry", f"{lp}/", "entry_out_of_scope"),
+            ("leap", "offsite_redirect", f"{lp}/xxgk/", ""),
         }
         return out
 
