@@ -4,6 +4,7 @@ outside the scope — neither by the spider nor by the headless browser."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 
@@ -76,6 +77,19 @@ def test_no_extra_requests_without_scripted_pages(tmp_path, monkeypatch):
     extra = {k: v for k, v in seen["on"].items() if seen["off"].get(k) != v}
     missing = {k: v for k, v in seen["off"].items() if k not in seen["on"]}
     assert not extra and not missing, (sorted(extra.items())[:20], sorted(missing.items())[:20])
+
+
+@needs_chromium
+def test_unreadable_scripted_columns_are_said(crawled):
+    """A column whose API gives nothing and whose rendered page shows no rows, and a page whose
+    data lies outside the scope, are ``unreadable`` findings of the site (``patrol runs``)."""
+    net, data, cfg = crawled
+    runs = json.loads(patrol(data, cfg, "runs", "--format", "json").stdout)["runs"]
+    found = {(f["kind"], f["url"], f["detail"].get("code")) for f in runs[0]["sites"]["county"]["findings"]}
+    assert ("unreadable", f"{net.base}/xxgk/yjgl/", "rows_not_found") in {
+        (k, u.replace("index.html", ""), c) for k, u, c in found
+    }
+    assert any(k == "unreadable" and "/xxgk/tjsj/" in u for k, u, _ in found)
 
 
 @needs_chromium

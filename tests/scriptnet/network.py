@@ -21,6 +21,8 @@ Columns (entry /xxgk/):
   "pageSize", "currentPage"}}``, dates as text);
 * 行政执法 /xxgk/xzzf/ — its script POSTs a JSON body to ``/api/info/page.do``; the same URL by GET
   answers HTTP 200 with an error object and no records: the page is rendered instead;
+* 应急管理 /xxgk/yjgl/ — its API answers an error object and its script then draws nothing: a
+  column with no rows and an ``unreadable`` finding (rows_not_found) naming the API;
 * 工作动态 /xxgk/gzdt/ — a plain static list (control);
 * 统计数据 /xxgk/tjsj/ — its script loads rows from an API outside the scope: nothing may be
   requested there (the column has no readable rows and is not counted).
@@ -164,6 +166,8 @@ class ScriptNetwork:
                     return self._json(net._channel_api(q))
                 if p.path == "/front/api/col/8":
                     return self._json(net._spa_api(q))
+                if p.path == "/api/yj/list.json":
+                    return self._json({"code": 500, "msg": "系统繁忙"})
                 if p.path == "/api/info/page.do":
                     return self._json({"code": "400", "msg": "请求方式错误", "data": None})
                 path = p.path + ("index.html" if p.path.endswith("/") else "")
@@ -333,6 +337,7 @@ class ScriptNetwork:
             ("人事信息", "rsxx"),
             ("规划计划", "ghjh"),
             ("行政执法", "xzzf"),
+            ("应急管理", "yjgl"),
             ("工作动态", "gzdt"),
             ("统计数据", "tjsj"),
         ]
@@ -492,6 +497,18 @@ class ScriptNetwork:
                 " success: function(r){ var h=''; r.data.records.forEach(function(x){"
                 "h+='<li><a href=\"'+x.url+'\">'+x.title+'</a><span>'+x.time+'</span></li>';});"
                 " document.getElementById('zf').innerHTML=h; }});</script>",
+            ),
+        )
+
+        # an API that answers nothing readable, a script that then draws nothing
+        self._put(
+            "/xxgk/yjgl/index.html",
+            self._shell(
+                "应急管理",
+                "<ul class='yj-list' id='yj'></ul>"
+                "<script>$.getJSON('/api/yj/list.json', {page: 1}, function(r){ if (r.code != 0) return;"
+                " var h=''; r.data.forEach(function(x){ h+='<li><a href=\"'+x.url+'\">'+x.title+'</a></li>'; });"
+                " document.getElementById('yj').innerHTML=h; });</script>",
             ),
         )
 
