@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
 from django.db import transaction
@@ -47,6 +47,7 @@ class SiteState:
     no_entry: bool = False  # no disclosure entry in scope: the homepage is never itself a column
     fell_back: bool = False  # the entry gave no tree: columns come from the homepage's menus
     broken: list[str] = field(default_factory=list)  # why the walk was cut short (crawler.retire)
+    shield: list[tuple[str, str]] = field(default_factory=list)  # failed tree nodes: (column URL, path)
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -281,14 +282,14 @@ class PatrolSpider(scrapy.Spider):
         found = extract.find_disclosure_entry(home, html, accept=lambda u: self._owns(st, u))
         if st.conf.entry or found:
             return st.conf.entry or found
-        if discover.is_disclosure_page(home, html):
-            return home  # the homepage is the disclosure platform
-        st.no_entry = True
         outside = extract.find_disclosure_entry(home, html)
+        if discover.is_disclosure_page(home, html) or (outside and _inside_platform(home, outside)):
+            return home  # the homepage is the disclosure platform, or a site hosted inside one
+        st.no_entry = True
         if outside:
-            reason = (
-                f"首页的信息公开入口指向巡查范围以外（{outside}），未访问；只统计首页自身在范围内的栏目菜单"
-            )
+            owner = site_for_url(self.conf.sites, outside)
+            where = f"另一站点（{owner.name}）" if owner else "巡查范围以外"
+            reason = f"首页的信息公开入口指向{where}（{outside}），未访问；只统计首页自身在范围内的栏目菜单"
             self._finding(
                 st, "no_disclosure_entry", home, reason=reason, code="entry_out_of_scope", target=outside
             )
@@ -311,11 +312,30 @@ class PatrolSpider(scrapy.Spider):
                 homepage_last_published=latest, homepage_checked_at=self.run.started_at
             )
 
+    def _cut(self, st: SiteState, url: str, meta: dict, reason: str) -> None:
+        """A structural page did not answer. The homepage or the disclosure entry cuts the site's
+        walk short (nothing retired); a deeper tree node only keeps the columns under it (its
+        own column URL, the columns below its menu path) from retirement (crawler.retire)."""
+        if meta.get("tree_depth", 0) == 0:
+            st.broken.append(reason)
+        else:
+            st.shield.append((column_url(url), " > ".join(meta.get("path") or [])))
+
     def _note_redirect(self, st: SiteState, response: Response) -> None:
-        """A homepage or disclosure entry redirected to another address in scope: the site moved."""
+        """The homepage redirects to another address in scope than the one it landed on at the
+        last patrol: the site moved (a homepage that always redirects the same way did not)."""
         first = (response.meta.get("redirect_urls") or [None])[0]
-        if first and column_url(first) != column_url(response.url) and self._owns(st, response.url):
-            self.moves.setdefault(st.conf.id, {}).setdefault("redirect", []).append([first, response.url])
+        if not first or not self._owns(st, response.url):
+            return
+        before = (
+            Page.objects.filter(site=st.site, kind="home")
+            .exclude(run=self.run)
+            .order_by("-id")
+            .values_list("url", flat=True)
+            .first()
+        )
+        if before and column_url(before) != column_url(response.url):
+            self.moves.setdefault(st.conf.id, {}).setdefault("redirect", []).append([before, response.url])
 
     # -- column tree -----------------------------------------------------------------------------
     def parse_node(self, response: Response):
@@ -325,7 +345,7 @@ class PatrolSpider(scrapy.Spider):
         what = "信息公开入口页面" if depth == 0 else "栏目页面"
         if html is None:
             if response.status not in (404, 410):  # a page that is gone answered; others cut the walk
-                st.broken.append(f"{response.url} HTTP {response.status}")
+                self._cut(st, response.url, response.meta, f"{response.url} HTTP {response.status}")
             self.counters["errors"] += 1
             if not self._refused(st, response, what) and depth == 0:
                 reason = f"信息公开入口页面无法打开（HTTP {response.status}），改为统计首页菜单中的栏目"
@@ -366,8 +386,6 @@ class PatrolSpider(scrapy.Spider):
                 }
                 yield self._conditional(target, {**meta, "stub_hops": hops + 1}, self.parse_node, priority=9)
             return
-        if depth == 0:
-            self._note_redirect(st, response)
         yield from self._node(
             st,
             response.url,
@@ -388,6 +406,7 @@ class PatrolSpider(scrapy.Spider):
             api = render.marked_api(html)  # a rendered list drawn from a JSON API: walk the API
             if api and site_for_url(self.conf.sites, api) is not None:
                 page.next_url = api
+                scripted.note_caller(api, url)
             return page
         if page.entries or page.empty or page.post:
             return page
@@ -400,9 +419,18 @@ class PatrolSpider(scrapy.Spider):
         found = scripted.read(url, html, page, accept=lambda u: site_for_url(self.conf.sites, u) is not None)
         if found is not None:
             if not found.entries and found.next_url:
+                if self.api_from.get(found.next_url) in self.rendered:  # asked both ways already
+                    reason = "栏目列表由脚本生成：脚本调用的数据接口没有返回条目，浏览器渲染后也没有找到条目，需要按站点配置 row/date/link"
+                    self._unreadable(st, url, "rows_not_found", reason, api=found.next_url)
+                    return page
                 self.api_from.setdefault(found.next_url, url)
             return found
-        if scripted.ENABLED and url not in self.rendered and render.needs_render(html):
+        if (
+            scripted.ENABLED
+            and url not in self.rendered
+            and len(self.rendered) < render.MAX_PAGES
+            and render.needs_render(html)
+        ):
             self.rendered.add(url)
             return None
         return page
@@ -591,6 +619,8 @@ class PatrolSpider(scrapy.Spider):
         if nxt and (nxt == url or cap):
             nxt = None
         unfollowed = nxt is None and not cap and (page.total_pages or 0) > page_no
+        if page.total_records and len(page.entries) >= page.total_records:
+            unfollowed = False  # every record is on this page already (static blocks of a script pager)
         if unfollowed:
             reason = f"分页显示共 {page.total_pages} 页，但得不出第 {page_no + 1} 页的地址，只巡查到第 {page_no} 页"
             self._unreadable(st, url, "pager_unfollowed", reason, column=column.url, pages=page.total_pages)
@@ -715,9 +745,8 @@ class PatrolSpider(scrapy.Spider):
         self.counters["errors"] += 1
         structural = request.callback in (self.parse_home, self.parse_node)
         if structural and request.meta.get("site") in self.state and not failure.check(IgnoreRequest):
-            self.state[request.meta["site"]].broken.append(
-                f"{request.url}: {failure.getErrorMessage()[:200]}"
-            )
+            reason = f"{request.url}: {failure.getErrorMessage()[:200]}"
+            self._cut(self.state[request.meta["site"]], request.url, request.meta, reason)
         log.warning("request failed: %s (%s)", request.url, failure.getErrorMessage())
         st = self.state.get(request.meta.get("site"))
         if request.callback == self.parse_list_page and st and not failure.check(IgnoreRequest):
@@ -745,6 +774,14 @@ class PatrolSpider(scrapy.Spider):
                     screen_status="unscreened",
                     screen_reason=reason,
                 )
+
+
+def _inside_platform(home: str, entry: str) -> bool:
+    """The homepage lies inside the folder of the disclosure platform it links to (a department
+    hosted at /zwgk/bmxxgk/jtj/ of the county's /zwgk/): it is a part of that platform."""
+    h, e = urlsplit(home), urlsplit(entry)
+    folder = e.path if e.path.endswith("/") else e.path.rsplit("/", 1)[0] + "/"
+    return h.netloc == e.netloc and folder != "/" and h.path.startswith(folder) and h.path != e.path
 
 
 def _charset(response: Response) -> str | None:
