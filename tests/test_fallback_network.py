@@ -135,3 +135,27 @@ def test_overrides_make_an_unreadable_site_exact(net, tmp_path):
     assert _findings(run) == {
         ("custom", "no_disclosure_entry", f"{network.base('custom')}/", "entry_missing")
     }
+
+
+def test_a_list_page_that_times_out_is_a_dead_link_and_the_walk_ends(net, tmp_path):
+    """notree's 通知公告 has 2 pages; its page 2 answers only after the patrol stopped waiting."""
+    network, _ = net
+    base = network.base("notree")
+    key = (IPS["notree"], "/tzgg/index_1.html")
+    network.slow[key] = 6
+    try:
+        cfg = network.write_config(tmp_path / "patrol.yaml", crawl={"timeout_seconds": 2})
+        data = tmp_path / "data"
+        patrol(data, cfg, "crawl", "--site", "notree", "--quiet")
+    finally:
+        network.slow.pop(key)
+    cols = _columns(counts_json(data, cfg, "--year", "2012"), "notree")
+    want = network.truth()["notree"]
+    assert cols[f"{base}/tzgg/"][0] == 10  # page 1 only
+    assert {u: v for u, v in cols.items() if u != f"{base}/tzgg/"} == {
+        u: v for u, v in want.items() if u != f"{base}/tzgg/"
+    }
+    run = json.loads(patrol(data, cfg, "runs", "--format", "json").stdout)["runs"][0]
+    dead = [f for f in run["sites"]["notree"]["findings"] if f["kind"] == "dead_link"]
+    assert [f["url"] for f in dead] == [f"{base}/tzgg/index_1.html"]
+    assert dead[0]["detail"]["column"] == f"{base}/tzgg/"

@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -105,6 +106,7 @@ class FallbackNetwork:
         self.cols: list[Col] = []
         self._seq = 5000
         self._servers: list[ThreadingHTTPServer] = []
+        self.slow: dict[tuple[str, str], float] = {}  # (ip, path) -> seconds to wait before answering
 
     # ------------------------------------------------------------------ building
     def base(self, site: str) -> str:
@@ -453,6 +455,8 @@ class FallbackNetwork:
                 if ip == OUTSIDE:
                     net.outside_requests.append(self.path)
                 status, headers, body = net.pages.get((ip, self.path), NOT_FOUND)
+                if (ip, self.path) in net.slow:
+                    time.sleep(net.slow[(ip, self.path)])  # longer than the patrol waits: a timeout
                 data = body.encode("utf-8")
                 self.send_response(status)
                 for k, v in headers.items():
