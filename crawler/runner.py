@@ -123,6 +123,7 @@ def run_patrol(
         **spider.counters,
         "responses": int(stats.get("downloader/response_count", 0)),
         "finish_reason": str(stats.get("finish_reason", "")),
+        "scope_dropped": int(stats.get("scope/dropped", 0)),  # requests the scope guard refused
     }
     if progress is not None:
         progress(spider.counters, run.requests, force=True)

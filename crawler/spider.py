@@ -742,6 +742,8 @@ class PatrolSpider(scrapy.Spider):
 
     def on_error(self, failure):
         request = failure.request
+        if failure.check(IgnoreRequest) and "outside every configured scope" in failure.getErrorMessage():
+            return  # the scope guard dropped it, logged it and counted it (stats scope/dropped)
         self.counters["errors"] += 1
         structural = request.callback in (self.parse_home, self.parse_node)
         if structural and request.meta.get("site") in self.state and not failure.check(IgnoreRequest):

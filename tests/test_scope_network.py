@@ -42,6 +42,15 @@ def test_no_request_leaves_the_scopes(crawled):
     assert net.outside_requests() == []
 
 
+def test_patrol_runs_says_how_many_requests_the_guard_refused(crawled):
+    _, data, cfg = crawled
+    run = json.loads(patrol(data, cfg, "runs", "--format", "json").stdout)["runs"][0]
+    assert run["scope_dropped"] > 0
+    assert run["status"] == "ok"
+    table = patrol(data, cfg, "runs").stdout
+    assert f"拦截范围外请求 {run['scope_dropped']} 个" in table
+
+
 def test_the_patrol_went_everywhere_the_traps_are(crawled):
     """Guard against a vacuous pass: every trap page inside the scope was actually requested."""
     net = crawled[0]

@@ -62,6 +62,7 @@ def patrol_runs(limit: int) -> list[dict]:
             "new_items": r.new_items,
             "findings": r.findings,
             "error": r.error,
+            "scope_dropped": int((r.stats or {}).get("scope_dropped", 0)),
             "sites": found.get(r.pk, {}),
         }
         for r in runs
@@ -155,6 +156,10 @@ class Command(BaseCommand):
     def _site_findings(self, rows: list[dict], verbose: bool) -> None:
         """Per run and site: the site findings by kind (every entry with -v)."""
         for r in rows:
+            if r["scope_dropped"]:
+                self.stdout.write(
+                    f"\n巡查 #{r['id']} 拦截范围外请求 {r['scope_dropped']} 个（未访问，见日志）"
+                )
             if not r["sites"]:
                 continue
             self.stdout.write(f"\n巡查 #{r['id']} 站点问题：")
