@@ -446,7 +446,8 @@ class PatrolSpider(scrapy.Spider):
         status: int,
         link_name: str | None = None,
     ):
-        page = self._scripted(st, url, html, extract.parse_list(url, html, st.conf.overrides or None))
+        parsed = extract.parse_list(url, html, st.conf.overrides or None, column_url=column_url(url))
+        page = self._scripted(st, url, html, parsed)
         if page is None:  # rows drawn by script only: the same node again, as Chromium draws it
             meta = {"site": st.conf.id, "tree_depth": depth, "path": path, "parent": parent_id}
             yield self._conditional(url, {**meta, "name": link_name, "render": True}, self.parse_node, 8)
@@ -525,7 +526,9 @@ class PatrolSpider(scrapy.Spider):
         if self._refused(st, response, "列表页", html, column=column.url):
             yield from self._skip_page(st, column, response.meta, url)
             return
-        page = self._scripted(st, url, html, extract.parse_list(url, html, st.conf.overrides or None))
+        # script-driven rows are named after the column, whichever page lists them
+        parsed = extract.parse_list(url, html, st.conf.overrides or None, column_url=column.url)
+        page = self._scripted(st, url, html, parsed)
         if page is None:  # rows drawn by script only: this page (or the one calling this API), rendered
             target = self.api_from.get(url, url)
             meta = {k: v for k, v in response.meta.items() if not k.startswith(("download_", "redirect_"))}
@@ -661,8 +664,8 @@ class PatrolSpider(scrapy.Spider):
 
     # -- details and attachments -----------------------------------------------------------------
     def _detail_request(self, st: SiteState, item_id: int, url: str):
-        if item_id in self.detail_requested or not self._owns(st, url):
-            return
+        if item_id in self.detail_requested or not self._owns(st, url) or extract.is_script_item_url(url):
+            return  # a script-driven row has no page of its own (its URL is the column's + #item-…)
         self.detail_requested.add(item_id)
         yield scrapy.Request(
             url,

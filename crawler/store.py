@@ -149,7 +149,7 @@ def save_list_page(
                     "publish_date": entry.date,
                     "date_source": "row" if entry.date else "",
                     "external": external,
-                    "needs_detail": not external,
+                    "needs_detail": not external and getattr(entry, "fetchable", True),
                     "signature": sig,
                     "first_seen_run": run,
                     "last_seen_run": run,
