@@ -390,3 +390,12 @@ def test_next_and_back_keep_the_reviewers_view(bureau, three):
     assert resp["Location"] == reverse("web:finding", args=[a.pk]) + "?from=status%3Dall"
     resp = _review(bureau, c, decision="confirmed", next="on", back="status=all")
     assert resp["Location"] == reverse("web:queue") + "?status=all"  # c was the last of the view
+
+
+def test_a_document_that_moved_leaves_the_queue_at_its_old_address(bureau, units, three):
+    a = three[0]
+    new_site = _site("jyj2", "县教育局（新址）")
+    moved = _finding(new_site, 1, a.page.item.title, a.hits)
+    Item.objects.filter(pk=moved.page.item_id).update(moved_from=a.page.item_id)
+    assert a.pk not in _queue_ids(bureau) and moved.pk in _queue_ids(bureau)
+    assert a.pk in _queue_ids(bureau, status="all")  # the evidence stays reachable

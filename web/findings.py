@@ -88,6 +88,9 @@ def queue(filters: QueueFilters) -> QuerySet[Finding]:
     qs = Finding.objects.select_related("page__site", "page__item", "attachment", "snapshot")
     if filters.status == "open":
         qs = qs.filter(status__in=Finding.QUEUE_STATUSES)
+        # a document at a site's former address that reappeared at the new one (crawler.retire):
+        # its review is carried by the new address's finding, so the old one leaves the work queue
+        qs = qs.exclude(page__item__moved_to__isnull=False)
     elif filters.status and filters.status != "all":
         qs = qs.filter(status=filters.status)
     if filters.q:
