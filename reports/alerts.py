@@ -21,15 +21,6 @@ from .alert_channels import Message, deliver
 log = logging.getLogger(__name__)
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3}
-SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
-KIND_ZH = {
-    "classified_mark": "密级标志",
-    "internal_marker": "内部资料标志",
-    "keyword": "关键词",
-    "id_number": "身份证号",
-    "bank_card": "银行卡号",
-    "mobile": "手机号码",
-}
 MAX_LINES = 30  # per section of one message; the web app has the rest
 
 
@@ -53,16 +44,18 @@ def _link(base_url: str, pk: int) -> str:
 
 
 def _finding_line(f, base_url: str, age: bool = False) -> Line:
+    from screening.models import HIT_KIND_LABELS, Finding
+
     site = f.page.site if f.page_id else None
     title = ""
     if f.attachment_id and f.attachment.name:
         title = f.attachment.name
     elif f.page_id and f.page.item_id:
         title = f.page.item.title
-    kinds = "、".join(KIND_ZH.get(k, k) for k in f.kinds)
+    kinds = "、".join(HIT_KIND_LABELS.get(k, k) for k in f.kinds)
     days = f"，确认后 {f.days_open()} 天未整改" if age else ""
     text = (
-        f"[{SEVERITY_ZH.get(f.severity, f.severity)}] {site.name if site else '-'}：{title or f.url}"
+        f"[{dict(Finding.SEVERITY).get(f.severity, f.severity)}] {site.name if site else '-'}：{title or f.url}"
         f"（{kinds}{days}）{f.url} {_link(base_url, f.pk)}"
     )
     return Line(site.site_id if site else "", site.name if site else "", text)

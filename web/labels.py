@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from screening.models import Finding
+from screening.models import HIT_KIND_LABELS, Finding
 
-KIND_LABELS: dict[str, str] = {
-    "classified_mark": "密级标志",
-    "internal_marker": "内部资料标志",
-    "keyword": "关键词",
-    "id_number": "身份证号",
-    "bank_card": "银行卡号",
-    "mobile": "手机号码",
-}
+KIND_LABELS: dict[str, str] = HIT_KIND_LABELS
 SEVERITY_LABELS: dict[str, str] = dict(Finding.SEVERITY)
 STATUS_LABELS: dict[str, str] = dict(Finding.STATUS)
 # the decisions a reviewer can take; "open" reopens a decided finding (verified_removed and
