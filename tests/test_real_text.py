@@ -10,12 +10,17 @@ is low, on any page, whether or not the page talks about 保密工作.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
-from conftest import SHARED
 
 from screening.engine import default_screener
 from screening.service import screen_bytes, screen_path
 
+# read in place, never copied (the same rule as tests/conftest.py; a test module cannot import a
+# conftest by name: tests/browser has a conftest.py of its own)
+SHARED = Path(os.environ.get("PATROL_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 REAL_TEXT = SHARED / "real-text"
 NOT_DOCUMENTS = {"README.md", "SOURCES.md"}
 DOCUMENTS = (

@@ -184,8 +184,11 @@ def app_server(tmp_path_factory, users) -> Iterator[AppServer]:
         net.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _browser(app_server):
+    """One Chromium per test module. Not per session: Playwright's sync API keeps an asyncio loop
+    running in this thread while it lives, and Django then refuses every ORM call of the tests
+    that the same xdist worker runs next (SynchronousOnlyOperation)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
