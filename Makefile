@@ -26,7 +26,7 @@ demo: setup
 	$(BIN)/patrol --data var/demo demo
 
 test: setup
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q --durations=15
 
 test-fast: setup
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not slow"
