@@ -17,18 +17,34 @@ MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
+class OcrRegion:
+    """One OCR text line: where its text lies in :attr:`Extracted.text` and where it was read.
+
+    ``start``/``end`` are character offsets in ``Extracted.text``; ``page`` is the 1-based
+    page (image frame or PDF page); ``box`` is ``(x0, y0, x1, y1)`` in pixels of that page image.
+    """
+
+    start: int
+    end: int
+    page: int
+    box: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
 class Extracted:
     """Text pulled out of one document.
 
     ``status`` is ``unscreened`` when the text is missing or incomplete (``reason`` says
     why); an incomplete text may still be non-empty and is screened for what it holds.
     ``kind`` is the detected document type (``html``, ``pdf``, ``docx`` …).
+    ``regions`` is set when (part of) the text was read by OCR: one region per text line.
     """
 
     text: str
     status: Status
     reason: str | None
     kind: str
+    regions: tuple[OcrRegion, ...] = ()
 
     @classmethod
     def ok(cls, text: str, kind: str) -> Extracted:
@@ -107,4 +123,6 @@ def cap_text(result: Extracted, limits: Limits) -> Extracted:
     reason = f"text truncated at {limits.max_text_chars:,} characters"
     if result.reason:
         reason = f"{result.reason}; {reason}"
-    return Extracted(result.text[: limits.max_text_chars], "unscreened", reason, result.kind)
+    cut = limits.max_text_chars
+    regions = tuple(r for r in result.regions if r.start < cut)
+    return Extracted(result.text[:cut], "unscreened", reason, result.kind, regions)
