@@ -135,11 +135,22 @@ SCHEDULE_SCHEMA: dict[str, Key] = {
     "mail_to": Key(list, default=[]),
 }
 
+INSPECTION_SCHEMA: dict[str, Key] = {
+    "probe_timeout_seconds": Key(
+        (int, float), 15, check=_positive, help="a homepage not loaded by then failed"
+    ),
+    "probes_per_day": Key(int, 24, check=lambda v: None if v >= 20 else "must be at least 20 (RULES.md)"),
+    "wording_lexicon": Key(str, None, help="the county's wording lexicon: [{wrong, right, severity, note}]"),
+    "watch_names": Key(str, None, help="watched names: [{name, since: YYYY-MM-DD, note}]"),
+}
+INSPECTION_PATHS = ("wording_lexicon", "watch_names")  # relative to the config file's folder
+
 TOP_SCHEMA: dict[str, Any] = {
     "sites": SITE_SCHEMA,
     "crawl": CRAWL_SCHEMA,
     "screening": SCREENING_SCHEMA,
     "schedule": SCHEDULE_SCHEMA,
+    "inspection": INSPECTION_SCHEMA,
     "rules": Key(str, None, help="path to rules.yaml; default: config/rules.yaml"),
     "alerts": {},  # schema and checks in config/alertsconf.py
 }
@@ -166,6 +177,9 @@ class PatrolConf:
     schedule: dict[str, Any]
     rules: str | None
     alerts: dict[str, Any] = field(default_factory=dict)  # config/alertsconf.py
+    inspection: dict[str, Any] = field(
+        default_factory=lambda: {k: key.default for k, key in INSPECTION_SCHEMA.items()}
+    )
 
     def site(self, site_id: str) -> SiteConf:
         for s in self.sites:
@@ -333,7 +347,7 @@ def parse(text: str, path: str = "patrol.yaml") -> PatrolConf:
                 f"duplicate id {s.id!r} (also sites[{seen[s.id]}])",
             )
         seen[s.id] = i
-    for name in ("crawl", "screening", "schedule"):
+    for name in ("crawl", "screening", "schedule", "inspection"):
         node = nodes.get(name)
         if node is None or (isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null")):
             sections[name] = {k: key.default for k, key in TOP_SCHEMA[name].items()}
@@ -345,6 +359,9 @@ def parse(text: str, path: str = "patrol.yaml") -> PatrolConf:
             path, nodes["rules"], "rules", TOP_SCHEMA["rules"], yaml.safe_load(yaml.serialize(nodes["rules"]))
         )
         rules = str((Path(path).parent / rules).resolve())
+    for key in INSPECTION_PATHS:
+        if sections["inspection"][key]:
+            sections["inspection"][key] = str((Path(path).parent / sections["inspection"][key]).resolve())
     from config.alertsconf import parse_alerts
 
     alerts = parse_alerts(path, nodes.get("alerts"), [s.id for s in sites])
@@ -356,6 +373,7 @@ def parse(text: str, path: str = "patrol.yaml") -> PatrolConf:
         schedule=sections["schedule"],
         rules=rules,
         alerts=alerts,
+        inspection=sections["inspection"],
     )
 
 

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "screening",
     "scheduler",
     "reports",
+    "inspection",
     "web",
 ]
 

@@ -1,0 +1,90 @@
+"""Inspection data the crawl does not own: reachability probes, 政务咨询 messages, 错敏 decisions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+FAILURE_KINDS = [
+    ("timeout", "超时"),
+    ("refused", "拒绝连接"),
+    ("reset", "连接被重置"),
+    ("dns", "域名解析失败"),
+    ("tls", "证书或加密连接错误"),
+    ("http_5xx", "服务器错误（5xx）"),
+    ("http_4xx", "页面不存在或拒绝访问（4xx）"),
+    ("soft_error", "错误提示页"),
+    ("offsite_redirect", "跳转到范围外"),
+    ("other", "其他错误"),
+]
+
+
+class Probe(models.Model):
+    """One GET of a site's homepage (``patrol probe``): loaded or not, and why not."""
+
+    site = models.ForeignKey("crawler.Site", on_delete=models.CASCADE, related_name="probes")
+    at = models.DateTimeField(db_index=True)
+    ok = models.BooleanField()
+    status = models.IntegerField(null=True, blank=True)  # the final HTTP status, when one came
+    elapsed_ms = models.IntegerField(null=True, blank=True)
+    failure = models.CharField(max_length=20, choices=FAILURE_KINDS, blank=True, default="")
+    url = models.URLField(max_length=2000, blank=True, default="")  # the URL that answered last
+    detail = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["site", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else self.failure}"
+
+
+class Message(models.Model):
+    """One citizen message in a 政务咨询 column (县长信箱, 咨询, 问政 …) as the crawl read it."""
+
+    site = models.ForeignKey("crawler.Site", on_delete=models.CASCADE, related_name="messages")
+    column_url = models.URLField(max_length=1000)
+    column_name = models.CharField(max_length=200, blank=True, default="")
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=1000, blank=True, default="")
+    asked = models.DateField(null=True, blank=True)
+    replied = models.DateField(null=True, blank=True)
+    state = models.CharField(max_length=100, blank=True, default="")  # 尚未回复, 办理中, 已回复 … as shown
+    first_seen_run = models.ForeignKey(
+        "crawler.PatrolRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_seen_run = models.ForeignKey(
+        "crawler.PatrolRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        unique_together = [("site", "url")]
+
+    def __str__(self) -> str:
+        return f"{self.site_id}:{self.title[:30]}"
+
+
+class WordingDecision(models.Model):
+    """The information centre's decision on a wording_error / watch_name finding (错敏 queue).
+
+    Keyed by the page URL and the wrong text: the same wrong form on the same page stays decided
+    through later patrols; on another page it is a new finding.
+    """
+
+    DECISIONS = [("ignore", "忽略（非错误）"), ("fixed", "已整改")]
+    url = models.URLField(max_length=2000)
+    text = models.CharField(max_length=200)
+    decision = models.CharField(max_length=10, choices=DECISIONS)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now=True)
+    note = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["url", "text"], name="wording_decision_once")]
+        permissions = [
+            ("view_wording_queue", "查看错敏信息队列（表述错误、关注人名）"),
+            ("decide_wording", "处理错敏信息（忽略、已整改）"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.text} @ {self.url}: {self.decision}"
