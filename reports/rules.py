@@ -19,6 +19,47 @@ class Category:
     patterns: tuple[re.Pattern, ...]
 
 
+@dataclass(frozen=True)
+class InspectionRules:
+    """The ``inspection:`` section (defaults = RULES.md's numbers when the section is absent)."""
+
+    window_days: int = 7
+    min_probes: int = 140
+    veto_rate: float = 0.05
+    warning_rate: float = 0.03
+    error_page_max_text: int = 1200
+    error_page_markers: tuple[str, ...] = ()
+    message_window_months: int = 12
+    unanswered_months: int = 3
+    reply_working_days: int = 5
+    answered_states: tuple[str, ...] = ("已回复", "已答复", "已办结")
+    early_homepage_days: int = 10
+    early_dynamic_days: int = 10
+    empty_columns_warning: int = 2
+
+    @classmethod
+    def from_dict(cls, d: dict) -> InspectionRules:
+        r, e, m, w = (
+            d.get(k) or {} for k in ("reachability", "error_page", "messages", "early_warning_days")
+        )
+        base = cls()
+        return cls(
+            window_days=int(r.get("window_days", base.window_days)),
+            min_probes=int(r.get("min_probes", base.min_probes)),
+            veto_rate=float(r.get("veto_rate", base.veto_rate)),
+            warning_rate=float(r.get("warning_rate", base.warning_rate)),
+            error_page_max_text=int(e.get("max_text", base.error_page_max_text)),
+            error_page_markers=tuple(e.get("markers", base.error_page_markers)),
+            message_window_months=int(m.get("window_months", base.message_window_months)),
+            unanswered_months=int(m.get("unanswered_months", base.unanswered_months)),
+            reply_working_days=int(m.get("reply_working_days", base.reply_working_days)),
+            answered_states=tuple(m.get("answered_states", base.answered_states)),
+            early_homepage_days=int(w.get("homepage", base.early_homepage_days)),
+            early_dynamic_days=int(w.get("dynamic", base.early_dynamic_days)),
+            empty_columns_warning=int(d.get("empty_columns_warning", base.empty_columns_warning)),
+        )
+
+
 class Rules:
     def __init__(self, data: dict):
         t = data["timeliness"]
@@ -37,6 +78,7 @@ class Rules:
         ]
         self.document_categories = set(c["document_categories"])
         self.document_tiers = set(c["document_tiers"])
+        self.inspection = InspectionRules.from_dict(data.get("inspection") or {})
 
     def column_kind(self, name: str, override: str | None = None) -> str:
         if override:
