@@ -156,12 +156,16 @@ class Network:
     generation: int = 0
     screening_positives: list[dict] = field(default_factory=list)  # {"article", "attachment"|None, "kind"}
     hard_negatives: list[dict] = field(default_factory=list)
+    loopback: str = LOOPBACK  # address template of the hosts (a simulated province: one /24 per county)
 
     def __repr__(self) -> str:
         return f"<Network {self.scale} seed={self.seed} port={self.port} gen={self.generation}>"
 
+    def address(self, host: int) -> str:
+        return self.loopback.format(host)
+
     def base(self, host: int) -> str:
-        return f"http://{LOOPBACK.format(host)}:{self.port}"
+        return f"http://{self.address(host)}:{self.port}"
 
     def site_url(self, site: Site) -> str:
         return self.base(site.host) + site.prefix

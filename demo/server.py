@@ -21,7 +21,7 @@ import yaml
 from demo.cms import common, routes
 from demo.generator import DEFAULT_SEED, build_network
 from demo.httpd import Listeners
-from demo.model import LOOPBACK, Network
+from demo.model import Network
 from demo.mutate import mutate as mutate_network
 from demo.truth import compute_truth, sites_config, write_truth
 
@@ -55,7 +55,7 @@ class DemoNetwork:
         """Bind every host on one free port (or the given one) and serve in the background."""
         if self._listeners is not None:
             return self
-        listeners = Listeners([LOOPBACK.format(h) for h in self.network.hosts()], self._handle)
+        listeners = Listeners([self.network.address(h) for h in self.network.hosts()], self._handle)
         self.port = self.network.port = listeners.start(self.port)
         self._rebuild()
         self._listeners = listeners
