@@ -24,7 +24,6 @@ import yaml
 from demo.generator import DEFAULT_SEED
 from demo.httpd import Listeners
 from demo.server import LOOPBACK_CRAWL, DemoNetwork
-from demo.truth import compute_truth
 
 DEMO_COUNTY = "石泉"
 # county names of a province (Shaanxi's Ankang and Hanzhong prefectures), then numbered ones
@@ -140,7 +139,12 @@ class Province:
             "scale": self.scale,
             "seed": self.seed,
             "counties": [
-                {"county": county_name(k), "prefix": county_prefix(k), "seed": t["seed"], "sites": len(t["sites"])}
+                {
+                    "county": county_name(k),
+                    "prefix": county_prefix(k),
+                    "seed": t["seed"],
+                    "sites": len(t["sites"]),
+                }
                 for k, t in enumerate(per, 1)
             ],
             "counts_2012": merge_counts([t["counts_2012"] for t in per]),
