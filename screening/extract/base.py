@@ -69,6 +69,11 @@ class Limits:
       these (a zip bomb disguised as DOCX/XLSX).
     - ``max_text_chars``: extracted text is cut here (and the document marked
       unscreened) so a small file cannot produce unbounded text.
+    - ``ocr_max_pages``: scanned pages (image frames, textless PDF pages) read by OCR; past it
+      the document is unscreened with the text read so far.
+    - ``ocr_min_px`` / ``ocr_min_bytes``: images with a side below this many pixels or a file
+      smaller than this are logos and icons, not documents: not read.
+    - ``ocr_max_pixels``: an image frame larger than this is not decoded (decompression bomb).
     - ``isolation``: ``process`` runs the binary-format parsers in a forked worker
       (time and memory bounded); ``inline`` runs them in this process (tests, debugging).
     """
@@ -81,6 +86,10 @@ class Limits:
     max_zip_ratio: float = 200.0
     max_zip_members: int = 10_000
     max_text_chars: int = 30_000_000
+    ocr_max_pages: int = 20
+    ocr_min_px: int = 100
+    ocr_min_bytes: int = 2048
+    ocr_max_pixels: int = 60_000_000
     isolation: Literal["process", "inline"] = "process"
 
     def with_(self, **changes: object) -> Limits:
@@ -89,7 +98,8 @@ class Limits:
     @classmethod
     def from_config(cls, screening: dict | None) -> Limits:
         """Limits from the ``screening`` section of patrol.yaml (``max_document_mb``,
-        ``max_pages``, ``timeout_seconds``); missing keys keep their defaults."""
+        ``max_pages``, ``timeout_seconds``, ``ocr_max_pages``, ``ocr_min_px``,
+        ``ocr_min_kb``); missing keys keep their defaults."""
         screening = screening or {}
         values: dict[str, object] = {}
         if screening.get("max_document_mb") is not None:
@@ -98,6 +108,12 @@ class Limits:
             values["max_pages"] = int(screening["max_pages"])
         if screening.get("timeout_seconds") is not None:
             values["timeout_s"] = float(screening["timeout_seconds"])
+        if screening.get("ocr_max_pages") is not None:
+            values["ocr_max_pages"] = int(screening["ocr_max_pages"])
+        if screening.get("ocr_min_px") is not None:
+            values["ocr_min_px"] = int(screening["ocr_min_px"])
+        if screening.get("ocr_min_kb") is not None:
+            values["ocr_min_bytes"] = int(float(screening["ocr_min_kb"]) * 1024)
         return cls(**values)  # type: ignore[arg-type]
 
 

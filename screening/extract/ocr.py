@@ -1,0 +1,433 @@
+"""OCR of images and of PDF pages without a text layer (RapidOCR: PP-OCR models on ONNX Runtime).
+
+Engine: ``rapidocr`` with the det/rec models its wheel ships (``rapidocr/models``); the model
+paths are given explicitly, so nothing is ever downloaded. It is a module-level lazy
+singleton: a long-lived worker loads the models once (:func:`preload`), not per document.
+Chosen over Tesseract 5 ``chi_sim`` by measurement (``bench/ocr_bench.py``): it reads the
+★ of 秘密★1年 where Tesseract reads 女/太/大, at about twice Tesseract's CPU time per page.
+
+Output: :class:`~screening.extract.base.Extracted` with the recognised text and one
+:class:`~screening.extract.base.OcrRegion` per recognised text segment (its offsets in the
+text, its 1-based page and its box in pixels of :func:`page_image` of that page). Segments
+on one visual line are joined into one text line (a table row reads as one line, an ID split
+into two boxes reads whole). The text is repaired for the OCR confusions that matter to the
+screen (:func:`screening.engine.ocrfix.ocr_repair`, length-preserving).
+
+Cost: images smaller than ``limits.ocr_min_px`` on a side or ``limits.ocr_min_bytes`` are
+logos and icons, not documents (screened, empty). At most ``limits.ocr_max_pages`` pages are
+read, and reading stops at a soft deadline inside ``limits.timeout_s`` (or the worker pool's
+``deadline_remaining()``): the document is then ``unscreened`` with the text read so far.
+Each page's OCR result is cached by the sha256 of the document bytes
+(``$PATROL_OCR_CACHE``, else ``<$PATROL_DATA or ./var>/ocr-cache/ab/abcdef….json``), so an
+unchanged attachment is never read twice, and a document cut short by a limit goes on where
+it stopped at the next patrol.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .base import Extracted, Limits, OcrRegion, Unscreenable
+
+# what the engine is; part of every cache entry (a different engine or setting reads anew)
+ENGINE_ID = "rapidocr3/PP-OCRv6-small/det-max1280/v1"
+PDF_DPI = 200  # PDF pages are rendered at this resolution; boxes are pixels of that image
+MAX_SIDE = 2400  # larger page images are scaled down to this before OCR (boxes follow)
+MIN_SCORE = 0.5  # recognised segments below this confidence are dropped
+TIME_SHARE = 0.8  # share of limits.timeout_s OCR may use before it stops (soft deadline)
+
+_lock = threading.Lock()
+_engine = None
+
+
+# ---------------------------------------------------------------- the engine
+
+
+def _model_paths() -> dict[str, str]:
+    import rapidocr
+
+    root = Path(rapidocr.__file__).resolve().parent / "models"
+    paths = {
+        "Det.model_path": root / "PP-OCRv6_det_small.onnx",
+        "Rec.model_path": root / "PP-OCRv6_rec_small.onnx",
+    }
+    missing = [p.name for p in paths.values() if not p.is_file()]
+    if missing:
+        raise Unscreenable(f"OCR engine unavailable: model file(s) missing: {', '.join(missing)}")
+    return {k: str(v) for k, v in paths.items()}
+
+
+def engine():
+    """The RapidOCR engine of this process, created on first use (models load once)."""
+    global _engine
+    if _engine is None:
+        with _lock:
+            if _engine is None:
+                try:
+                    from rapidocr import RapidOCR
+                except ImportError as exc:
+                    raise Unscreenable(f"OCR engine unavailable: {exc}") from exc
+                threads = int(os.environ.get("PATROL_OCR_THREADS", "1"))
+                params = {
+                    "Global.log_level": "error",
+                    "Global.use_cls": False,  # scans are upright; saves a model pass per line
+                    "Global.max_side_len": MAX_SIDE,
+                    "Det.limit_type": "max",
+                    "Det.limit_side_len": 1280,
+                    "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                    "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                    **_model_paths(),
+                }
+                _engine = RapidOCR(params=params)
+    return _engine
+
+
+def preload() -> None:
+    """Load the models now (a worker pool's initializer), not at the first scan."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (200, 64), "white")
+    ImageDraw.Draw(img).rectangle((20, 20, 180, 40), fill="black")
+    run_engine(img)
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    box: tuple[int, int, int, int]
+    score: float
+
+
+def run_engine(img) -> list[Segment]:
+    """OCR one page image (PIL); segments with boxes in pixels of ``img``."""
+    import numpy as np
+
+    eng = engine()
+    scale = 1.0
+    if max(img.size) > MAX_SIDE:
+        scale = MAX_SIDE / max(img.size)
+        img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))))
+    out = eng(np.asarray(img.convert("RGB")))
+    segments = []
+    if out.boxes is None or out.txts is None:
+        return segments
+    for quad, text, score in zip(out.boxes, out.txts, out.scores, strict=False):
+        text = (text or "").strip()
+        if not text or float(score) < MIN_SCORE:
+            continue
+        xs = [float(p[0]) / scale for p in quad]
+        ys = [float(p[1]) / scale for p in quad]
+        box = (round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys)))
+        segments.append(Segment(text, box, round(float(score), 3)))
+    return segments
+
+
+# ---------------------------------------------------------------- lines and text
+
+
+def group_lines(segments: list[Segment]) -> list[list[Segment]]:
+    """Segments on one visual line, left to right; lines top to bottom.
+
+    A segment joins the line whose last segment lies to its left and overlaps it vertically
+    by at least half the smaller height (chained, so a line tilted by a skewed scan holds)."""
+    lines: list[list[Segment]] = []
+    for seg in sorted(segments, key=lambda s: (s.box[0], s.box[1])):
+        h = seg.box[3] - seg.box[1]
+        best, best_overlap = None, 0.0
+        for line in lines:
+            last = line[-1].box
+            if last[2] > seg.box[0] + h:  # not to the left of this segment
+                continue
+            overlap = min(last[3], seg.box[3]) - max(last[1], seg.box[1])
+            need = 0.5 * min(h, last[3] - last[1])
+            if overlap >= need and overlap > best_overlap:
+                best, best_overlap = line, overlap
+        if best is None:
+            lines.append([seg])
+        else:
+            best.append(seg)
+    lines.sort(key=lambda line: ((line[0].box[1] + line[0].box[3]) / 2, line[0].box[0]))
+    return lines
+
+
+def _joiner(prev: Segment, seg: Segment) -> str:
+    """Adjacent boxes (an ID cut in two) join without a space; table cells with one."""
+    gap = seg.box[0] - prev.box[2]
+    height = max(prev.box[3] - prev.box[1], seg.box[3] - seg.box[1], 1)
+    return "" if gap < 0.35 * height else " "
+
+
+def page_text(segments: list[Segment], page: int, offset: int) -> tuple[str, list[OcrRegion]]:
+    parts: list[str] = []
+    regions: list[OcrRegion] = []
+    pos = offset
+    for n, line in enumerate(group_lines(segments)):
+        if n:
+            parts.append("\n")
+            pos += 1
+        for i, seg in enumerate(line):
+            if i:
+                sep = _joiner(line[i - 1], seg)
+                parts.append(sep)
+                pos += len(sep)
+            parts.append(seg.text)
+            regions.append(OcrRegion(pos, pos + len(seg.text), page, seg.box))
+            pos += len(seg.text)
+    return "".join(parts), regions
+
+
+# ---------------------------------------------------------------- cache
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("PATROL_OCR_CACHE")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("PATROL_DATA", "var")) / "ocr-cache"
+
+
+class PageCache:
+    """OCR segments of each page of one document, by the sha256 of its bytes."""
+
+    def __init__(self, data: bytes):
+        self.key = hashlib.sha256(data).hexdigest()
+        self.path = cache_dir() / self.key[:2] / f"{self.key}.json"
+        self.pages: dict[int, list[Segment]] = {}
+        try:
+            raw = json.loads(self.path.read_text("utf-8"))
+            if raw.get("engine") == ENGINE_ID:
+                for page, segs in raw.get("pages", {}).items():
+                    self.pages[int(page)] = [Segment(t, tuple(b), s) for t, b, s in segs]
+        except (OSError, ValueError, TypeError, KeyError):
+            self.pages = {}
+
+    def put(self, page: int, segments: list[Segment]) -> None:
+        self.pages[page] = segments
+        body = {
+            "engine": ENGINE_ID,
+            "pages": {
+                str(p): [[s.text, list(s.box), s.score] for s in segs] for p, segs in self.pages.items()
+            },
+        }
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(body, fh, ensure_ascii=False)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # an unwritable cache costs time, never a result
+
+
+# ---------------------------------------------------------------- reading pages
+
+
+def _deadline(limits: Limits) -> float:
+    """Monotonic time at which OCR stops taking new pages."""
+    try:
+        from screening.pool import deadline_remaining  # the worker pool's soft deadline, when there
+
+        remaining = deadline_remaining()
+        if remaining is not None:
+            return time.monotonic() + float(remaining)
+    except Exception:
+        pass
+    return time.monotonic() + limits.timeout_s * TIME_SHARE
+
+
+@dataclass
+class OcrPages:
+    """What OCR read from some pages of a document."""
+
+    pages: dict[int, list[Segment]]  # page -> segments, for the pages read
+    stopped: str | None  # why reading stopped before the last page wanted, or None
+
+
+def read_pages(
+    data: bytes,
+    pages: list[int],
+    render: Callable[[int], object],
+    limits: Limits,
+    total: int,
+) -> OcrPages:
+    """OCR ``pages`` (1-based) of a document, each drawn by ``render(page)``, cached by page.
+
+    Stops at ``limits.ocr_max_pages`` pages and at the soft deadline; ``stopped`` says why."""
+    cache = PageCache(data)
+    deadline = _deadline(limits)
+    done: dict[int, list[Segment]] = {}
+    stopped = None
+    spent: list[float] = []
+    for n, page in enumerate(pages):
+        if n >= limits.ocr_max_pages:
+            rest = pages[n:]
+            stopped = (
+                f"OCR page limit: {len(rest)} scanned page(s) of {total} not read "
+                f"(from page {rest[0]}; limit {limits.ocr_max_pages})"
+            )
+            break
+        segments = cache.pages.get(page)
+        if segments is None:
+            per_page = max(spent) if spent else 0.0
+            if time.monotonic() + per_page > deadline:
+                stopped = (
+                    f"OCR stopped by the time limit ({limits.timeout_s:g} s) before page {page} of {total}; "
+                    f"{len(pages) - n} scanned page(s) not read"
+                )
+                break
+            started = time.monotonic()
+            segments = run_engine(render(page))
+            spent.append(time.monotonic() - started)
+            cache.put(page, segments)
+        done[page] = segments
+    return OcrPages(done, stopped)
+
+
+def assemble(parts: list[tuple[int, str | list[Segment]]]) -> tuple[str, tuple[OcrRegion, ...]]:
+    """Page texts in page order: a ``str`` is a text layer, a segment list was OCR'd.
+
+    Pages are joined by a newline; the OCR text is repaired (length-preserving)."""
+    from screening.engine.ocrfix import ocr_repair
+
+    texts: list[str] = []
+    regions: list[OcrRegion] = []
+    pos = 0
+    for n, (page, content) in enumerate(parts):
+        if n:
+            texts.append("\n")
+            pos += 1
+        if isinstance(content, str):
+            text = content
+        else:
+            text, regs = page_text(content, page, pos)
+            text = ocr_repair(text)
+            regions.extend(regs)
+        texts.append(text)
+        pos += len(text)
+    return "".join(texts), tuple(regions)
+
+
+# ---------------------------------------------------------------- images
+
+
+def _open(data: bytes):
+    from PIL import Image
+
+    try:
+        img = Image.open(io.BytesIO(data))
+    except Exception as exc:
+        raise Unscreenable(f"could not read image: {type(exc).__name__}: {exc}"[:300]) from exc
+    return img
+
+
+def frame_count(img) -> int:
+    return int(getattr(img, "n_frames", 1) or 1)
+
+
+def _frame(img, index: int, limits: Limits):
+    """Frame ``index`` (0-based) as an RGB image ready for OCR."""
+    from PIL import Image
+
+    img.seek(index)
+    if img.width * img.height > limits.ocr_max_pixels:
+        raise Unscreenable(
+            f"image too large for OCR ({img.width}×{img.height} px > {limits.ocr_max_pixels:,} px limit)"
+        )
+    frame = img.copy()
+    if frame.mode in ("I;16", "I;16B", "I;16L", "I"):
+        frame = frame.point(lambda v: v / 256).convert("L")
+    if frame.mode in ("RGBA", "LA", "P", "PA"):
+        rgba = frame.convert("RGBA")
+        bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        frame = Image.alpha_composite(bg, rgba)
+    return frame.convert("RGB")
+
+
+def page_image(data: bytes, page: int, limits: Limits | None = None):
+    """The image (PIL, RGB) whose pixels the boxes of ``page`` refer to: a frame of an image
+    file or a PDF page rendered at :data:`PDF_DPI`. For the reviewer's crop of a hit."""
+    limits = limits or Limits()
+    if data[:5] == b"%PDF-":
+        return render_pdf_page(data, page)
+    return _frame(_open(data), page - 1, limits)
+
+
+def too_small(data: bytes, width: int, height: int, limits: Limits) -> bool:
+    return min(width, height) < limits.ocr_min_px or len(data) < limits.ocr_min_bytes
+
+
+def extract_image(data: bytes, limits: Limits) -> Extracted:
+    """An image file (JPG, PNG, GIF, BMP, TIFF incl. multi-page, WebP) read by OCR."""
+    img = _open(data)
+    if too_small(data, img.width, img.height, limits):
+        return Extracted.ok("", "image")  # a logo or an icon, not a document
+    total = frame_count(img)
+    pages = list(range(1, total + 1))
+    try:
+        got = read_pages(data, pages, lambda p: _frame(img, p - 1, limits), limits, total)
+    except (Unscreenable, MemoryError):
+        raise
+    except Exception as exc:
+        raise Unscreenable(f"OCR failed: {type(exc).__name__}: {exc}"[:300]) from exc
+    text, regions = assemble(sorted(got.pages.items()))
+    if got.stopped:
+        return Extracted(text, "unscreened", got.stopped, "image", regions)
+    return Extracted(text, "screened", None, "image", regions)
+
+
+# ---------------------------------------------------------------- PDF pages
+
+
+def render_pdf_page(data: bytes, page: int, dpi: int = PDF_DPI, pdf=None):
+    """PDF page ``page`` (1-based) rendered by PDFium at ``dpi``, as an RGB PIL image."""
+    import pypdfium2 as pdfium
+
+    own = pdf is None
+    if own:
+        pdf = pdfium.PdfDocument(data)
+    try:
+        pg = pdf[page - 1]
+        w, h = pg.get_size()
+        scale = dpi / 72
+        longest = max(w, h) * scale
+        if longest > MAX_SIDE:  # a poster-sized page: render no larger than OCR reads
+            scale *= MAX_SIDE / longest
+        bitmap = pg.render(scale=scale, grayscale=False)
+        img = bitmap.to_pil().convert("RGB")
+        pg.close()
+        return img
+    finally:
+        if own:
+            pdf.close()
+
+
+def ocr_pdf_pages(data: bytes, pages: list[int], limits: Limits, total: int) -> OcrPages:
+    """OCR the given (textless) pages of a PDF."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except Exception as exc:
+        raise Unscreenable(
+            f"OCR failed: PDF could not be rendered: {type(exc).__name__}: {exc}"[:300]
+        ) from exc
+    try:
+        return read_pages(data, pages, lambda p: render_pdf_page(data, p, pdf=pdf), limits, total)
+    finally:
+        pdf.close()
+
+
+def iter_regions(extracted: Extracted, start: int, end: int) -> Iterator[OcrRegion]:
+    """The OCR regions that a hit at ``start:end`` of ``extracted.text`` overlaps."""
+    for r in extracted.regions:
+        if r.start < end and start < r.end:
+            yield r

@@ -1,0 +1,1 @@
+"""Generated scanned documents for the OCR tests and the OCR benchmark (see scangen.py)."""
