@@ -1,0 +1,322 @@
+"""Every inspection indicator and the veto summary per site (RULES.md "Inspection indicators beyond
+timeliness"; ARCHITECTURE.md, JSON contract "inspection"). Numbers from ``config/rules.yaml``.
+
+``evaluate(as_of, rules, conf)`` returns
+``{"as_of", "findings": [{"kind", "level", "site", "url", ...}], "sites": [{"id", "name", "veto",
+"reasons", ...}]}``. Sources and levels, exactly as the contract maps them:
+
+* the six timeliness kinds (``reports.timeliness``; ``days``, ``limit``, ``name`` kept):
+  ``stale_homepage`` is ``veto`` (past the homepage window, 14 days) and an early ``warning`` past
+  10 days (``limit`` 10); ``stale_column`` is ``deduct``, and an early ``warning`` for a dynamic
+  column past 10 days but within its window; ``empty_column``, ``late_publication``,
+  ``undated_item``, ``dead_link`` are ``deduct``. A site with more than 2 empty columns also gets
+  ``empty_columns`` (``count``, ``url`` the homepage) at ``warning``.
+* ``site_unavailable`` from ``inspection.Probe``: the probes of the 7 calendar days ending with
+  ``as_of`` (the configured time zone); ``probes``, ``failures``, ``rate``; ``veto`` at a rate of
+  5 % or more, ``warning`` at 3 % or more. A site with fewer than 140 probes gets no verdict: when
+  its rate would reach the warning line the entry is listed with ``insufficient: true`` at
+  ``warning`` (for a person to look at) and never makes a veto.
+* ``unanswered_message`` / ``slow_reply`` from ``inspection.Message``: messages asked within the
+  12 months before ``as_of``; unanswered as of ``as_of`` (no reply dated up to then, and no
+  answered state without a date) for more than 3 calendar months → ``veto`` (``column``,
+  ``asked``, ``days``); replied more than 5 working days after asking (reports.workdays, the
+  asked day is day 0) → ``warning`` (``column``, ``asked``, ``replied``, ``workdays``).
+* from the site's latest patrol (``crawler.sitefindings.latest``): ``missing_identity``
+  (``deduct``; ``missing``, ``found``), ``hidden_link`` (``veto``; ``target``, ``how``),
+  ``wording_error`` (``serious`` → ``veto``, else ``warning``; ``text``, ``suggestion``,
+  ``context``), ``watch_name`` (``warning``; ``text``, ``context``), ``offsite_redirect``,
+  ``no_disclosure_entry``, ``unreadable``, ``retired_column`` (``deduct``). A wording error or
+  watched name the information centre marked ``ignore`` is left out; one marked ``fixed`` is left
+  out unless a patrol that started after the decision found it again.
+
+``sites[].reasons`` lists, in the order of ``KINDS``, every kind with a ``veto`` finding plus the
+timeliness site thresholds (≥ 5 stale dynamic/notice columns or ≥ 10 stale columns →
+``stale_column``; ≥ 5 empty columns → ``empty_column``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import copy
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from config.patrolconf import PatrolConf
+from crawler import sitefindings
+from crawler.models import Site
+
+from . import timeliness
+from .rules import Rules
+from .workdays import count_working_days
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+KINDS = (
+    "site_unavailable",
+    "stale_homepage",
+    "stale_column",
+    "empty_column",
+    "empty_columns",
+    "unanswered_message",
+    "slow_reply",
+    "hidden_link",
+    "wording_error",
+    "watch_name",
+    "missing_identity",
+    "late_publication",
+    "undated_item",
+    "dead_link",
+    "offsite_redirect",
+    "no_disclosure_entry",
+    "unreadable",
+    "retired_column",
+)
+LEVELS = ("veto", "deduct", "warning")
+CRAWL_KINDS = (
+    "missing_identity",
+    "hidden_link",
+    "wording_error",
+    "watch_name",
+    "offsite_redirect",
+    "no_disclosure_entry",
+    "unreadable",
+    "retired_column",
+)
+DEDUCT = {
+    "stale_column",
+    "empty_column",
+    "late_publication",
+    "undated_item",
+    "dead_link",
+    "missing_identity",
+    "offsite_redirect",
+    "no_disclosure_entry",
+    "unreadable",
+    "retired_column",
+}
+# the timeliness site thresholds (reports.timeliness.veto_summary) by the kind they count
+THRESHOLD_KINDS = {
+    "stale_dynamic_notice_columns": "stale_column",
+    "stale_columns": "stale_column",
+    "empty_columns": "empty_column",
+    "stale_homepage": "stale_homepage",
+}
+QUEUE_KINDS = ("wording_error", "watch_name")
+
+
+def add_months(d: date, months: int) -> date:
+    """The same day ``months`` later (earlier when negative), clamped to the month's last day."""
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def _tz(conf: PatrolConf | None) -> ZoneInfo:
+    return ZoneInfo((conf.schedule.get("timezone") if conf else None) or DEFAULT_TIMEZONE)
+
+
+# ---- reachability -------------------------------------------------------------------------
+
+
+def probe_window(as_of: date, days: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start, end) of the ``days`` calendar days ending with ``as_of``, in ``tz``."""
+    end = datetime.combine(as_of + timedelta(days=1), time(0), tz)
+    return end - timedelta(days=days), end
+
+
+def reachability(site: Site, as_of: date, rules: Rules, tz: ZoneInfo) -> list[dict]:
+    from inspection.models import Probe
+
+    ir = rules.inspection
+    start, end = probe_window(as_of, ir.window_days, tz)
+    probes = Probe.objects.filter(site=site, at__gte=start, at__lt=end)
+    total = probes.count()
+    if not total:
+        return []
+    failures = probes.filter(ok=False).count()
+    rate = failures / total
+    base = {
+        "kind": "site_unavailable",
+        "site": site.site_id,
+        "url": site.url,
+        "probes": total,
+        "failures": failures,
+        "rate": round(rate, 4),
+    }
+    if total < ir.min_probes:
+        return [{**base, "level": "warning", "insufficient": True}] if rate >= ir.warning_rate else []
+    if rate >= ir.veto_rate:
+        return [{**base, "level": "veto"}]
+    if rate >= ir.warning_rate:
+        return [{**base, "level": "warning"}]
+    return []
+
+
+# ---- 互动回应 ----------------------------------------------------------------------------------
+
+
+def _answered_without_date(state: str, answered: tuple[str, ...]) -> bool:
+    return (
+        bool(state)
+        and not any(w in state for w in ("未", "待", "尚未"))
+        and any(a in state for a in answered)
+    )
+
+
+def message_findings(site: Site, as_of: date, rules: Rules) -> list[dict]:
+    from inspection.models import Message
+
+    ir = rules.inspection
+    since = add_months(as_of, -ir.message_window_months)
+    out = []
+    qs = Message.objects.filter(site=site, asked__gte=since, asked__lte=as_of).order_by("asked", "url")
+    for m in qs:
+        base = {"site": site.site_id, "url": m.url, "column": m.column_name, "asked": m.asked.isoformat()}
+        if m.title:
+            base["name"] = m.title
+        if m.replied is not None and m.replied <= as_of:
+            count = count_working_days(m.asked, m.replied)
+            if count.days > ir.reply_working_days:
+                f = {"kind": "slow_reply", "level": "warning", **base}
+                f.update(replied=m.replied.isoformat(), workdays=count.days, limit=ir.reply_working_days)
+                if count.approximate:
+                    f["calendar"] = "approximate"
+                out.append(f)
+            continue
+        if m.replied is None and _answered_without_date(m.state, ir.answered_states):
+            continue
+        if add_months(m.asked, ir.unanswered_months) < as_of:
+            f = {"kind": "unanswered_message", "level": "veto", **base, "days": (as_of - m.asked).days}
+            if m.state:
+                f["state"] = m.state
+            out.append(f)
+    return out
+
+
+# ---- the patrol's own findings ------------------------------------------------------------
+
+
+def decisions() -> dict[tuple[str, str], tuple[str, datetime]]:
+    """(page URL, wrong text) → (decision, when) of the 错敏 queue."""
+    from inspection.models import WordingDecision
+
+    return {(d.url, d.text): (d.decision, d.at) for d in WordingDecision.objects.all()}
+
+
+def decided(f, decided_map: dict) -> str:
+    """'ignore' / 'fixed' when the queue's decision still holds for this SiteFinding, else ''."""
+    hit = decided_map.get((f.url, str(f.detail.get("text", ""))))
+    if hit is None:
+        return ""
+    decision, at = hit
+    if decision == "fixed" and f.run.started_at > at:
+        return ""  # a patrol after the decision found it again: not fixed
+    return decision
+
+
+def crawl_findings(site: Site, decided_map: dict) -> list[dict]:
+    out = []
+    for f in sitefindings.latest(site, CRAWL_KINDS):
+        d = dict(f.detail or {})
+        if f.kind in QUEUE_KINDS and decided(f, decided_map):
+            continue
+        if f.kind == "wording_error":
+            level = "veto" if d.get("severity") == "serious" else "warning"
+        elif f.kind == "hidden_link":
+            level = "veto"
+        elif f.kind == "watch_name":
+            level = "warning"
+        else:
+            level = "deduct"
+        out.append({**d, "kind": f.kind, "level": level, "site": site.site_id, "url": f.url})
+    return out
+
+
+# ---- timeliness and early warnings --------------------------------------------------------
+
+
+def _timeliness_level(f: dict, rules: Rules) -> str:
+    if f["kind"] == "stale_homepage":
+        return "veto" if rules.veto.get("stale_homepage") else "deduct"
+    return "deduct"
+
+
+def early_warnings(as_of: date, rules: Rules, conf: PatrolConf | None, sites: list[Site]) -> list[dict]:
+    """stale_homepage past 10 days and dynamic columns past 10 days, below their windows."""
+    ir = rules.inspection
+    early = copy.copy(rules)
+    early.windows = {**rules.windows, "homepage": ir.early_homepage_days, "dynamic": ir.early_dynamic_days}
+    out = []
+    for site in sites:
+        for f in timeliness.homepage_finding(site, as_of, early):
+            if f.days <= rules.windows.get("homepage", f.days):
+                out.append({**f.as_dict(), "level": "warning"})
+    for col in timeliness._judged_columns(as_of, rules, conf):  # noqa: SLF001 - the same columns judged
+        if col.kind != "dynamic":
+            continue
+        window = rules.windows.get("dynamic")
+        for f in timeliness.column_findings(col, as_of, early):
+            if f.kind == "stale_column" and f.days is not None and (window is None or f.days <= window):
+                out.append({**f.as_dict(), "level": "warning"})
+    return out
+
+
+# ---- the report ---------------------------------------------------------------------------
+
+
+def evaluate(as_of: date, rules: Rules, conf: PatrolConf | None = None) -> dict:
+    """Every inspection finding as the store stands, judged as of ``as_of``; the veto summary."""
+    tz = _tz(conf)
+    tl = timeliness.evaluate(as_of, rules, conf)
+    order = {tier: i for i, tier in enumerate(timeliness.TIERS)}
+    sites = sorted(Site.objects.filter(active=True), key=lambda s: (order.get(s.tier, 9), s.site_id))
+    by_site: dict[str, list[dict]] = defaultdict(list)
+    for f in tl["findings"]:
+        by_site[f["site"]].append({**f, "level": _timeliness_level(f, rules)})
+    for f in early_warnings(as_of, rules, conf, sites):
+        by_site[f["site"]].append(f)
+    thresholds = {v["site"]: v for v in tl["veto"]}
+    decided_map = decisions()
+    kind_order = {k: i for i, k in enumerate(KINDS)}
+    level_order = {k: i for i, k in enumerate(LEVELS)}
+    findings, summary = [], []
+    for site in sites:
+        mine = by_site.get(site.site_id, [])
+        empty = sum(1 for f in mine if f["kind"] == "empty_column")
+        if empty > rules.inspection.empty_columns_warning:
+            mine.append(
+                {
+                    "kind": "empty_columns",
+                    "level": "warning",
+                    "site": site.site_id,
+                    "url": site.url,
+                    "count": empty,
+                }
+            )
+        mine += reachability(site, as_of, rules, tz)
+        mine += message_findings(site, as_of, rules)
+        mine += crawl_findings(site, decided_map)
+        mine.sort(key=lambda f: (kind_order.get(f["kind"], 99), level_order[f["level"]], f["url"]))
+        findings += mine
+        summary.append(site_summary(site, mine, thresholds.get(site.site_id), kind_order))
+    return {"as_of": as_of.isoformat(), "findings": findings, "sites": summary}
+
+
+def site_summary(site: Site, mine: list[dict], threshold: dict | None, kind_order: dict) -> dict:
+    reasons = {f["kind"] for f in mine if f["level"] == "veto"}
+    reasons |= {THRESHOLD_KINDS[r] for r in (threshold or {}).get("reasons", []) if r in THRESHOLD_KINDS}
+    levels = {lv: sum(1 for f in mine if f["level"] == lv) for lv in LEVELS}
+    out = {
+        "id": site.site_id,
+        "name": site.name,
+        "tier": site.tier,
+        "url": site.url,
+        "veto": bool(reasons),
+        "reasons": sorted(reasons, key=lambda k: kind_order.get(k, 99)),
+        "levels": levels,
+        "thresholds": [r for r in (threshold or {}).get("reasons", [])],
+    }
+    identity = next((f for f in mine if f["kind"] == "missing_identity"), None)
+    if identity and identity.get("found"):
+        out["identity"] = identity["found"]
+    return out
