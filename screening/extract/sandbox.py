@@ -6,6 +6,12 @@ safe from a multi-threaded parent (Scrapy, Django). Each worker sets RLIMIT_AS
 (``limits.memory_mb``) and RLIMIT_CPU before parsing; the parent waits at most
 ``limits.timeout_s`` wall-clock seconds for the result and kills the worker after that.
 A worker that dies (out of memory, a crash in a C parser) is reported with its exit code.
+
+The time limit has two steps. :func:`deadline_remaining` tells an extractor how long the
+current document may still run (``limits.timeout_s`` from its start), so a slow one (OCR,
+page by page) can stop in time and return partial text as ``unscreened``; the process is
+killed only ``GRACE_S`` seconds later (:func:`hard_limit`). The screening pool
+(:mod:`screening.pool`) uses the same context, the same deadline and the same grace.
 """
 
 from __future__ import annotations
@@ -15,10 +21,44 @@ import multiprocessing as mp
 import resource
 import signal
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from .base import MB, Extracted, Limits
 
 _CTX = None
+
+GRACE_S = 2.0  # between the soft deadline an extractor sees and the hard kill
+
+_DEADLINE: ContextVar[float | None] = ContextVar("screening_document_deadline", default=None)
+
+
+def deadline_remaining() -> float | None:
+    """Seconds the current document may still run (negative once past its time limit);
+    ``None`` outside a time-limited screen. Per thread, like a context variable."""
+    deadline = _DEADLINE.get()
+    return None if deadline is None else deadline - time.monotonic()
+
+
+@contextmanager
+def document_deadline(timeout_s: float) -> Iterator[None]:
+    """Run the enclosed extraction under a soft deadline of ``timeout_s`` seconds from now."""
+    token = _DEADLINE.set(time.monotonic() + timeout_s)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def hard_limit(timeout_s: float) -> float:
+    """Wall-clock seconds after which a worker is killed: the time limit plus the grace."""
+    return timeout_s + GRACE_S
+
+
+def context():
+    """The ``forkserver`` multiprocessing context (parsers preloaded), safe from a threaded parent."""
+    return _context()
 
 
 def _context():
@@ -40,17 +80,18 @@ def _worker(conn, kind: str, data: bytes, limits: Limits, charset: str | None, h
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard == resource.RLIM_INFINITY or mem < hard:
             resource.setrlimit(resource.RLIMIT_AS, (mem, hard))
-        cpu = int(math.ceil(limits.timeout_s)) + 2
+        cpu = int(math.ceil(hard_limit(limits.timeout_s))) + 1
         soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
         if hard == resource.RLIM_INFINITY or cpu < hard:
             resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
     except (ValueError, OSError):
         pass
     try:
-        if func is None:
-            result = run_extractor(kind, data, limits, charset=charset, hint=hint)
-        else:
-            result = guarded(kind, func, data, limits)
+        with document_deadline(limits.timeout_s):
+            if func is None:
+                result = run_extractor(kind, data, limits, charset=charset, hint=hint)
+            else:
+                result = guarded(kind, func, data, limits)
         result = cap_text(result, limits)
     except MemoryError:
         result = Extracted.unscreened(f"memory limit ({limits.memory_mb} MB) exceeded", kind)
@@ -81,7 +122,7 @@ def run_isolated(
     sender.close()
     result: Extracted | None = None
     try:
-        remaining = limits.timeout_s
+        remaining = hard_limit(limits.timeout_s)
         if receiver.poll(max(remaining, 0.0)):
             try:
                 result = receiver.recv()

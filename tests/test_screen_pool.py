@@ -1,0 +1,354 @@
+"""The screening pool (screening/pool.py): long-lived workers, same results as inline, failures
+contained to their own document.
+
+Two pools per module (each loads jieba once in its template): a plain one for the formats and
+the load, and a hostile one (short time limit, small memory limit, a private lexicon, a test
+extractor for ``#POOLTEST:`` text files installed in the workers through ``initializer``).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import os
+import pickle
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from screening.extract import Extracted, Limits
+from screening.extract.base import MB
+from screening.extract.sandbox import deadline_remaining, document_deadline, run_isolated
+from screening.pool import ScreenJob, ScreenPool, screen_inline
+
+pytestmark = pytest.mark.xdist_group("screen-pool")
+
+SHARED = Path(os.environ.get("PATROL_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+REAL_PAGES = sorted((SHARED / "real-pages" / "pages").glob("*.html"))
+REAL_TEXT = SHARED / "real-text"
+
+BODY = [
+    "内部资料 注意保存",
+    "关于做好2024年度防汛工作的通知",
+    "联系人：张三，身份证号 11010519491231002X，手机 13912345678",
+    "各乡镇人民政府、县直各单位：现将有关事项通知如下。",
+]
+HOSTILE_LIMITS = Limits(timeout_s=3, memory_mb=300)
+PRIVATE_TERM = "青鸾工程"
+
+
+# ------------------------------------------------------------------ documents
+
+
+def _html() -> bytes:
+    paras = "".join(f"<p>{line}</p>" for line in BODY)
+    return f"<html><head><meta charset='utf-8'><title>通知</title></head><body>{paras}</body></html>".encode()
+
+
+def _txt() -> bytes:
+    return "\n".join(BODY).encode("gb18030")
+
+
+def _pdf() -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("STSong-Light", 12)
+    for i, line in enumerate(BODY):
+        c.drawString(72, 760 - 24 * i, line)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _docx() -> bytes:
+    import docx
+
+    doc = docx.Document()
+    for line in BODY:
+        doc.add_paragraph(line)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def _xlsx() -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for i, line in enumerate(BODY, 1):
+        ws.cell(row=i, column=1, value=line)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _samples() -> list[ScreenJob]:
+    return [
+        ScreenJob(("gen", "html"), _html(), "http://127.0.0.1/a/1.html", "text/html; charset=utf-8", None),
+        ScreenJob(("gen", "txt"), _txt(), "通知.txt", "text/plain", "http://127.0.0.1/a/1.txt"),
+        ScreenJob(("gen", "pdf"), _pdf(), "通知.pdf", "application/pdf", "http://127.0.0.1/a/1.pdf"),
+        ScreenJob(("gen", "docx"), _docx(), "通知.docx", None, "http://127.0.0.1/a/1.docx"),
+        ScreenJob(("gen", "xlsx"), _xlsx(), "名单.xlsx", None, "http://127.0.0.1/a/1.xlsx"),
+    ]
+
+
+def _real_jobs() -> list[ScreenJob]:
+    jobs = [ScreenJob(("page", p.name), p.read_bytes(), p.name, "text/html", None) for p in REAL_PAGES]
+    for folder in ("law", "prov"):
+        for path in sorted((REAL_TEXT / folder).iterdir())[:3]:
+            jobs.append(ScreenJob(("text", path.name), path.read_bytes(), path.name, None, None))
+    return jobs
+
+
+def _job(action: str, key: object = None) -> ScreenJob:
+    return ScreenJob(key or action, f"#POOLTEST:{action}\n".encode(), f"{action}.txt", "text/plain", None)
+
+
+# ------------------------------------------------------------------ the test-only extractor
+
+
+def install_hostile_txt() -> None:
+    """Initializer (runs in the pool's template): TXT files starting ``#POOLTEST:`` misbehave."""
+    from screening.extract import registry
+
+    original = registry.get("txt")
+
+    def hostile(data: bytes, limits: Limits, charset: str | None = None) -> Extracted:
+        if not data.startswith(b"#POOLTEST:"):
+            return original.func(data, limits, charset=charset)
+        action = data[10:].decode().strip()
+        if action == "sigkill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if action == "segv":
+            ctypes.string_at(0)
+        if action == "exit":
+            os._exit(5)
+        if action == "hang":
+            time.sleep(3600)
+        if action.startswith("alloc:"):
+            block = bytearray(int(action[6:]) * MB)
+            return Extracted.ok(f"分配 {len(block) // MB} MB", "txt")
+        if action == "deadline":
+            return _until_deadline()
+        if action == "pid":
+            return Extracted.ok(f"进程 {os.getpid()}", "txt")
+        raise ValueError(action)
+
+    registry.register("txt", hostile, isolated=False, takes_charset=True)
+
+
+def _until_deadline(*_: object) -> Extracted:
+    """A slow extractor that honours the soft deadline: stops and returns partial text."""
+    pages = []
+    while (deadline_remaining() or 0) > 0:
+        pages.append("第一页内部资料")
+        time.sleep(0.05)
+    return Extracted.unscreened("time limit reached after page 1", "txt", text="\n".join(pages[:1]))
+
+
+# ------------------------------------------------------------------ fixtures
+
+
+@pytest.fixture(scope="module")
+def pool():
+    p = ScreenPool(workers=2)
+    yield p
+    p.close()
+
+
+@pytest.fixture(scope="module")
+def private_lexicon(tmp_path_factory):
+    path = tmp_path_factory.mktemp("lexicon") / "private.yaml"
+    path.write_text(
+        f"version: 1\nentries:\n  - {{term: {PRIVATE_TERM}, kind: keyword, severity: high}}\n",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def hostile(private_lexicon):
+    p = ScreenPool(
+        workers=2,
+        private_lexicon=private_lexicon,
+        limits=HOSTILE_LIMITS,
+        initializer=install_hostile_txt,
+    )
+    yield p
+    p.close()
+
+
+def _inline(job: ScreenJob, **kw):
+    return screen_inline(job, **kw)
+
+
+# ------------------------------------------------------------------ same results as inline
+
+
+def test_pool_gives_the_inline_result_for_each_format(pool):
+    jobs = _samples()
+    futures = [pool.submit(j) for j in jobs]
+    for job, fut in zip(jobs, futures, strict=True):
+        result = fut.result(timeout=300)
+        assert result == _inline(job), job.key
+        assert result.status == "screened" and result.hits, job.key
+        assert result.format == job.key[1]
+        assert {"id_number", "mobile"} <= set(result.kinds), job.key
+
+
+def test_pool_gives_the_inline_result_on_real_pages_and_documents(pool):
+    jobs = _real_jobs()
+    futures = [pool.submit(j) for j in jobs]
+    results = [f.result(timeout=300) for f in futures]
+    for job, result in zip(jobs, results, strict=True):
+        assert result == _inline(job), job.key
+    assert sum(r.text_chars for r in results) > 100_000
+    assert {r.format for r in results} >= {"html", "txt", "docx"}
+
+
+def test_results_survive_pickling():
+    result = _inline(_samples()[0])
+    assert result.hits
+    assert pickle.loads(pickle.dumps(result)) == result
+
+
+def test_200_jobs_submitted_at_once_all_complete(pool):
+    distinct = _samples() + _real_jobs()
+    jobs = [
+        ScreenJob(("bulk", i), d.data, d.name, d.content_type, d.url)
+        for i, d in zip(range(200), distinct * 10, strict=False)
+    ]
+    futures = [pool.submit(j) for j in jobs]
+    assert pool.pending > 0
+    expected = {d.name: _inline(d) for d in distinct}
+    for job, fut in zip(jobs, futures, strict=True):
+        assert fut.result(timeout=600) == expected[job.name], job.key
+    assert pool.pending == 0
+
+
+def test_workers_load_jieba_and_the_lexicon_once(pool):
+    for i in range(6):
+        pool.submit(ScreenJob(i, _html(), f"{i}.html")).result(timeout=300)
+    template = pool.pids()["template"]
+    assert pool.template_builds == {template: 1}
+    served = {pid: info for pid, info in pool.worker_info.items() if info["jobs"]}
+    assert served
+    for info in served.values():  # built in the template, inherited by every worker, never rebuilt
+        assert info["builds"] == {template: 1}
+
+
+# ------------------------------------------------------------------ hostile documents
+
+
+def test_worker_killed_mid_document_is_named_and_the_others_are_correct(hostile, private_lexicon):
+    normal = _samples()
+    jobs = [_job("sigkill"), *normal[:2], _job("segv"), *normal[2:], _job("exit")]
+    futures = [hostile.submit(j) for j in jobs]
+    results = {j.key: f.result(timeout=300) for j, f in zip(jobs, futures, strict=True)}
+    assert results["sigkill"].status == "unscreened"
+    assert results["sigkill"].reason.startswith("parser crashed (SIGKILL)")
+    assert results["segv"].reason.startswith("parser crashed (SIGSEGV)")
+    assert results["exit"].reason == "parser failed (exit code 5)"
+    for job in normal:
+        expected = _inline(job, private_lexicon=private_lexicon, limits=HOSTILE_LIMITS)
+        assert results[job.key] == expected, job.key
+    assert hostile.replaced >= 3
+
+
+def test_private_lexicon_reaches_the_workers(hostile, private_lexicon):
+    job = ScreenJob("private", f"<p>{PRIVATE_TERM}实施方案</p>".encode(), "p.html", "text/html", None)
+    result = hostile.submit(job).result(timeout=300)
+    assert PRIVATE_TERM in [h.text for h in result.hits]
+    assert result == _inline(job, private_lexicon=private_lexicon, limits=HOSTILE_LIMITS)
+    assert PRIVATE_TERM not in [h.text for h in _inline(job).hits]
+
+
+def test_document_past_its_time_limit_is_timed_out_and_its_worker_replaced(hostile):
+    before = hostile.replaced
+    hang = hostile.submit(_job("hang"))
+    others = [hostile.submit(ScreenJob(i, _html(), f"{i}.html")) for i in range(4)]
+    result = hang.result(timeout=300)
+    assert result.status == "unscreened" and result.reason == "timed out after 3 s"
+    assert all(f.result(timeout=300).status == "screened" for f in others)
+    deadline = time.monotonic() + 60
+    while hostile.replaced == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert hostile.replaced == before + 1
+
+
+def test_soft_deadline_lets_a_slow_extractor_return_partial_text(hostile):
+    result = hostile.submit(_job("deadline")).result(timeout=300)
+    assert result.status == "unscreened"
+    assert result.reason == "time limit reached after page 1"  # returned, not killed
+    assert result.text_chars > 0 and "internal_marker" in result.kinds
+
+
+def test_memory_limit_counts_from_the_worker_size_after_start_up(hostile):
+    # the worker already maps far more than 100 MB (jieba); 200 MB more still fit in its 300 MB
+    ok = hostile.submit(_job("alloc:200")).result(timeout=300)
+    assert ok.status == "screened", ok.reason
+    worker = hostile.pids()["workers"][0]
+    limit = _address_space_limit(worker)
+    assert limit > 300 * MB + 100 * MB
+    big = hostile.submit(_job("alloc:2000")).result(timeout=300)
+    assert big.status == "unscreened" and big.reason == "memory limit (300 MB) exceeded"
+    after = hostile.submit(_job("alloc:200")).result(timeout=300)
+    assert after.status == "screened"
+
+
+def _address_space_limit(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/limits").read_text().splitlines():
+        if line.startswith("Max address space"):
+            return int(line.split()[3])
+    raise AssertionError("no address space limit")
+
+
+def test_idle_worker_killed_from_outside_is_replaced(hostile):
+    hostile.submit(_job("pid")).result(timeout=300)
+    victims = hostile.pids()["workers"]
+    assert victims
+    for pid in victims:
+        os.kill(pid, signal.SIGKILL)
+    futures = [hostile.submit(ScreenJob(i, _html(), f"{i}.html")) for i in range(10)]
+    assert all(f.result(timeout=300).status == "screened" for f in futures)
+    assert not set(victims) & set(hostile.pids()["workers"])
+
+
+def test_deadline_is_visible_in_the_process_sandbox_too():
+    assert deadline_remaining() is None
+    with document_deadline(5):
+        assert 0 < deadline_remaining() <= 5
+    assert deadline_remaining() is None
+    result = run_isolated("test", b"", Limits(timeout_s=1), func=_until_deadline)
+    assert result.status == "unscreened" and result.reason == "time limit reached after page 1"
+
+
+# ------------------------------------------------------------------ closing (last: they end the pools)
+
+
+def test_close_wait_drains_every_job(pool):
+    futures = [pool.submit(ScreenJob(i, _html(), f"{i}.html")) for i in range(30)]
+    pool.close(wait=True)
+    assert pool.pending == 0
+    assert all(f.done() and f.result().status == "screened" for f in futures)
+    late = pool.submit(ScreenJob("late", _html(), "late.html")).result(timeout=5)
+    assert late.status == "unscreened" and late.reason == "screening pool closed"
+
+
+def test_close_without_wait_answers_every_job_at_once(hostile):
+    futures = [hostile.submit(_job("hang", i)) for i in range(4)]
+    futures += [hostile.submit(ScreenJob(i, _html(), f"{i}.html")) for i in range(10)]
+    hostile.close(wait=False)
+    assert hostile.pending == 0
+    results = [f.result(timeout=5) for f in futures]
+    assert all(r.reason and "cancelled" in r.reason for r in results[:4])
+    assert all(r.status in ("screened", "unscreened") for r in results)
