@@ -24,18 +24,30 @@ def parse(html: str | bytes | None) -> lxml.html.HtmlElement:
         return lxml.html.document_fromstring("<html><body>" + html + "</body></html>")
 
 
+BLOCKS = frozenset(
+    "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 "
+    "header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+)
+
+
 def text_of(el: etree._Element) -> str:
-    """The element's text without scripts, styles and comments, spaces collapsed."""
+    """The element's text without scripts, styles and comments: inline elements run together
+    (<b>中华人民</b>共合国 reads as one word), blocks and cells are apart; spaces collapsed."""
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
         if isinstance(node.tag, str) and node.tag not in ("script", "style", "noscript", "template"):
+            block = node.tag in BLOCKS
+            if block:
+                parts.append(" ")
             if node.text:
                 parts.append(node.text)
             for child in node:
                 walk(child)
+            if block:
+                parts.append(" ")
         if node is not el and node.tail:
             parts.append(node.tail)
 
     walk(el)
-    return " ".join(" ".join(parts).split())
+    return " ".join("".join(parts).split())

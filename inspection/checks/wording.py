@@ -51,8 +51,8 @@ class WatchHit:
 def _wording_index(key: tuple) -> tuple[TermIndex, int]:
     wrongs = [w for w, _r, _f in key]
     rights = sorted({r for _w, r, _f in key} - set(wrongs))
-    words = [(w, f) for w, _r, f in key] + [(r, None) for r in rights]
-    return TermIndex(wrongs + rights, words), len(wrongs)
+    # only the wrong forms are user words: a right form made a word would compete with them
+    return TermIndex(wrongs + rights, [(w, f) for w, _r, f in key]), len(wrongs)
 
 
 def check_wording(text: str, lexicon: WordingLexicon) -> list[WordingHit]:

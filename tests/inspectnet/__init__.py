@@ -1,0 +1,1 @@
+"""Loopback network for the inspection indicators (see network.py)."""
