@@ -1,9 +1,10 @@
 """PDF via pdfminer.six, with its CMaps so CID fonts (STSong-Light, Adobe-GB1) decode.
 
-A PDF whose pages carry no text is ``unscreened: no text layer`` (a scan), never clean;
-a PDF where some pages are scans is screened for its text and still reported
-unscreened for the scanned pages. Past ``limits.max_pages`` the remaining pages are
-reported unscreened. Damaged and password-protected files are unscreened with the
+A page without a text layer (a scan: an image and next to no text) is rendered by PDFium
+and read by OCR (:mod:`screening.extract.ocr`); the result carries the OCR regions of those
+pages. When OCR fails or a limit (``limits.ocr_max_pages``, time) stops it, the document is
+unscreened with the text read so far, never clean. Past ``limits.max_pages`` the remaining
+pages are reported unscreened. Damaged and password-protected files are unscreened with the
 parser's reason.
 """
 
@@ -102,20 +103,45 @@ def extract_pdf(data: bytes, limits: Limits) -> Extracted:
         text = "\n".join(texts)
         return Extracted.unscreened(f"corrupt PDF after page {pages}: {type(exc).__name__}", "pdf", text)
 
-    text = "\n".join(texts)
     total = max(declared, pages + (1 if over else 0))
     if pages == 0:
         raise Unscreenable("corrupt PDF: no pages")
-    if not any(not ch.isspace() for ch in text):
-        return Extracted.unscreened("no text layer", "pdf")
     reasons = []
+    regions: tuple = ()
     if scanned:
-        reasons.append(f"no text layer on page(s) {_pages_ranges(scanned)} of {total}")
+        text, regions, reason = _ocr_scanned(data, texts, scanned, limits, total)
+        if reason:
+            reasons.append(reason)
+    else:
+        text = "\n".join(texts)
     if over:
         reasons.append(
             f"too many pages ({total if declared else 'more than ' + str(pages)} > "
             f"{limits.max_pages} limit; first {pages} screened)"
         )
     if reasons:
-        return Extracted.unscreened("; ".join(reasons), "pdf", text)
-    return Extracted.ok(text, "pdf")
+        return Extracted(text, "unscreened", "; ".join(reasons), "pdf", regions)
+    return Extracted(text, "screened", None, "pdf", regions)
+
+
+def _ocr_scanned(
+    data: bytes, texts: list[str], scanned: list[int], limits: Limits, total: int
+) -> tuple[str, tuple, str | None]:
+    """The document's text with its scanned pages read by OCR: (text, regions, reason or None)."""
+    from .ocr import assemble, ocr_pdf_pages
+
+    try:
+        got = ocr_pdf_pages(data, scanned, limits, total)
+        read, why = got.pages, got.stopped
+    except MemoryError:
+        raise
+    except Exception as exc:  # OCR that fails leaves those pages unscreened, never clean
+        read = {}
+        why = str(exc) if isinstance(exc, Unscreenable) else f"OCR failed: {type(exc).__name__}: {exc}"
+    parts = [(n, read[n] if n in read else t) for n, t in enumerate(texts, 1)]
+    text, regions = assemble(parts)
+    reason = None
+    if why:
+        missing = [p for p in scanned if p not in read]
+        reason = f"no text layer on page(s) {_pages_ranges(missing)} of {total} not read by OCR: {why}"[:400]
+    return text, regions, reason
