@@ -81,10 +81,6 @@ class WordingDecision(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["url", "text"], name="wording_decision_once")]
-        permissions = [
-            ("view_wording_queue", "查看错敏信息队列（表述错误、关注人名）"),
-            ("decide_wording", "处理错敏信息（忽略、已整改）"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.text} @ {self.url}: {self.decision}"

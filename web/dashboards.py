@@ -1,16 +1,13 @@
 """Supervisor dashboards: the reports package's data, reshaped for the web templates.
 
-The figures come from ``reports`` (counts, timeliness, annual); this module only loads the
-config and rules the way ``patrol report`` does, picks defaults, and turns the JSON dicts
-into rows with Chinese labels. Exports call the reports' own XLSX and HTML renderers.
+The figures come from ``reports`` (counts, timeliness, inspection, annual); this module only loads
+the config and rules the way ``patrol report`` does, picks defaults, and turns the JSON dicts
+into rows with Chinese labels. Exports go through ``reports.registry`` like the CLI.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
-from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -18,9 +15,9 @@ from django.conf import settings
 from django.db.models import Max
 
 from config.patrolconf import ConfigError, PatrolConf, load
-from reports import labels, render_annual, render_counts, render_timeliness
-from reports.annual import annual
+from reports import labels
 from reports.counts import counts
+from reports.registry import REPORTS, Params
 from reports.rules import Rules, load_rules
 from reports.sheets import ranked
 from reports.timeliness import evaluate
@@ -144,40 +141,73 @@ def timeliness_view(data: dict, rules: Rules) -> dict:
     }
 
 
+# ---- inspection -----------------------------------------------------------------------------
+
+
+def inspection_data(as_of: date, conf: PatrolConf | None = None) -> dict:
+    from reports.inspection import evaluate as inspect
+
+    return inspect(as_of, rules_for(conf), conf)
+
+
+def inspection_view(data: dict) -> dict:
+    """Per site veto and reasons, findings grouped by level (veto, deduct, warning), in Chinese."""
+    from reports import render_inspection as ri
+
+    names = {s["id"]: s["name"] for s in data["sites"]}
+    groups = []
+    for lv in ("veto", "deduct", "warning"):
+        rows = [
+            {
+                "site": names.get(f["site"], f["site"]),
+                "kind": ri.kind(f["kind"]),
+                "text": ri.describe(f),
+                "insufficient": bool(f.get("insufficient")),
+                "url": f["url"],
+                "href": href(f["url"]),
+            }
+            for f in data["findings"]
+            if f["level"] == lv
+        ]
+        groups.append({"level": lv, "label": ri.level(lv), "rows": rows})
+    sites = [
+        {
+            **s,
+            "tier_label": labels.tier(s.get("tier", "")),
+            "reason_text": ri.reasons_text(s),
+            "identity_text": "；".join(
+                f"{ri.IDENTITY_LABELS.get(k, k)} {v}" for k, v in s.get("identity", {}).items()
+            ),
+        }
+        for s in data["sites"]
+    ]
+    return {
+        "as_of": data["as_of"],
+        "total": len(data["findings"]),
+        "vetoed": sum(1 for s in data["sites"] if s["veto"]),
+        "by_level": [(g["label"], len(g["rows"])) for g in groups],
+        "sites": sites,
+        "groups": groups,
+        "chart": bars(
+            Counter(names.get(f["site"], f["site"]) for f in data["findings"] if f["level"] == "veto").items()
+        ),
+    }
+
+
 # ---- exports ------------------------------------------------------------------------------
 
-# report → its renderer module (each has ``xlsx(data, rules, path)`` and ``html_page(data, rules)``)
-RENDERERS = {"counts": render_counts, "timeliness": render_timeliness, "annual": render_annual}
-FORMATS = ("xlsx", "html")
+FORMATS = ("xlsx", "html")  # what the web offers of each report (reports.registry has them all)
 
 
 def export(report: str, fmt: str, *, year: int | None = None, as_of: date | None = None) -> tuple[bytes, str]:
     """(bytes, file name) of a report as XLSX or as the reports' printable HTML page.
 
-    ``year`` for counts and annual, ``as_of`` for timeliness.
+    ``year`` for counts and annual, ``as_of`` for timeliness and inspection (``reports.registry``).
     """
-    if report not in RENDERERS or fmt not in FORMATS:
+    if report not in REPORTS or fmt not in FORMATS:
         raise ValueError(f"unknown report or format: {report!r} {fmt!r}")
     conf = report_conf()
     rules = rules_for(conf)
-    if report == "counts":
-        data, stem = counts_data(year, conf), f"counts-{year}"
-    elif report == "annual":
-        data, stem = annual(year, rules, conf), f"annual-{year}"
-    else:
-        data, stem = timeliness_data(as_of, conf), f"timeliness-{as_of.isoformat()}"
-    renderer = RENDERERS[report]
-    if fmt == "html":
-        return renderer.html_page(data, rules).encode("utf-8"), f"{stem}.html"
-    return _xlsx_bytes(lambda path: renderer.xlsx(data, rules, path)), f"{stem}.xlsx"
-
-
-def _xlsx_bytes(write: Callable[[str], None]) -> bytes:
-    fd, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(fd)
-    try:
-        write(path)
-        with open(path, "rb") as fh:
-            return fh.read()
-    finally:
-        os.unlink(path)
+    entry = REPORTS[report]
+    params = Params(as_of=as_of) if entry.period == "as_of" else Params(year=year)
+    return entry.render(fmt, entry.data(params, rules, conf), rules), entry.filename(params, fmt)

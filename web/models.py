@@ -23,4 +23,6 @@ class Access(models.Model):
             ("view_reports", "查看督查报表（更新数量、时效性、年度统计）"),
             ("view_runs", "查看巡查记录"),
             ("start_patrol", "从网页端发起对单个网站的巡查"),
+            ("view_wording", "查看错敏信息队列（表述错误、关注人名）"),
+            ("decide_wording", "处理错敏信息（忽略、已整改）"),
         ]

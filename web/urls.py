@@ -46,5 +46,8 @@ urlpatterns = [
     path("runs/start/", patrol_start.start_patrol, name="start_patrol"),
     path("reports/counts/", views.counts, name="counts"),
     path("reports/timeliness/", views.timeliness, name="timeliness"),
+    path("reports/inspection/", views.inspection, name="inspection"),
+    path("wording/", views.wording_queue, name="wording_queue"),
+    path("wording/decide/", views.wording_decide, name="wording_decide"),
     path("reports/<slug:report>.<slug:fmt>", views.report_export, name="report_export"),
 ]

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from crawler.models import PatrolRun, Site, SiteFinding
@@ -253,20 +254,28 @@ def timeliness(request: HttpRequest) -> HttpResponse:
     return render(request, "web/timeliness.html", {"form": form, "as_of": as_of, "report": view})
 
 
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "html": "text/html; charset=utf-8",
-}
+@require_GET
+@requires("view_reports")
+def inspection(request: HttpRequest) -> HttpResponse:
+    conf = dashboards.report_conf()
+    form = AsOfForm(request.GET or None)
+    as_of = form.as_of_or(dashboards.today(conf))
+    if not form.is_bound:
+        form = AsOfForm(initial={"as_of": as_of.isoformat()})
+    view = dashboards.inspection_view(dashboards.inspection_data(as_of, conf))
+    return render(request, "web/inspection.html", {"form": form, "as_of": as_of, "report": view})
 
 
 @require_GET
 @requires("view_reports")
 def report_export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
     """XLSX download, or the reports package's printable page (it escapes every text itself)."""
-    if report not in dashboards.RENDERERS or fmt not in dashboards.FORMATS:
+    from reports.registry import CONTENT_TYPES, REPORTS
+
+    if report not in REPORTS or fmt not in dashboards.FORMATS:
         raise Http404("没有这种报表")
     conf = dashboards.report_conf()
-    if report == "timeliness":
+    if REPORTS[report].period == "as_of":
         form = AsOfForm(request.GET or None)
         body, name = dashboards.export(report, fmt, as_of=form.as_of_or(dashboards.today(conf)))
     else:
@@ -279,3 +288,48 @@ def report_export(request: HttpRequest, report: str, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = f'{disposition}; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# ---- 错敏 queue (information centre) ---------------------------------------------------------
+
+
+@require_GET
+@requires("view_wording")
+def wording_queue(request: HttpRequest) -> HttpResponse:
+    from inspection import queue as wq
+    from reports import render_inspection as ri
+
+    from .links import href
+
+    show = "all" if request.GET.get("show") == "all" else "open"
+    rows = wq.rows(show)
+    for r in rows:
+        r.href = href(r.url)  # only http(s) becomes a link
+    context = {
+        "rows": rows,
+        "show": show,
+        "kind_labels": ri.KIND_LABELS,
+        "decision_labels": wq.DECISION_LABELS,
+        "level_labels": ri.LEVEL_LABELS,
+        "can_decide": request.user.has_perm("web.decide_wording"),
+    }
+    return render(request, "web/wording_queue.html", context)
+
+
+@require_POST
+@requires("view_wording", "decide_wording")
+def wording_decide(request: HttpRequest) -> HttpResponse:
+    from django.shortcuts import redirect
+
+    from inspection import queue as wq
+
+    url, text = request.POST.get("url", ""), request.POST.get("text", "")
+    decision, note = request.POST.get("decision", ""), request.POST.get("note", "")
+    if decision not in (*wq.DECISION_LABELS, "reopen") or not wq.known(url, text):
+        return HttpResponse("无效的处理请求", status=400, content_type="text/plain; charset=utf-8")
+    wq.decide(url, text, decision, request.user, note)
+    done = "已重新打开" if decision == "reopen" else f"已记录：{wq.DECISION_LABELS[decision]}"
+    messages.success(request, f"{done}（“{text}”）")
+    show = "all" if request.POST.get("show") == "all" else "open"
+    target = reverse("web:wording_queue") + ("?show=all" if show == "all" else "")
+    return redirect(target)
