@@ -305,7 +305,8 @@ def _labelled_date(text: str, label: str) -> dt.date | None:
 
 _ANY_LABEL = re.compile(
     rf"(?:^|\n)\s*(?:{QUESTION_LABEL}|{REPLY_LABEL}|{ASKED_LABEL}|{REPLIED_LABEL}|{STATE_LABEL}|"
-    r"回复单位|答复单位|办理单位|来信人|留言人|标题|主题|信件编号|编号)\s*[:：]?"
+    r"回复单位|答复单位|办理单位|来信人|留言人|标题|主题|信件编号|编号|发布(?:时间|日期)|来源|浏览次数|点击数|"
+    r"主办单位|主办|承办|版权所有|网站标识码|【)\s*[:：]?"
 )
 
 
