@@ -168,3 +168,15 @@ def test_no_real_page_is_flagged():
         assert hidden_links(url, html, sheets, scope) == [], m["file"]
         checked += 1
     assert checked == len(manifest) >= 39
+
+
+def test_boxes_written_by_document_write():
+    html = page(
+        "<script>document.write('<div style=\"display:none\">');</script><a href='http://x.test/'>赌场</a>"
+        "<script type='text/javascript'>document.write(\"</div>\")</script>"
+        "<script>document.writeln(unescape('%3Cdiv%20style%3D%22position%3Aabsolute%3Btop%3A-999px%22%3E"
+        "%3Ca%20href%3D%22http%3A//y.test/%22%3E%E5%BD%A9%E7%A5%A8%3C/a%3E%3C/div%3E'));</script>"
+        # a script that does more than write literals is left alone (its link is not shown hidden)
+        "<script>if (a) document.write('<div style=\"display:none\">');</script><a href='http://z.test/'>z</a>"
+    )
+    assert found(html) == [("http://x.test/", "display_none"), ("http://y.test/", "offscreen")]

@@ -31,8 +31,9 @@ menus into the site and visible links anywhere are never hits; targets are never
 Not supported (say so rather than guess): selectors cssselect cannot translate (``:hover`` and
 other dynamic pseudo-classes never match, so hover menus count as hidden - they point into the
 site); pseudo-elements; ``@media`` conditions other than print-only (such blocks are skipped,
-the rest apply); colour equal to the background; clip-path/transform; links written by scripts
-(``document.write``) and stylesheets outside the scope (the caller does not fetch them).
+the rest apply); colour equal to the background; clip-path/transform; scripts other than inline
+``document.write``/``writeln`` calls of literal strings (and ``unescape('%3C…')``), which are
+expanded in place; stylesheets outside the scope (the caller does not fetch them).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import cssselect
 import tinycss2
@@ -354,6 +355,50 @@ def _toggled(el: etree._Element | None, scripts: str) -> bool:
     return False
 
 
+# ----------------------------------------------------------------------------- document.write
+
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
+_JS_STRING = r"'(?:[^'\\\n]|\\.)*'" + r'|"(?:[^"\\\n]|\\.)*"'
+_JS_PIECE = rf"(?:{_JS_STRING}|unescape\(\s*(?:{_JS_STRING})\s*\))"
+_WRITE = re.compile(rf"document\.write(?:ln)?\(\s*({_JS_PIECE}(?:\s*\+\s*{_JS_PIECE})*)\s*\)\s*;?", re.S)
+_PIECE = re.compile(_JS_PIECE, re.S)
+_JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.S)
+_JS_SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "b": "", "f": "", "v": "", "0": ""}
+
+
+def _js_literal(piece: str) -> str:
+    if piece.startswith("unescape"):
+        inner = _PIECE.search(piece[8:]).group(0)
+        return unquote(_js_literal(inner))
+    body = piece[1:-1]
+
+    def esc(m: re.Match) -> str:
+        e = m.group(1)
+        if e[0] in "ux" and len(e) > 1:
+            return chr(int(e[1:], 16))
+        return _JS_SIMPLE.get(e, e)
+
+    return _JS_ESCAPE.sub(esc, body)
+
+
+def _expand_writes(html: str) -> str:
+    """Inline scripts made only of ``document.write`` calls of literal strings are replaced by what
+    they write (an attack often opens a hidden box in one script and closes it in another)."""
+
+    def repl(m: re.Match) -> str:
+        attrs, code = m.group(1), m.group(2)
+        if re.search(r"\bsrc\s*=", attrs, re.I) or "document.write" not in code:
+            return m.group(0)
+        written = []
+        for w in _WRITE.finditer(code):
+            written.append("".join(_js_literal(p.group(0)) for p in _PIECE.finditer(w.group(1))))
+        rest = _WRITE.sub("", code)
+        rest = re.sub(r"/\*.*?\*/|//[^\n]*|<!--|-->|[\s;]", "", rest, flags=re.S)
+        return "".join(written) if written and not rest else m.group(0)
+
+    return _SCRIPT.sub(repl, html) if "document.write" in html else html
+
+
 # ----------------------------------------------------------------------------- links
 
 
@@ -374,7 +419,7 @@ def hidden_links(
     page_url: str, html: str, stylesheets: dict[str, str], in_scope: Callable[[str], bool]
 ) -> list[HiddenLink]:
     """Hidden links out of every scope and off ``.gov.cn`` (see the module doc), in page order."""
-    root = parse(html)
+    root = parse(_expand_writes(html or ""))
     base = _base_url(page_url, root)
     links = []
     for a in root.iter("a", "area"):
