@@ -16,9 +16,10 @@ timeliness"; ARCHITECTURE.md, JSON contract "inspection"). Numbers from ``config
   5 % or more, ``warning`` at 3 % or more. A site with fewer than 140 probes gets no verdict: when
   its rate would reach the warning line the entry is listed with ``insufficient: true`` at
   ``warning`` (for a person to look at) and never makes a veto.
-* ``unanswered_message`` / ``slow_reply`` from ``inspection.Message``: messages asked within the
-  12 months before ``as_of``; unanswered as of ``as_of`` (no reply dated up to then, and no
-  answered state without a date) for more than 3 calendar months → ``veto`` (``column``,
+* ``unanswered_message`` / ``slow_reply`` from ``inspection.Message``, judged by
+  ``inspection.checks.judge_message``: messages asked within the 12 months before ``as_of``;
+  unanswered as of ``as_of`` (no reply dated up to then, and no answered state without a date)
+  for more than 3 calendar months → ``veto`` (``column`` = the column URL, ``column_name``,
   ``asked``, ``days``); replied more than 5 working days after asking (reports.workdays, the
   asked day is day 0) → ``warning`` (``column``, ``asked``, ``replied``, ``workdays``).
 * from the site's latest patrol (``crawler.sitefindings.latest``): ``missing_identity``
@@ -48,7 +49,6 @@ from crawler.models import Site
 
 from . import timeliness
 from .rules import Rules
-from .workdays import count_working_days
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 KINDS = (
@@ -155,41 +155,43 @@ def reachability(site: Site, as_of: date, rules: Rules, tz: ZoneInfo) -> list[di
 # ---- 互动回应 ----------------------------------------------------------------------------------
 
 
-def _answered_without_date(state: str, answered: tuple[str, ...]) -> bool:
-    return (
-        bool(state)
-        and not any(w in state for w in ("未", "待", "尚未"))
-        and any(a in state for a in answered)
-    )
-
-
 def message_findings(site: Site, as_of: date, rules: Rules) -> list[dict]:
+    """unanswered_message / slow_reply by ``inspection.checks.judge_message`` (the one rule, with the
+    numbers from rules.yaml); a reply dated after ``as_of`` did not exist then."""
+    from inspection.checks import judge_message
     from inspection.models import Message
 
     ir = rules.inspection
     since = add_months(as_of, -ir.message_window_months)
     out = []
-    qs = Message.objects.filter(site=site, asked__gte=since, asked__lte=as_of).order_by("asked", "url")
+    qs = Message.objects.filter(site=site, asked__gt=since, asked__lte=as_of).order_by("asked", "url")
     for m in qs:
-        base = {"site": site.site_id, "url": m.url, "column": m.column_name, "asked": m.asked.isoformat()}
+        replied = m.replied if m.replied is not None and m.replied <= as_of else None
+        verdict = judge_message(
+            m.asked, replied, m.state or None, as_of, ir.unanswered_months, ir.reply_working_days
+        )
+        if verdict is None:
+            continue
+        f = {
+            "kind": verdict.kind,
+            "level": "veto" if verdict.kind == "unanswered_message" else "warning",
+            "site": site.site_id,
+            "url": m.url,
+            "column": m.column_url,
+            "column_name": m.column_name,
+            "asked": m.asked.isoformat(),
+        }
         if m.title:
-            base["name"] = m.title
-        if m.replied is not None and m.replied <= as_of:
-            count = count_working_days(m.asked, m.replied)
-            if count.days > ir.reply_working_days:
-                f = {"kind": "slow_reply", "level": "warning", **base}
-                f.update(replied=m.replied.isoformat(), workdays=count.days, limit=ir.reply_working_days)
-                if count.approximate:
-                    f["calendar"] = "approximate"
-                out.append(f)
-            continue
-        if m.replied is None and _answered_without_date(m.state, ir.answered_states):
-            continue
-        if add_months(m.asked, ir.unanswered_months) < as_of:
-            f = {"kind": "unanswered_message", "level": "veto", **base, "days": (as_of - m.asked).days}
+            f["name"] = m.title
+        if verdict.kind == "slow_reply":
+            f.update(replied=replied.isoformat(), workdays=verdict.workdays, limit=ir.reply_working_days)
+            if verdict.approximate:
+                f["calendar"] = "approximate"
+        else:
+            f["days"] = verdict.days
             if m.state:
                 f["state"] = m.state
-            out.append(f)
+        out.append(f)
     return out
 
 

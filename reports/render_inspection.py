@@ -38,13 +38,14 @@ IDENTITY_LABELS = {
     "psb": "公安机关备案号",
     "gov_mark": "党政机关网站标识",
 }
-HOW_LABELS = {
-    "display:none": "display:none 隐藏",
-    "visibility:hidden": "visibility:hidden 隐藏",
+HOW_LABELS = {  # inspection.checks.hidden
+    "display_none": "display:none 隐藏",
+    "visibility_hidden": "visibility:hidden 隐藏",
     "zero_size": "零尺寸",
-    "offscreen": "移出屏幕",
-    "font-size:0": "字号为0",
-    "hiding_class": "隐藏样式类",
+    "offscreen": "移出屏幕外",
+    "font_size_zero": "字号为 0",
+    "hidden_attr": "hidden 属性",
+    "opacity_zero": "完全透明",
 }
 
 
@@ -76,9 +77,12 @@ def describe(f: dict) -> str:
     if k == "empty_columns":
         return f"空白栏目 {f['count']} 个"
     if k == "unanswered_message":
-        return f"{f.get('column', '')}：{f.get('name', '')} {f['asked']} 提问，{f['days']} 天未回复"
+        return f"{f.get('column_name') or f.get('column', '')}：{f.get('name', '')} {f['asked']} 提问，{f['days']} 天未回复"
     if k == "slow_reply":
-        return f"{f.get('column', '')}：{f.get('name', '')} {f['asked']} 提问，{f['replied']} 回复，用时 {f['workdays']} 个工作日"
+        return (
+            f"{f.get('column_name') or f.get('column', '')}：{f.get('name', '')} {f['asked']} 提问，"
+            f"{f['replied']} 回复，用时 {f['workdays']} 个工作日"
+        )
     if k == "hidden_link":
         return f"隐藏链接指向 {f.get('target', '')}（{HOW_LABELS.get(f.get('how', ''), f.get('how', ''))}）"
     if k == "wording_error":

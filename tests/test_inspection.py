@@ -144,7 +144,12 @@ def test_unanswered_and_slow_reply_with_near_misses():
         ("slow_reply", "6.html", "warning"),
     ]
     veto = of(data, "msg", "unanswered_message")[0]
-    assert (veto["column"], veto["asked"], veto["days"]) == ("县长信箱", "2026-03-31", 92)
+    assert (veto["column"], veto["column_name"], veto["asked"], veto["days"]) == (
+        f"{s.url}xzxx/",
+        "县长信箱",
+        "2026-03-31",
+        92,
+    )
     slow = of(data, "msg", "slow_reply")[0]
     assert (slow["asked"], slow["replied"], slow["workdays"]) == ("2026-06-17", "2026-06-26", 6)
     assert summary(data, "msg")["reasons"] == ["unanswered_message"]
@@ -326,7 +331,8 @@ def test_report_inspection_json_equals_the_planted_truth(tmp_path, settings, cap
                 "level": "veto",
                 "site": "town",
                 "url": f"{b.url}xzxx/1.html",
-                "column": "县长信箱",
+                "column": f"{b.url}xzxx/",
+                "column_name": "县长信箱",
                 "asked": "2026-03-01",
                 "days": 122,
                 "name": "咨询1",
