@@ -7,6 +7,7 @@ result.flagged, result.severity, result.hits
 
 from .lexicon import Entry, Lexicon, LexiconError, load_lexicon
 from .normalize import Normalized, OffsetMap, normalize
+from .registry import KIND_LABELS, SEVERITY_LABELS, Detector, kind_label
 from .screener import Screener, default_screener
 from .types import KINDS, SEVERITIES, Hit, ScreenResult, severity_rank
 
@@ -25,4 +26,8 @@ __all__ = [
     "KINDS",
     "SEVERITIES",
     "severity_rank",
+    "Detector",
+    "KIND_LABELS",
+    "SEVERITY_LABELS",
+    "kind_label",
 ]

@@ -165,16 +165,21 @@ def _geometry(doc: Doc, start: int, end: int) -> tuple[str, str, str, bool]:
     line, and whether the line is at the head or foot of the document.
 
     Lines and cells are found in the original text: normalisation bridges the spaces and
-    tabs between CJK characters (a dodge), which would join neighbouring cells."""
-    raw = doc.cache.get("translated")
-    if raw is None:
-        raw = doc.cache["translated"] = translate(doc.original)  # 1:1 with the original
+    tabs between CJK characters (a dodge), which would join neighbouring cells. The
+    translation is 1:1 and maps nothing to or from a newline, a tab or other whitespace, so
+    line ends, cells and blank lines are the same in the original text; only the marker's
+    own line is translated. Each search stays inside that line (cost: the line, never the
+    document)."""
+    raw = doc.original
     a, b = doc.norm.span(start, end)
-    line_start = max(raw.rfind("\n", 0, a), raw.rfind("\t", 0, a)) + 1
-    ends = [i for i in (raw.find("\n", b), raw.find("\t", b)) if i >= 0]
-    line_end = min(ends) if ends else len(raw)
-    before = normalize_text(raw[line_start:a])
-    after = normalize_text(raw[b:line_end])
+    nl = raw.rfind("\n", 0, a)
+    line_start = max(nl, raw.rfind("\t", nl + 1, a)) + 1
+    nl = raw.find("\n", b)
+    stop = nl if nl >= 0 else len(raw)
+    tab = raw.find("\t", b, stop)
+    line_end = tab if tab >= 0 else stop
+    before = normalize_text(translate(raw[line_start:a]))
+    after = normalize_text(translate(raw[b:line_end]))
     line = before + doc.text[start:end] + after
     return before, after, line, _at_head_or_foot(raw, line_start, line_end)
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .types import PERSONAL_KINDS
+from . import registry
 
-# kind -> (leading, trailing) characters kept
-KEEP: dict[str, tuple[int, int]] = {"id_number": (6, 4), "mobile": (3, 4), "bank_card": (4, 4)}
 CONTEXT_CHARS = 30
 _LONG_NUMBER = re.compile(r"\d(?:[ -]?\d){10,}[Xx]?")
 
@@ -22,9 +20,11 @@ def mask_digits(s: str, lead: int, trail: int) -> str:
 
 
 def mask_hit_text(kind: str, text: str) -> str:
-    if kind not in PERSONAL_KINDS:
+    """Personal data (a detector that declares ``personal``) keeps only its declared ``mask``."""
+    detector = registry.get(kind)
+    if detector is None or not detector.personal:
         return text
-    lead, trail = KEEP.get(kind, (3, 4))
+    lead, trail = detector.mask
     return mask_digits(text, lead, trail)
 
 

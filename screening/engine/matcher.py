@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 import jieba
 
+from .dictionary import lazy_tokenizer
 from .lexicon import Entry, Lexicon
 from .spans import Covering, DisjointSpans, greedy
 from .types import Candidate, severity_rank
@@ -107,7 +108,7 @@ _tokenizers: dict[tuple, jieba.Tokenizer] = {}
 
 
 def base_tokenizer() -> jieba.Tokenizer:
-    """jieba's default dictionary, loaded once per process."""
+    """jieba's default dictionary, all of it, loaded once per process (builds dictionary.py's store)."""
     global _base
     with _base_lock:
         if _base is None:
@@ -130,11 +131,9 @@ def lexicon_tokenizer(entries: Iterable[Entry]) -> jieba.Tokenizer:
         tk = _tokenizers.get(key)
     if tk is not None:
         return tk
-    base = base_tokenizer()
-    tk = jieba.Tokenizer()
-    tk.FREQ = dict(base.FREQ)
-    tk.total = base.total
-    tk.initialized = True
+    # jieba's dictionary, loaded bucket by bucket as the text needs it (dictionary.py): a
+    # page's screen no longer pays for loading all of it
+    tk = lazy_tokenizer()
     for term, freq in words:
         tk.add_word(term, freq or None)
     with _base_lock:

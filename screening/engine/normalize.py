@@ -132,6 +132,33 @@ def translate(text: str) -> str:
     return lut[codes].tobytes().decode("utf-32-le", "surrogatepass")
 
 
+# the same drops found from the other side: every run of bridge/zero-width characters is
+# dropped whole when it is short and lies between two CJK characters, else only its
+# zero-width characters are.  Where such runs are rare (Chinese prose) this skips the text in
+# C instead of testing every CJK character; where they are common (Latin text: every space
+# is a run) _DROP is faster, so ``_drop_spans`` picks by the share of spaces.
+_RUN = re.compile(rf"[{BRIDGE}{ZERO_WIDTH}]+")
+_ZW_RUN = re.compile(rf"[{ZERO_WIDTH}]+")
+_IS_CJK = re.compile(rf"[{CJK}]").match
+RUNS_SPARSE = 1 / 64  # spaces per character below which runs are found first
+
+
+def _drop_spans(text: str):
+    """(start, end) of every character run that normalisation drops, in order."""
+    if text.count(" ") > len(text) * RUNS_SPARSE:
+        for m in _DROP.finditer(text):
+            yield m.span(1) if m.group(1) else m.span()
+        return
+    n = len(text)
+    for m in _RUN.finditer(text):
+        a, b = m.span()
+        if b - a <= MAX_BRIDGE and a > 0 and b < n and _IS_CJK(text, a - 1) and _IS_CJK(text, b):
+            yield a, b
+        else:
+            for z in _ZW_RUN.finditer(text, a, b):
+                yield z.span()
+
+
 def normalize(text: str) -> Normalized:
     """Return the normalised text and the map back to ``text``."""
     translated = translate(text)
@@ -140,8 +167,7 @@ def normalize(text: str) -> Normalized:
     shifts = [0]
     pos = 0
     dropped = 0
-    for m in _DROP.finditer(translated):
-        a, b = m.span(1) if m.group(1) else m.span()
+    for a, b in _drop_spans(translated):
         pieces.append(translated[pos:a])
         starts.append(a - dropped)  # normalised index of the first kept character after the run
         dropped += b - a

@@ -61,6 +61,9 @@ MARK_PATTERNS: dict[str, tuple[str, str, re.Pattern[str]]] = {
         re.compile(rf"密级{_SP}[:：]{_SP}(?:内部(?:资料|文件)?|工作秘密)"),
     ),
 }
+# every pattern above holds this character and none crosses a line end (the detector scans
+# only the lines that hold it); a pattern without it must be added to the scan in validators.py
+MARK_CHAR = "密"
 LEVEL_RE = re.compile(LEVEL)
 LONE_LEVEL_RULES = ("mark:line", "mark:head")  # a level word alone on its line
 # a mark between quotation marks, or next to another level in a list, is talked about

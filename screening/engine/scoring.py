@@ -1,7 +1,9 @@
 """Context scoring: turn detector candidates into final severities (RULES.md).
 
-Each rule is one small function registered in ``RULES``, run in order over
-the candidate list of a page; the page severity is the highest that remains.
+Each rule is one small function over the candidate list of a page. The rules that judge
+one kind are named by that kind's detector (``rules`` in registry.py, run by the
+detector's ``stage``); the page rules (``PAGE_RULES``: URL allowlist, overlaps) run after
+them. The page severity is the highest that remains.
 """
 
 from __future__ import annotations
@@ -12,15 +14,15 @@ from . import patterns as P
 from .document import Doc
 from .labels import LabelRules
 from .spans import SpanIndex, greedy
-from .types import LEXICON_KINDS, Candidate, severity_rank
+from .types import Candidate, severity_rank
 
 Rule = Callable[[Doc, list[Candidate], dict], list[Candidate]]
-RULES: list[tuple[str, Rule]] = []
+PAGE_RULES: list[tuple[str, Rule]] = []  # rules over every kind, after the detectors' own
 
 
-def rule(name: str):
+def page_rule(name: str):
     def deco(fn: Rule) -> Rule:
-        RULES.append((name, fn))
+        PAGE_RULES.append((name, fn))
         return fn
 
     return deco
@@ -31,7 +33,6 @@ def _has_not_id_label(doc: Doc, c: Candidate) -> bool:
     return any(w in before for w in P.NOT_ID_LABELS)
 
 
-@rule("level_lists")
 def drop_level_lists(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
     """Different level words alone on neighbouring lines (绝密 / 机密 / 秘密) list the levels
     (a lesson on 密级, a form's choices); a document carries one mark, so none of them is one."""
@@ -45,7 +46,6 @@ def drop_level_lists(doc: Doc, cands: list[Candidate], page: dict) -> list[Candi
     return [c for c in cands if id(c) not in listed] if listed else cands
 
 
-@rule("marks_talked_about")
 def mark_talked_about(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
     """A mark in quotation marks (标注为“秘密★10年”) or one of a list of levels (密级：绝密、
     机密、秘密) is being talked about — a lesson on marking, a blank form — not marking this
@@ -65,7 +65,6 @@ def mark_talked_about(doc: Doc, cands: list[Candidate], page: dict) -> list[Cand
     return cands
 
 
-@rule("ids")
 def score_ids(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
     """A number labelled 订单号/编号/卡号 … is not an ID unless ID words are near; 15-digit IDs need context for high."""
     out = []
@@ -83,7 +82,6 @@ def score_ids(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
     return out
 
 
-@rule("bank_cards")
 def score_bank_cards(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
     """A context word is required; card words or Luhn or a person make it medium, a bare account low."""
     ids = SpanIndex((c.start, c.end) for c in cands if c.kind == "id_number")
@@ -129,7 +127,6 @@ def _name_before(doc: Doc, start: int) -> bool:
     return False
 
 
-@rule("mobiles")
 def score_mobiles(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
     personal_hits = SpanIndex(
         (c.start, c.end)
@@ -159,7 +156,6 @@ def score_mobiles(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidat
     return cands
 
 
-@rule("lexicon")
 def score_lexicon(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
     """A label-form entry (every internal marker, unless its entry says ``form: any``) keeps its
     severity only as a label of the document (labels.py) and is low elsewhere, on any page.
@@ -187,13 +183,13 @@ def score_lexicon(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidat
     return cands
 
 
-@rule("url_allowlist")
+@page_rule("url_allowlist")
 def drop_allowlisted(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
     kinds = page.get("suppressed_kinds") or frozenset()
     return [c for c in cands if c.kind not in kinds] if kinds else cands
 
 
-@rule("overlaps")
+@page_rule("overlaps")
 def resolve_overlaps(doc: Doc, cands: list[Candidate], page: dict) -> list[Candidate]:
     """Where hits overlap, the more severe (then longer, then earlier) one stays."""
     items = [(c.start, c.end, i) for i, c in enumerate(cands)]
@@ -210,9 +206,16 @@ def score(
     labels: LabelRules | None = None,
 ) -> list[Candidate]:
     page = {"context": context, "suppressed_kinds": suppressed_kinds, "labels": labels or LabelRules(())}
-    for _, fn in RULES:
+    for _, fn in rules():
         cands = fn(doc, cands, page)
     return cands
+
+
+def rules() -> list[tuple[str, Rule]]:
+    """Every rule in the order it runs: the detectors' (registry.py), then the page rules."""
+    from .registry import scoring_rules
+
+    return [*scoring_rules(), *PAGE_RULES]
 
 
 def page_severity(cands: list[Candidate]) -> str | None:
@@ -220,4 +223,4 @@ def page_severity(cands: list[Candidate]) -> str | None:
     return None if best == 0 else ("low", "medium", "high")[best - 1]
 
 
-__all__ = ["score", "page_severity", "RULES", "LEXICON_KINDS"]
+__all__ = ["score", "page_severity", "rules", "PAGE_RULES"]

@@ -9,9 +9,9 @@ from .labels import LabelRules
 from .lexicon import PRIVATE_LEXICON_ENV, REPO_LEXICON, Lexicon, default_lexicon_paths, load_lexicon
 from .masking import mask_hit_text, snippet
 from .matcher import KeywordMatcher
+from .registry import pattern_detectors
 from .scoring import page_severity, score
 from .types import PERSONAL_KINDS, SEVERITIES, Candidate, Hit, ScreenResult, severity_rank
-from .validators import DETECTORS
 
 __all__ = ["Screener", "default_screener", "REPO_LEXICON", "PRIVATE_LEXICON_ENV"]
 
@@ -26,7 +26,7 @@ class Screener:
         self.lexicon = lexicon if lexicon is not None else load_lexicon(default_lexicon_paths())
         self.threshold = threshold
         self._backend = backend
-        self._detectors = [cls() for cls in DETECTORS.values()]
+        self._detectors = [cls() for cls in pattern_detectors()]
         self.last_stats: dict = {}
         self._build()
 

@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
-KINDS: tuple[str, ...] = (
-    "classified_mark",
-    "id_number",
-    "internal_marker",
-    "bank_card",
-    "mobile",
-    "keyword",
-)
-PERSONAL_KINDS: frozenset[str] = frozenset({"id_number", "bank_card", "mobile"})
-LEXICON_KINDS: frozenset[str] = frozenset({"keyword", "internal_marker"})
+
+
+def __getattr__(name: str):
+    """KINDS, PERSONAL_KINDS and LEXICON_KINDS, as the detectors declare them (registry.py)."""
+    from . import registry
+
+    if name == "KINDS":
+        return registry.kinds()
+    if name == "PERSONAL_KINDS":
+        return registry.personal_kinds()
+    if name == "LEXICON_KINDS":
+        return registry.lexicon_kinds()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def severity_rank(severity: str | None) -> int:

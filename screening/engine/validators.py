@@ -1,8 +1,9 @@
 """Pattern detectors: classification marks, resident IDs, mobiles, bank cards.
 
-Pure validation functions first (testable alone), then the detectors, each a
-small class registered in ``DETECTORS`` by its ``name``.  Detectors decide
-what a string *is*; scoring.py decides how severe it is in its context.
+Pure validation functions first (testable alone), then the detectors, each a small
+:class:`~.registry.Detector` that declares its kind, label, severity, masking and scoring
+rules (registry.py) and is listed by ``name`` in ``DETECTORS``.  Detectors decide what a
+string *is*; their scoring rules (scoring.py) decide how severe it is in its context.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import re
 from collections.abc import Callable
 
 from . import patterns as P
+from . import scoring as S
 from .document import Doc
+from .registry import Detector
 from .types import Candidate
 
 # ---------------------------------------------------------------- validators
@@ -103,19 +106,24 @@ def number_matches(doc: Doc, rx: re.Pattern[str]):
             yield m
 
 
-DETECTORS: dict[str, type] = {}
+DETECTORS: dict[str, type[Detector]] = {}  # name -> pattern detector, in the order they run
 
 
-def register(cls: type) -> type:
+def register(cls: type[Detector]) -> type[Detector]:
     DETECTORS[cls.name] = cls
     return cls
 
 
 @register
-class ClassificationMarks:
+class ClassificationMarks(Detector):
     """密级标志 (RULES.md): level + star + term, 密级：秘密, a level alone on a line; 密级：内部."""
 
     name = "marks"
+    kind = "classified_mark"
+    label = "密级标志"
+    severity = "high"
+    stage = 10
+    rules = (S.drop_level_lists, S.mark_talked_about)
 
     def __init__(self, patterns: dict | None = None, head_lines: int = P.HEAD_LINES):
         self.patterns = patterns or P.MARK_PATTERNS
@@ -125,8 +133,9 @@ class ClassificationMarks:
         text = doc.text
         head_end = self._head_end(text)
         out: list[Candidate] = []
+        lines = self._lines_with(text, P.MARK_CHAR) if self.patterns is P.MARK_PATTERNS else [(0, len(text))]
         for rule, (kind, severity, rx) in self.patterns.items():
-            for m in rx.finditer(text):
+            for m in (m for a, b in lines for m in rx.finditer(text, a, b)):
                 start, end = m.span()
                 # trim the whitespace/brackets a line pattern may have taken
                 s = m.group()
@@ -135,6 +144,20 @@ class ClassificationMarks:
                 rule_name = "mark:head" if rule == "mark:line" and start < head_end else rule
                 out.append(Candidate(kind, rule_name, severity, start, end))
         return out
+
+    @staticmethod
+    def _lines_with(text: str, char: str) -> list[tuple[int, int]]:
+        """(start, end) of each line holding ``char``: every mark pattern needs it and none
+        crosses a line end, so the patterns run on these lines alone, not on the whole text."""
+        spans: list[tuple[int, int]] = []
+        at = text.find(char)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            nl = text.find("\n", at)
+            end = nl if nl >= 0 else len(text)
+            spans.append((start, end))
+            at = text.find(char, end)
+        return spans
 
     def _head_end(self, text: str) -> int:
         """Offset where the first ``head_lines`` non-blank lines end."""
@@ -151,10 +174,17 @@ class ClassificationMarks:
 
 
 @register
-class ResidentIds:
+class ResidentIds(Detector):
     """18-character GB 11643 IDs and 15-digit first-generation IDs."""
 
     name = "ids"
+    kind = "id_number"
+    label = "身份证号"
+    severity = "high"
+    personal = True
+    mask = (6, 4)
+    stage = 20
+    rules = (S.score_ids,)
 
     def detect(self, doc: Doc) -> list[Candidate]:
         text = doc.text
@@ -163,19 +193,28 @@ class ResidentIds:
         for m in number_matches(doc, P.ID18):
             value = digits_of(m.group(1))
             if valid_id18(value) and not is_masked_at(text, *m.span()):
-                out.append(Candidate("id_number", "id:gb11643", "high", *m.span(), value=value))
+                out.append(Candidate(self.kind, "id:gb11643", self.severity, *m.span(), value=value))
                 taken.update(range(*m.span()))
         for m in number_matches(doc, P.ID15):
             value = m.group(1)
             if valid_id15(value) and not is_masked_at(text, *m.span()):
                 if m.start() not in taken:
-                    out.append(Candidate("id_number", "id:15", "high", *m.span(), value=value))
+                    out.append(Candidate(self.kind, "id:15", self.severity, *m.span(), value=value))
         return out
 
 
 @register
-class Mobiles:
+class Mobiles(Detector):
+    """11-digit mobiles (1[3-9]…) not inside a longer number; low until scoring sees a person."""
+
     name = "mobiles"
+    kind = "mobile"
+    label = "手机号码"
+    severity = "low"
+    personal = True
+    mask = (3, 4)
+    stage = 40
+    rules = (S.score_mobiles,)
 
     def detect(self, doc: Doc) -> list[Candidate]:
         text = doc.text
@@ -191,15 +230,22 @@ class Mobiles:
                 continue  # an amount or a count
             if len(set(value[3:])) == 1:  # 13800000000: a round number, not a subscriber
                 continue
-            out.append(Candidate("mobile", "mobile", "low", m.start(1), m.end(1), value=value))
+            out.append(Candidate(self.kind, "mobile", self.severity, m.start(1), m.end(1), value=value))
         return out
 
 
 @register
-class BankCards:
+class BankCards(Detector):
     """16-19 digits (grouped by four or not); Luhn is recorded, context is judged by scoring."""
 
     name = "bank_cards"
+    kind = "bank_card"
+    label = "银行卡号"
+    severity = "medium"
+    personal = True
+    mask = (4, 4)
+    stage = 30
+    rules = (S.score_bank_cards,)
 
     def detect(self, doc: Doc) -> list[Candidate]:
         text = doc.text
@@ -212,7 +258,7 @@ class BankCards:
                 continue
             out.append(
                 Candidate(
-                    "bank_card", "card", "medium", *m.span(), value=value, data={"luhn": luhn_valid(value)}
+                    self.kind, "card", self.severity, *m.span(), value=value, data={"luhn": luhn_valid(value)}
                 )
             )
         return out
