@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
-# ARCHITECTURE.md: a trailing index.html, index.htm, default.htm(l) or default.asp(x) is removed
-_INDEX_RE = re.compile(r"/(?:index\.html?|default\.(?:html?|aspx?))$", re.I)
-PAGE_PARAMS = {"page", "pageno", "page_no", "pagenum", "pageindex", "curpage", "currentpage", "p", "pn", "cp"}
+from crawler.extract.patterns import INDEX_FILE_RE, PAGE_PARAMS
+
+# ARCHITECTURE.md: a trailing index.html, index.htm, default.htm(l) or default.asp(x) is removed, and a
+# page-number parameter dropped (the names: crawler/extract/patterns.py, the one home of crawl rules)
+_INDEX_RE = re.compile(r"/(?:" + INDEX_FILE_RE.pattern + r")$", re.I)
 
 
 def column_url(url: str) -> str:
@@ -25,7 +27,6 @@ def column_url(url: str) -> str:
 
 # -- scopes (ARCHITECTURE.md: host, port and whole path segments; http and https alike; no userinfo) --
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_INDEX_FILE_RE = re.compile(r"(?:index\.html?|default\.(?:html?|aspx?))$", re.I)
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def parse_scope(scope: str) -> Scope | None:
         return None
     host, port, path = auth
     segments = _segments(_decode(path).replace("\\", "/"))
-    if segments and _INDEX_FILE_RE.fullmatch(segments[-1]) and not path.endswith("/"):
+    if segments and INDEX_FILE_RE.fullmatch(segments[-1]) and not path.endswith("/"):
         segments = segments[:-1]
     return Scope(host, port, segments)
 

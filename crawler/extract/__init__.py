@@ -5,7 +5,9 @@ GB18030). ``parse_list`` reads one list page: a CMS profile (``profiles``: trs, 
 generic — registered, highest ``detect`` score wins) may supply the rows' root (Hanweb's XML
 records) and computes the pager; rows are found generically (``rows``). ``parse_detail`` reads an
 article page; ``page_links``, ``find_disclosure_entry``, ``column_candidates`` and
-``homepage_latest`` serve discovery. Selectors, keywords and regexes live in ``patterns``.
+``homepage_latest`` serve discovery. Every crawl rule that is data (selectors, keywords, regexes,
+parameter and file names) lives in ``patterns``; the chains that read it are ``rows.ROW_DATE_CHAIN``
+(a row's date) and ``nextpage.NEXT_PAGE_CHAIN`` (a list's further pages).
 
 Heuristics (and their limits):
 
@@ -52,29 +54,47 @@ Heuristics (and their limits):
   else from the newest full date the homepage shows, else they give no date.
 """
 
-from .dates import parse_date, parse_dates, row_date
-from .detail import Attachment, Detail, parse_detail
-from .discover import column_candidates, find_disclosure_entry, homepage_latest
-from .encoding import decode_html
-from .links import Link, is_script_item_url, page_links, script_item_url
-from .listpage import Entry, ListPage, parse_list
+# The public functions are imported on first use (PEP 562), so that ``crawler.extract.patterns`` - the
+# one home of the crawl rules, also read by ``crawler.urls`` - is importable without lxml.
+_EXPORTS = {
+    "parse_date": "dates",
+    "parse_dates": "dates",
+    "row_date": "dates",
+    "Attachment": "detail",
+    "Detail": "detail",
+    "parse_detail": "detail",
+    "column_candidates": "discover",
+    "find_disclosure_entry": "discover",
+    "homepage_latest": "discover",
+    "decode_html": "encoding",
+    "Link": "links",
+    "is_script_item_url": "links",
+    "page_links": "links",
+    "script_item_url": "links",
+    "Entry": "listpage",
+    "ListPage": "listpage",
+    "parse_list": "listpage",
+}
 
-__all__ = [
-    "Attachment",
-    "Detail",
-    "Entry",
-    "Link",
-    "ListPage",
-    "column_candidates",
-    "decode_html",
-    "find_disclosure_entry",
-    "homepage_latest",
-    "is_script_item_url",
-    "page_links",
-    "parse_date",
-    "parse_dates",
-    "parse_detail",
-    "parse_list",
-    "row_date",
-    "script_item_url",
-]
+__all__ = sorted(_EXPORTS)
+
+
+_SUBMODULES = {"dates", "detail", "discover", "dom", "encoding", "links", "listpage", "pager", "patterns"}
+_SUBMODULES |= {"profiles", "rows", "nextpage", "markers"}
+
+
+def __getattr__(name: str):
+    import importlib
+
+    if name in _SUBMODULES:  # ``extract.discover`` works as it did when this module imported them all
+        return importlib.import_module(f".{name}", __name__)
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

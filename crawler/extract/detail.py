@@ -20,6 +20,7 @@ from . import patterns as P
 from .dates import is_date_only, parse_date, parse_datetime_str, signature_date
 from .dom import Doc, class_id, collapse, norm_space, text_lines
 from .links import doc_links, is_attachment_url
+from .markers import markers
 
 
 @dataclass
@@ -252,7 +253,7 @@ def is_soft_404(doc: Doc, text: str) -> bool:
     """A short page saying the page does not exist (HTTP 200 "soft" 404)."""
     if P.SOFT404_TITLE_RE.search(doc.title) and len(text) < P.SOFT404_MAX_TEXT * 3:
         return True
-    if len(text) < P.SOFT404_MAX_TEXT and P.SOFT404_TEXT_RE.search(text):
+    if len(text) < P.SOFT404_MAX_TEXT and markers().soft_404.search(text):
         return True
     return len(text) < P.SOFT404_TINY_TEXT and bool(P.SOFT404_BARE_RE.search(text))
 

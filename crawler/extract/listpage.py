@@ -13,6 +13,7 @@ from . import profiles
 from .dates import row_date
 from .dom import Doc, collapse, norm_space
 from .links import looks_like_article_url, script_item_url
+from .markers import markers
 from .pager import form_pages, pager_container, postback_pages
 from .rows import Row, anchor_title, best_group, candidate_url, date_of_row, distance_to
 
@@ -140,17 +141,18 @@ def _unconditional_text(el: etree._Element) -> str:
 
 def _empty_marker(doc: Doc) -> etree._Element | None:
     """The smallest element whose text is (about) just the 暂无信息 message."""
+    said = markers().empty
     best, best_key = None, None
     for el in doc.root.iter():
         if not isinstance(el.tag, str) or el.tag in ("html", "body"):
             continue
         raw = el.text_content()
-        if len(raw) > 2000 or not P.EMPTY_LIST_RE.search(raw):
+        if len(raw) > 2000 or not said.search(raw):
             continue
         if _is_conditional(el) or any(_is_conditional(a) for a in el.iterancestors()):
             continue
         text = collapse(_unconditional_text(el))
-        if len(text) <= 30 and P.EMPTY_LIST_RE.search(text):
+        if len(text) <= 30 and said.search(text):
             key = (len(text), -len(list(el.iterancestors())))
             if best_key is None or key < best_key:
                 best, best_key = el, key

@@ -68,7 +68,7 @@ def _run_weight(url: str, start: int, delta: int) -> int:
     pre = url[:start].lower()
     w = 0
     m = re.search(r"[?&]([a-z_]+)=$", pre)
-    if m and m.group(1) in P.PAGE_PARAM_NAMES:
+    if m and m.group(1) in P.PAGER_URL_PARAMS:
         w += 4
     if delta in (0, -1):
         w += 2
@@ -129,9 +129,7 @@ def _number(text: str) -> int | None:
 def pager_container(doc: Doc, scope: etree._Element | None = None) -> etree._Element | None:
     """The element holding the pager: the nearest common parent of 下一页/尾页/numbered links."""
     root = scope if scope is not None else doc.root
-    hits = [
-        a for a in root.iter("a") if _word(a.text_content(), P.NEXT_WORDS + P.LAST_WORDS + ("上一页", "上页"))
-    ]
+    hits = [a for a in root.iter("a") if _word(a.text_content(), P.NEXT_WORDS + P.LAST_WORDS + P.PREV_WORDS)]
     if not hits:
         marked = root.xpath(f".//*[@{PAGER_MARK}]")
         if marked:
@@ -306,10 +304,6 @@ def query_int(url: str, *names: str) -> int | None:
     return None
 
 
-_JS_PAGE_RE = re.compile(r"^\s*(?:javascript:)?\s*[A-Za-z_$][\w$.]*\(\s*['\"]?(\d{1,4})['\"]?\s*\)\s*;?\s*$")
-_PAGE_FIELD_RE = re.compile(r"^(?:page|pageno|page_no|pagenum|pageindex|curpage|currentpage|cp|pn|p)$", re.I)
-
-
 def form_pages(doc: Doc) -> list[str]:
     """A script pager over a form: ``<a href="javascript:goPage(3)">`` links and a form holding a
     page-number field. Returns page URLs (page 1 = this page; later pages carry the field in the
@@ -317,13 +311,13 @@ def form_pages(doc: Doc) -> list[str]:
     numbers = []
     for a in doc.root.iter("a"):
         for attr in ("href", "onclick"):
-            m = _JS_PAGE_RE.match(a.get(attr) or "")
+            m = P.FORM_PAGE_LINK_RE.match(a.get(attr) or "")
             if m:
                 numbers.append(int(m.group(1)))
     if not numbers:
         return []
     for form in doc.root.iter("form"):
-        fields = [i for i in form.iter("input") if _PAGE_FIELD_RE.match(i.get("name") or "")]
+        fields = [i for i in form.iter("input") if (i.get("name") or "").lower() in P.PAGE_PARAMS]
         if not fields:
             continue
         action = doc.resolve(form.get("action")) or doc.url

@@ -1,7 +1,25 @@
-"""Selectors, keywords and regexes used by the extractors, kept apart from the algorithms.
+"""The one home of the crawl rules that are data: selectors, keywords, regexes, file and parameter
+names. The algorithms (``rows``, ``pager``, ``nextpage``, ``detail``, ``discover`` …) import them from
+here and keep none of their own, the way trafilatura keeps its XPaths in ``xpaths.py``: a new CMS
+quirk should usually mean a new entry in one of these tables, not a new branch in the code.
 
-Everything here is data (the way trafilatura keeps its XPaths in ``xpaths.py``): a new CMS quirk
-should usually mean a new entry in one of these tables, not a new branch in the code.
+Where each family lives (issue 9, "one home for each crawl rule, as data"):
+
+* page-parameter names: ``PAGE_PARAMS`` (the column URL drops them - ``crawler.urls.column_url`` -
+  and a form field of such a name is a script pager's page field) and ``PAGER_URL_PARAMS`` (they
+  mark the page number's digit run when a pager's URL template is inferred);
+* index-file names: ``INDEX_FILES`` (``crawler.urls``: the column URL and a scope drop them);
+* date patterns and date labels: ``FULL_DATE_RE`` … ``ROW_DATE_LABELS``, the table-column heads
+  ``PUBLISH_COLUMN_HEAD_RE`` / ``OTHER_DATE_COLUMN_HEAD_RE``, the detail page's ``LABELS``;
+* navigation words and classes: ``NAV_CLASS_RE``, ``NON_COLUMN_TEXT_RE``, ``BREADCRUMB_*``;
+* pager words: ``PAGER_WORDS``, ``NEXT_WORDS``, ``PREV_WORDS``, ``LAST_WORDS``, ``FIRST_WORDS``;
+* empty-column and soft-404 markers: the one exception, because a county extends them - their home
+  is ``config/rules.yaml`` (``timeliness.empty_markers``, ``timeliness.soft_404_markers``: regular
+  expressions, a plain phrase is one), read by ``crawler.extract.markers``; nothing here repeats
+  them. The soft-404 rules that are not phrases (a 404 title, a bare "404" on a tiny page) stay
+  here (``SOFT404_*``).
+
+This module imports nothing but ``re``: ``crawler.urls`` reads it without loading lxml.
 """
 
 from __future__ import annotations
@@ -34,10 +52,16 @@ FULL_DATE_RE = re.compile(
 )
 # MM-DD / MM月DD日 (only trusted when a text segment is nothing but a date)
 PARTIAL_DATE_RE = re.compile(r"(?<![\d\-/.])(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?![\d\-/.])\s*日?")
+# labels a list row may write before its date ("发布日期：2020-12-29"): the segment is still only a date
+ROW_DATE_LABELS = ("发布时间", "发布日期", "更新时间", "更新日期", "时间", "日期", "发布于", "发表于")
 # what may surround a date in a text segment that is "only a date": brackets, labels, times
 DATE_ONLY_NOISE_RE = re.compile(
-    r"[\s\[\]【】()（）<>《》|｜·•:：]|发布时间|发布日期|更新时间|更新日期|时间|日期|发布于|发表于|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
+    r"[\s\[\]【】()（）<>《》|｜·•:：]|" + "|".join(ROW_DATE_LABELS) + r"|\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
 )
+# heads of a list table's date columns: the publish date's column, and the other dates' columns
+# (成文日期 | 发布日期: the row's date is the publish column's)
+PUBLISH_COLUMN_HEAD_RE = re.compile(r"发布|公开|更新|上网")
+OTHER_DATE_COLUMN_HEAD_RE = re.compile(r"成文|印发|生成|签发|施行|实施|有效|截止|废止")
 # a short label before a date in its own segment ("日期：", "日间：" typo, "发布："): still only a date
 DATE_LABEL_PREFIX_RE = re.compile(r"^\s*[\u4e00-\u9fff]{1,4}\s*[:：]")
 # a date only inside the title text, at its end in brackets: "标题(2020-12-29)", "标题【2020-12-29】"
@@ -142,6 +166,7 @@ PAGER_WORDS = (
     "First",
     "first",
 )
+PREV_WORDS = ("上一页", "上页")
 NEXT_WORDS = ("下一页", "下页", "后一页", "next", "Next", "NEXT", "›", "»", ">", "＞", ">>")
 LAST_WORDS = ("尾页", "末页", "最后一页", "最末页", "last", "Last", ">>|", "»|")
 FIRST_WORDS = ("首页", "第一页", "first", "First")
@@ -152,12 +177,15 @@ TITLE_BULLET_RE = re.compile(r"^[\s·•・▪▫◆◇■□●○►▶]+(?=\S
 ROW_TITLE_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 PINNED_TEXT_RE = re.compile(r"置顶|【顶】|\[顶\]")
 PINNED_TITLE_PREFIX_RE = re.compile(r"^\s*[\[【(（]\s*置顶\s*[\]】)）]\s*|^\s*置顶\s*[:：|]?\s*")
+# a class name or image file name marking a pinned row (icon_top, zd, zhiding2, settop …)
+PIN_TOKEN_RE = re.compile(
+    r"^(icon?[_-]?)?(top|zd|zhiding|ding|istop|is_top|is-top|settop|set_top|pinned|sticky)([_-]?(icon?|\d+))?$",
+    re.I,
+)
 PINNED_ATTR_RE = re.compile(
     r"(^|[\s_\-/.])(zhiding|zd|istop|is_top|is-top|settop|top|pinned|sticky|ding)([\s_\-.\d]|$)", re.I
 )
-EMPTY_LIST_RE = re.compile(
-    r"暂无(信息|数据|内容|记录|文章|相关信息|相关内容|相关数据)|没有(记录|相关记录|数据|信息|找到相关)|无记录|共\s*0\s*条|记录数\s*[:：]?\s*0(?!\d)"
-)
+# the 暂无信息 / 共0条 markers of an empty column: config/rules.yaml (timeliness.empty_markers), see markers.py
 
 # ---------------------------------------------------------------------------- URLs
 ATTACHMENT_EXT = (
@@ -198,20 +226,18 @@ ARTICLE_FILE_RE = re.compile(
 )
 # … unless the file name says it is a listing (Article_Class.asp, NewsList.asp, list.jsp)
 LISTING_WORD_RE = re.compile(r"list|class|index|more|column|channel|category|lanmu", re.I)
-PAGE_PARAM_NAMES = (
-    "page",
-    "pageno",
-    "pagenum",
-    "pageindex",
-    "curpage",
-    "currentpage",
-    "p",
-    "pn",
-    "ipage",
-    "pg",
-    "pagecurrent",
-    "startrecord",
+# index files a server answers for its folder (ARCHITECTURE.md: the column URL drops a trailing one; a
+# scope naming one stands for its folder)
+INDEX_FILES = ("index.html", "index.htm", "default.html", "default.htm", "default.aspx", "default.asp")
+INDEX_FILE_RE = re.compile("|".join(re.escape(name) for name in INDEX_FILES), re.I)
+# query parameters that carry a list's page number (ARCHITECTURE.md: the column URL drops them); a form
+# field of one of these names is a script pager's page field
+PAGE_PARAMS = frozenset(
+    {"page", "pageno", "page_no", "pagenum", "pageindex", "curpage", "currentpage", "p", "pn", "cp"}
 )
+# ... and, when a pager's URL template is inferred, the names whose digit run is the page number: these
+# and rarer spellings and record offsets that move with the page but never name a column
+PAGER_URL_PARAMS = PAGE_PARAMS | {"ipage", "pg", "pagecurrent", "startrecord"}
 
 # ---------------------------------------------------------------------------- pager text
 TOTAL_RECORDS_RES = (
@@ -256,6 +282,10 @@ ONCLICK_URL_RE = re.compile(
 # a script pager link's page number: its last numeric argument (__doPostBack('pager','25'), goPage(3))
 SCRIPT_PAGE_ARG_RE = re.compile(
     r"""^\s*javascript:\s*[\w$.]+\s*\((?:[^()]*,)?\s*['"]?(\d{1,5})['"]?\s*\)""", re.I
+)
+# a script pager link over a form: javascript:goPage(3) (its only argument is the page number)
+FORM_PAGE_LINK_RE = re.compile(
+    r"^\s*(?:javascript:)?\s*[A-Za-z_$][\w$.]*\(\s*['\"]?(\d{1,4})['\"]?\s*\)\s*;?\s*$"
 )
 # an ASP.NET pager link: javascript:__doPostBack('ctl00$Content$pager','2')
 POSTBACK_RE = re.compile(
@@ -381,11 +411,7 @@ BANNER_CLASS_RE = re.compile(r"logo|banner|header|head_|_head|top_|_top|topbar|s
 SOFT404_TITLE_RE = re.compile(
     r"(?<![\d\w])404(?![\d\w国])|页面不存在|页面未找到|找不到|not\s*found|错误提示|出错了", re.I
 )
-SOFT404_TEXT_RE = re.compile(
-    r"您访问的页面不存在|页面不存在|页面未找到|找不到(您|该|你)?(要)?(访问|请求)?的?页面|页面已(被)?删除|信息已(被)?删除|"
-    r"文章不存在|信息不存在|内容不存在|不存在或已(被)?删除|已被删除|not\s*found",
-    re.I,
-)
+# the phrases a short page says when it is gone (页面不存在 …): config/rules.yaml (timeliness.soft_404_markers)
 SOFT404_BARE_RE = re.compile(r"(?<![\d\w\-])404(?![\d\w国号])")
 SOFT404_MAX_TEXT = 1200  # a page saying 页面不存在 is a soft 404 only when it is short
 SOFT404_TINY_TEXT = 300  # ... and a bare "404" only when it is tiny

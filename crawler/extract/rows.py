@@ -24,10 +24,6 @@ from .dom import Doc, collapse, norm_space, own_text_segments
 from .links import is_script_link, looks_like_article_url, looks_like_listing_url
 from .pager import pager_container
 
-_PIN_TOKEN_RE = re.compile(
-    r"^(icon?[_-]?)?(top|zd|zhiding|ding|istop|is_top|is-top|settop|set_top|pinned|sticky)([_-]?(icon?|\d+))?$",
-    re.I,
-)
 MAX_ROW_LINKS = 3
 MAX_ROW_TEXT = 600
 SPLIT_BLOCK_LEVELS = 4  # a block of the same list sits this close to it (row -> common ancestor)
@@ -187,14 +183,14 @@ def is_pinned(row: etree._Element, anchor: etree._Element) -> bool:
         if not isinstance(el.tag, str):
             continue
         for tok in (el.get("class") or "").split():
-            if _PIN_TOKEN_RE.match(tok):
+            if P.PIN_TOKEN_RE.match(tok):
                 return True
         for attr in ("alt", "title"):
             if el is not anchor and P.PINNED_TEXT_RE.search(el.get(attr) or ""):
                 return True
         if el.tag == "img":
             base = os.path.splitext(os.path.basename(urlsplit(el.get("src") or "").path))[0]
-            if _PIN_TOKEN_RE.match(base):
+            if P.PIN_TOKEN_RE.match(base):
                 return True
     return False
 
@@ -224,10 +220,6 @@ def _sibling_date(row: etree._Element) -> tuple[dt.date | None, tuple[int, int] 
     return row_date(text) if text and is_date_only(text) else (None, None)
 
 
-_PUBLISH_HEAD_RE = re.compile(r"发布|公开|更新|上网")
-_OTHER_DATE_HEAD_RE = re.compile(r"成文|印发|生成|签发|施行|实施|有效|截止|废止")
-
-
 def _table_column_date(row: etree._Element) -> tuple[dt.date | None, tuple[int, int] | None] | None:
     """In a table whose header names its date columns (成文日期 | 发布日期 …), the row's date is the
     publish column's; None when the table says nothing about its columns."""
@@ -238,14 +230,18 @@ def _table_column_date(row: etree._Element) -> tuple[dt.date | None, tuple[int, 
     if head is None or head is row:
         return None
     labels = [norm_space(c.text_content()) for c in head if isinstance(c.tag, str) and c.tag in ("th", "td")]
-    if not any(_PUBLISH_HEAD_RE.search(x) or _OTHER_DATE_HEAD_RE.search(x) for x in labels):
+    if not any(P.PUBLISH_COLUMN_HEAD_RE.search(x) or P.OTHER_DATE_COLUMN_HEAD_RE.search(x) for x in labels):
         return None
     cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
     if len(cells) != len(labels):
         return None
     for label, cell in zip(labels, cells, strict=True):
         text = norm_space(cell.text_content())
-        if _PUBLISH_HEAD_RE.search(label) and not _OTHER_DATE_HEAD_RE.search(label) and is_date_only(text):
+        if (
+            P.PUBLISH_COLUMN_HEAD_RE.search(label)
+            and not P.OTHER_DATE_COLUMN_HEAD_RE.search(label)
+            and is_date_only(text)
+        ):
             return row_date(text)
     return None
 

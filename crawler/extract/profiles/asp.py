@@ -15,7 +15,7 @@ from ..dom import Doc
 from . import Profile, register
 
 _DYNAMIC_RE = re.compile(r"\.(asp|aspx|jsp|php|do|action|cfm)$", re.I)
-_PAGE_QUERY_RE = re.compile(r"[?&](" + "|".join(P.PAGE_PARAM_NAMES) + r")=\d+", re.I)
+_PAGE_QUERY_RE = re.compile(r"[?&](" + "|".join(sorted(P.PAGER_URL_PARAMS)) + r")=\d+", re.I)
 
 
 @register
