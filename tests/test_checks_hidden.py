@@ -51,6 +51,20 @@ def found(html: str, sheets: dict | None = None) -> list[tuple[str, str]]:
             "offscreen",
         ),
         ("<div hidden><a href='http://x.test/'>百家乐</a></div>", "hidden_attr"),
+        (
+            "<div style='position:relative;left:-9999px'><a href='http://x.test/'>百家乐</a></div>",
+            "offscreen",
+        ),
+        ("<div style='margin-left:-9999px'><a href='http://x.test/'>百家乐</a></div>", "offscreen"),
+        (
+            "<div style='position:absolute;right:-10000px'><a href='http://x.test/'>百家乐</a></div>",
+            "offscreen",
+        ),
+        (
+            "<div style='position:absolute;clip:rect(0 0 0 0)'><a href='http://x.test/'>百家乐</a></div>",
+            "zero_size",
+        ),
+        ("<div style='transform:scale(0)'><a href='http://x.test/'>百家乐</a></div>", "zero_size"),
         ("<div style='opacity:0'><a href='http://x.test/'>百家乐</a></div>", "opacity_zero"),
         (
             "<div style='display:none'><ul><li><p><a href='//x.test/'>百家乐</a></p></li></ul></div>",
@@ -120,6 +134,8 @@ def test_near_misses():
         "<div><a href='http://www.gov.cn/'>中国政府网</a> <a href='http://news.example.com/'>新闻网</a></div>"
         # a box of height 0 that does not clip, print-only hiding, a credit line, an empty link
         "<div style='height:0'><a href='http://over.test/'>溢出可见</a></div>"
+        "<div style='position:absolute;left:50%;width:960px;margin-left:-480px'><a href='http://c.test/'>居中</a></div>"
+        "<div style='position:absolute;clip:rect(0 200px 30px 0)'><a href='http://clip.test/'>裁剪可见</a></div>"
         "<div class='noprint'><a href='http://p.test/'>打印时隐藏</a></div>"
         "<a href='http://www.hanweb.com' style='display:none'>Produced By 大汉网络 大汉版通发布系统</a>"
         "<a style='display:none' href='http://121.0.0.1/jiucuo.html'><img style='display:none' src='/j.png'></a>"

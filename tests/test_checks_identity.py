@@ -70,3 +70,9 @@ def test_near_miss_numbers():
     html = "<html><body>标识码：13110000012 电话：0311-12345678 ICP证：冀B2-20040022</body></html>"
     got = site_identity("http://x.test/", html)
     assert (got.site_code, got.icp) == (None, None)
+
+
+def test_other_labels():
+    html = "<html><body><p>网站识别码：1311000001</p><p>公安机关备案号：13110002000001</p></body></html>"
+    got = site_identity("http://x.test/", html)
+    assert (got.site_code, got.psb) == ("1311000001", "公安机关备案号：13110002000001")

@@ -164,3 +164,10 @@ def test_reply_working_days_on_the_official_calendar():
 def test_years_beyond_the_calendar_are_approximate():
     v = judge_message(D(2027, 3, 1), D(2027, 3, 10), None, D(2027, 3, 31))
     assert v.kind == "slow_reply" and v.approximate
+
+
+def test_a_reply_without_a_state_is_answered():
+    html = "<html><body><p>来信时间：2026-07-01</p><p>来信内容：问题</p><p>回复内容：您反映的问题，见附件。</p></body></html>"
+    got = parse_message_page("http://x.test/m/3", html)
+    assert (got.asked, got.replied, got.state) == (D(2026, 7, 1), None, "已回复")
+    assert judge_message(got.asked, got.replied, got.state, AS_OF) is None

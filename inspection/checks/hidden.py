@@ -14,9 +14,12 @@ display_none      ``display:none``
 hidden_attr       the ``hidden`` attribute (unless a rule sets another ``display``)
 visibility_hidden effective ``visibility:hidden|collapse`` (inherited; a ``visible`` child wins)
 zero_size         width or height at most 1px with ``overflow:hidden`` (or ``clip``); a
-                  ``<marquee>`` of height or width at most 1 (attribute or CSS)
-offscreen         ``position:absolute|fixed`` with ``left``/``top``/``margin-left``/
-                  ``margin-top`` at or beyond -200px; effective ``text-indent`` at or beyond -200px
+                  ``<marquee>`` of height or width at most 1 (attribute or CSS); an absolute box
+                  clipped by ``clip:rect()`` to at most 1px; ``transform:scale(0)``
+offscreen         ``position:absolute|fixed|relative`` with ``left``/``top`` at or beyond -200px,
+                  ``right``/``bottom`` at or beyond -2000px or ``left`` at 2000px or more;
+                  ``margin-left``/``margin-top`` at or beyond -2000px (a -480px margin centres
+                  a box); effective ``text-indent`` at or beyond -200px
 font_size_zero    effective ``font-size:0`` (inherited; also the ``font`` shorthand ``0/0``)
 opacity_zero      ``opacity:0``
 ================  ==========================================================================
@@ -52,12 +55,15 @@ from .dom import parse, text_of
 
 OFFSCREEN_PX = -200.0  # at or beyond this offset a box is off the screen
 TINY_PX = 1.0  # a box this small shows nothing
+FAR_PX = -2000.0  # margins, right/bottom offsets and positive lefts only count this far out
 RELEVANT = frozenset(
     "display visibility width height max-width max-height overflow overflow-x overflow-y clip position "
-    "left top margin-left margin-top text-indent font-size font opacity".split()
+    "left top right bottom margin-left margin-top text-indent font-size font opacity transform".split()
 )
 _RELEVANT_RE = re.compile(
-    r"display|visibility|width|height|overflow|clip|position|left|top|margin|indent|font|opacity", re.I
+    r"display|visibility|width|height|overflow|clip|position|left|top|right|bottom|margin|indent|font|opacity|"
+    r"transform",
+    re.I,
 )
 INHERITED = frozenset({"visibility", "font-size", "text-indent"})
 # a site builder's credit line, hidden by many CMS templates (Hanweb's "Produced By 大汉网络")
@@ -281,12 +287,37 @@ def _own_reason(cas: _Cascade, el) -> str | None:
     clipped = any(v in overflow for v in ("hidden", "clip", "scroll", "auto"))
     if clipped and ((w is not None and w <= TINY_PX) or (h is not None and h <= TINY_PX)):
         return "zero_size"
-    if cas.get(el, "position") in ("absolute", "fixed"):
-        for prop in ("left", "top", "margin-left", "margin-top"):
+    position = cas.get(el, "position")
+    if position in ("absolute", "fixed") and _clipped_to_nothing(cas.get(el, "clip")):
+        return "zero_size"
+    transform = cas.get(el, "transform") or ""
+    if re.search(r"scale[xy]?\(\s*0(?:\.0*)?\s*[,)]", transform):
+        return "zero_size"
+    if position in ("absolute", "fixed", "relative"):
+        for prop in ("left", "top", "right", "bottom"):
             off = _px(cas.get(el, prop))
-            if off is not None and off <= OFFSCREEN_PX:
+            if off is not None and (off <= OFFSCREEN_PX if prop in ("left", "top") else off <= FAR_PX):
                 return "offscreen"
+        left = _px(cas.get(el, "left"))
+        if left is not None and left >= -FAR_PX:
+            return "offscreen"
+    for prop in ("margin-left", "margin-top"):  # -480px centres a box at left:50%: only far is off
+        off = _px(cas.get(el, prop))
+        if off is not None and off <= FAR_PX:
+            return "offscreen"
     return None
+
+
+def _clipped_to_nothing(clip: str | None) -> bool:
+    """``clip: rect(0 0 0 0)`` / ``rect(1px, 1px, 1px, 1px)``: nothing of the box is painted."""
+    m = re.match(r"rect\(([^)]*)\)", clip or "")
+    if not m:
+        return False
+    vals = [_px(v) for v in re.split(r"[\s,]+", m.group(1).strip()) if v]
+    if len(vals) != 4 or any(v is None for v in vals):
+        return False
+    top, right, bottom, left = vals
+    return (bottom - top) <= TINY_PX or (right - left) <= TINY_PX
 
 
 def _is_zero(value: str) -> bool:

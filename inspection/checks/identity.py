@@ -20,9 +20,11 @@ from .dom import parse, text_of
 
 FIELDS = ("site_code", "icp", "psb", "gov_mark")
 
-SITE_CODE = re.compile(r"(?:网站)?标识码\s*[:：]?\s*([A-Za-z]{2}\d{8}|\d{10})(?![A-Za-z0-9])")
+SITE_CODE = re.compile(r"(?:网站)?(?:标识|识别)码\s*[:：]?\s*([A-Za-z]{2}\d{8}|\d{10})(?![A-Za-z0-9])")
 ICP = re.compile(r"((?:[\u4e00-\u9fa5]\s*)?ICP\s*备\s*\d{6,12}\s*号(?:\s*-\s*\d{1,3})?)", re.I)
-PSB = re.compile(r"((?:[\u4e00-\u9fa5]\s*)?公网安备\s*[:：]?\s*\d{10,14}\s*号?)")
+PSB = re.compile(
+    r"((?:[\u4e00-\u9fa5]\s*)?公网安备\s*[:：]?\s*\d{10,14}\s*号?|公安(?:机关)?备案号?\s*[:：]?\s*\d{14}\s*号?)"
+)
 CONAC = re.compile(r"conac[.\-]cn|_ideConac|imgConac|/dzjg[^/\"']*\.(?:png|gif|jpe?g)", re.I)
 
 

@@ -10,8 +10,8 @@ link and a date gives its dates in order (asked, then replied) and a state word 
 The pager is read by ``crawler.extract.parse_list``.
 
 ``parse_message_page(url, html)``: labelled dates (来信时间/留言时间/提问时间 …, 回复时间/答复时间/
-办结时间 …), a 状态 label or a state word, and the texts after 来信内容/留言内容 … and
-回复内容/答复内容 ….
+办结时间 …), a 状态 label or a state word (已回复 when the page shows a reply text and no state),
+and the texts after 来信内容/留言内容 … and 回复内容/答复内容 ….
 
 ``judge_message(asked, replied, state, as_of)``: ``unanswered_message`` when a message asked in
 the year before ``as_of`` has no reply more than 3 calendar months after it was asked;
@@ -329,6 +329,8 @@ def parse_message_page(url: str, html: str) -> MessageDetail:
     reply_text = _section(text, REPLY_LABEL)
     if state is None:
         state = find_state(text)
+    if state is None and reply_text:
+        state = "已回复"  # the page shows a reply but names no state
     return MessageDetail(asked, replied, state, _section(text, QUESTION_LABEL), reply_text)
 
 
