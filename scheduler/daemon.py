@@ -71,6 +71,9 @@ class Plan:
     cwd: str | None = None
     digest_trigger: BaseTrigger | None = None  # alerts.digest, when alert channels are configured
     config_path: str = ""
+    probe_trigger: BaseTrigger | None = None  # inspection.probes_per_day rounds, spread over the day
+    probe_command: list[str] = field(default_factory=list)
+    probe_timeout: float = 3600
 
     @property
     def log_dir(self) -> str:
@@ -107,6 +110,24 @@ class Plan:
                         timeout=self.report_timeout,
                         grace=self.kill_grace,
                         log_dir=self.log_dir,
+                    ),
+                )
+            )
+        if self.probe_trigger is not None:
+            from inspection.jobs import PROBE_JOB_ID, probe_job
+
+            specs.append(
+                dict(
+                    id=PROBE_JOB_ID,
+                    name="首页可访问性探测",
+                    func=probe_job,
+                    trigger=self.probe_trigger,
+                    kwargs=dict(
+                        command=self.probe_command,
+                        timeout=self.probe_timeout,
+                        grace=self.kill_grace,
+                        log_dir=self.log_dir,
+                        cwd=self.cwd,
                     ),
                 )
             )
@@ -149,7 +170,30 @@ def plan_from_schedule(schedule: dict, config_path: str, data_dir: Path, cwd: st
         cwd=cwd,
         digest_trigger=_digest_trigger(config_path, tz),
         config_path=config_path,
+        **_probe_plan(config_path, str(data_dir), tz),
     )
+
+
+def _probe_plan(config_path: str, data_dir: str, tz: ZoneInfo) -> dict:
+    """The probe job: ``inspection.probes_per_day`` rounds (at least 20), evenly spread over the day.
+
+    An interval trigger, not cron: rounds keep their spacing across midnight, and a missed round is
+    coalesced into one. A round is cut off before the next one is due."""
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    from config.patrolconf import ConfigError, load
+    from inspection.jobs import probe_command, round_seconds
+
+    try:
+        per_day = int(load(config_path).inspection["probes_per_day"])
+    except (ConfigError, OSError):
+        return {}
+    every = round_seconds(per_day)
+    return {
+        "probe_trigger": IntervalTrigger(seconds=every, timezone=tz),
+        "probe_command": probe_command(config_path, data_dir),
+        "probe_timeout": every * 0.9,
+    }
 
 
 def _digest_trigger(config_path: str, tz: ZoneInfo) -> BaseTrigger | None:
