@@ -148,3 +148,22 @@ def test_truth_resolves_to_absolute_urls(net):
     t = net.truth()
     assert all(f["url"].startswith("http://127.0.0.14") for f in t["findings"])
     assert any(f.get("target", "").startswith(net.outside) for f in t["findings"])
+
+
+def test_network_serves_its_pages_and_logs_the_outside(tmp_path):
+    import urllib.request
+
+    n = InspectNetwork().start()
+    try:
+        for site in IPS:
+            with urllib.request.urlopen(n.base(site) + "/", timeout=5) as r:
+                assert r.status == 200 and NAMES[site] in r.read().decode("utf-8")
+        with urllib.request.urlopen(n.base("hx") + "/css/main.css", timeout=5) as r:
+            assert r.headers["Content-Type"].startswith("text/css")
+        assert n.outside_requests == []
+        conf = n.write_config(tmp_path / "patrol.yaml")
+        assert (tmp_path / "wording.yaml").is_file() and (tmp_path / "watch.yaml").is_file()
+        assert "inspection" in conf.read_text(encoding="utf-8")
+        assert all(f["url"].startswith(n.base(f["site"])) for f in n.truth()["findings"])
+    finally:
+        n.stop()
