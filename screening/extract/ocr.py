@@ -160,10 +160,21 @@ def group_lines(segments: list[Segment]) -> list[list[Segment]]:
 
 
 def _joiner(prev: Segment, seg: Segment) -> str:
-    """Adjacent boxes (an ID cut in two) join without a space; table cells with one."""
+    """Touching boxes (a line or an ID cut in two) join without a space; separate cells with one.
+
+    Boxes are drawn a little larger than their text, so a gap is measured against the line
+    height; between two digits (a row number beside an ID) a space is kept unless the boxes
+    touch, so two cells never make one long digit run."""
     gap = seg.box[0] - prev.box[2]
     height = max(prev.box[3] - prev.box[1], seg.box[3] - seg.box[1], 1)
-    return "" if gap < 0.35 * height else " "
+    both_alnum = (
+        prev.text[-1:].isascii()
+        and prev.text[-1:].isalnum()
+        and seg.text[:1].isascii()
+        and seg.text[:1].isalnum()
+    )
+    limit = 0.05 if both_alnum else 0.3
+    return "" if gap < limit * height else " "
 
 
 def page_text(segments: list[Segment], page: int, offset: int) -> tuple[str, list[OcrRegion]]:
