@@ -1,5 +1,6 @@
 """Alerts: new high-severity findings right after a patrol (to the bureau), and a daily digest
-(new findings, 未整改 items with their age, the timeliness vetoes) to each responsible unit,
+(new findings, 未整改 items with their age, the timeliness vetoes, the inspection summary: each
+site's veto reasons and warnings, reports.inspection) to each responsible unit,
 to the supervisors and to the bureau. Channels and audiences come from ``patrol.yaml``
 (``alerts:``, config/alertsconf.py); transports are in ``reports.alert_channels``.
 
@@ -37,6 +38,7 @@ class Digest:
     new: list[Line] = field(default_factory=list)
     not_fixed: list[Line] = field(default_factory=list)
     vetoes: list[Line] = field(default_factory=list)
+    inspection: list[Line] = field(default_factory=list)
 
 
 def _link(base_url: str, pk: int) -> str:
@@ -118,7 +120,41 @@ def digest_data(conf: Any, now: datetime | None = None) -> Digest:
         digest.not_fixed.append(_finding_line(f, base, age=True))
     for site_id, name, reasons in vetoes(conf, day):
         digest.vetoes.append(Line(site_id, name, f"{name}：{reasons}"))
+    digest.inspection = inspection_lines(conf, day)
     return digest
+
+
+def inspection_summary(data: dict) -> list[tuple[str, str, str]]:
+    """(site id, name, text) for each site with a veto or a warning in an inspection report: the
+    veto reasons and the warnings by kind, counted (never the found text)."""
+    from collections import Counter
+
+    from reports import render_inspection as ri
+
+    out = []
+    for s in data.get("sites", []):
+        warnings = Counter(
+            f["kind"] for f in data["findings"] if f["site"] == s["id"] and f["level"] == "warning"
+        )
+        if not s["veto"] and not warnings:
+            continue
+        parts = [f"单项否决（{ri.reasons_text(s)}）"] if s["veto"] else []
+        if warnings:
+            parts.append("预警：" + "、".join(f"{ri.kind(k)} {n} 项" for k, n in warnings.items()))
+        out.append((s["id"], s["name"], f"{s['name']}：{'；'.join(parts)}"))
+    return out
+
+
+def inspection_lines(conf: Any, day) -> list[Line]:
+    try:
+        from reports.inspection import evaluate
+        from reports.rules import load_rules
+
+        data = evaluate(day, load_rules(getattr(conf, "rules", None)), conf)
+    except Exception:  # noqa: BLE001 - a digest without the inspection summary beats no digest
+        log.exception("alerts: inspection evaluation failed; digest sent without it")
+        return []
+    return [Line(sid, name, text) for sid, name, text in inspection_summary(data)]
 
 
 def vetoes(conf: Any, day) -> list[tuple[str, str, str]]:
@@ -154,19 +190,22 @@ def digest_message(digest: Digest, sites: set[str] | None = None, unit: str = ""
         return lines if sites is None else [ln for ln in lines if ln.site_id in sites]
 
     new, nf, veto = mine(digest.new), mine(digest.not_fixed), mine(digest.vetoes)
+    insp = mine(digest.inspection)
     who = f"（{unit}）" if unit else ""
     subject = (
-        f"【网站巡查日报】{digest.day}{who}：新发现 {len(new)}，未整改 {len(nf)}，时效性否决 {len(veto)}"
+        f"【网站巡查日报】{digest.day}{who}：新发现 {len(new)}，未整改 {len(nf)}，时效性否决 {len(veto)}，"
+        f"检查指标否决或预警 {len(insp)}"
     )
     parts = [
         *_section("一、新发现（近24小时）", new),
         *_section("二、未整改", nf),
         *_section("三、时效性单项否决", veto),
+        *_section("四、检查指标（单项否决与预警）", insp),
     ]
     text = "\n".join([subject, "", *parts])
     md_lines = []
     for p in parts:
-        if p.startswith(("一、", "二、", "三、")):
+        if p.startswith(("一、", "二、", "三、", "四、")):
             md_lines.append(f"**{p}**")
         else:
             md_lines.append(f"- {p}" if p else "")
