@@ -171,3 +171,32 @@ def test_a_reply_without_a_state_is_answered():
     got = parse_message_page("http://x.test/m/3", html)
     assert (got.asked, got.replied, got.state) == (D(2026, 7, 1), None, "已回复")
     assert judge_message(got.asked, got.replied, got.state, AS_OF) is None
+
+
+def test_header_of_td_cells_without_dates():
+    html = (
+        "<html><body><table class='csstable'><tr class='tbg'><td>主题</td><td>联名人数</td><td>回复状态</td></tr>"
+        "<tr><td><a href='detail.action?theID=7'>路灯不亮</a></td><td>1</td><td><font color='red'>未回复</font></td></tr>"
+        "<tr><td><a href='detail.action?theID=8'>垃圾清运</a></td><td>3</td><td><font color='green'>已回复</font></td>"
+        "</tr></table></body></html>"
+    )
+    rows = parse_message_list("http://x.test/web/list.action", html).rows
+    assert [(r.title, r.asked, r.state) for r in rows] == [
+        ("路灯不亮", None, "未回复"),
+        ("垃圾清运", None, "已回复"),
+    ]
+
+
+def test_detail_with_labels_and_values_side_by_side():
+    html = (
+        "<html><body><table><tr><td>办件编号</td><td>X2026001</td><td>来信时间</td><td>2026-09-01 08:00</td></tr>"
+        "<tr><td>信件标题</td><td colspan='3'>噪音扰民</td></tr><tr><td>信件内容</td><td colspan='3'>夜间施工</td></tr>"
+        "<tr><td>答复时间</td><td>2026-09-03</td><td>处理状态</td><td>已办结</td></tr></table></body></html>"
+    )
+    got = parse_message_page("http://x.test/m/9", html)
+    assert (got.asked, got.replied, got.state, got.question_text) == (
+        D(2026, 9, 1),
+        D(2026, 9, 3),
+        "已办结",
+        "夜间施工",
+    )

@@ -46,8 +46,21 @@ CONSULT_URL = re.compile(r"mailbox|xinxiang|zxzx|consult|liuyan|wenzheng|ldxx|xz
 UNANSWERED_STATES = (
     "尚未回复", "暂未回复", "未回复", "待回复", "未答复", "待答复", "尚未答复", "未办结", "未处理", "待处理",
     "办理中", "处理中", "正在办理", "正在处理", "受理中", "已受理", "转办中", "已转办", "待审核", "审核中",
+    "未反馈", "待反馈", "未阅批",
 )  # fmt: skip
-ANSWERED_STATES = ("已回复", "已答复", "已办结", "已处理", "已解答", "已完成", "办结", "已回", "完成")
+ANSWERED_STATES = (
+    "已回复",
+    "已答复",
+    "已办结",
+    "已处理",
+    "已解答",
+    "已完成",
+    "已反馈",
+    "已阅批",
+    "办结",
+    "已回",
+    "完成",
+)
 _STATE_RE = re.compile("|".join(sorted(UNANSWERED_STATES + ANSWERED_STATES, key=len, reverse=True)))
 
 HEADER_ROLES = (  # (role, label pattern); first match wins, so 回复时间 is not read as 时间
@@ -141,7 +154,7 @@ def _role(text: str) -> str | None:
 
 
 def _header(root: etree._Element) -> tuple[etree._Element, dict[int, str]] | None:
-    """The first element whose children read as column labels (two or more, one a date column)."""
+    """The first element whose children read as column labels (two or more, one a date or a state)."""
     for el in root.iter("tr", "ul", "ol", "dl", "div", "thead", "li", "p"):
         cells = _cells(el)
         if len(cells) < 2 or len(cells) > 12:
@@ -154,7 +167,7 @@ def _header(root: etree._Element) -> tuple[etree._Element, dict[int, str]] | Non
             role = _role(text_of(c))
             if role and role not in roles.values():
                 roles[i] = role
-        if len(roles) >= 2 and {"asked", "replied"} & set(roles.values()):
+        if len(roles) >= 2 and {"asked", "replied", "state"} & set(roles.values()):
             return el, roles
     return None
 
