@@ -6,6 +6,12 @@ few links (a category or attachment link may share the row), else the largest co
 other candidate. Rows are grouped by their structural path (ancestor tags and classes), so a list
 split into several <ul> blocks is still one group. The group with the best score (size, share of
 rows with a date, article-like URLs, title length, not in nav/hidden containers) is the list.
+
+A row's date is chosen by one ordered chain, ``ROW_DATE_CHAIN`` (read it top to bottom: the first
+step that finds a date wins): the publish column of a table whose header names its date columns,
+a text segment outside the title link that is only a date, the same inside the link, a full date in
+the row's other text, a date alone in the element right after the row, a date in brackets at the
+end of the title. Each step is a small function below saying what evidence it reads.
 """
 
 from __future__ import annotations
@@ -13,7 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -157,19 +166,11 @@ def _inside(el: etree._Element, anchor: etree._Element) -> bool:
 def date_of_row(
     row: etree._Element, anchor: etree._Element | None
 ) -> tuple[dt.date | None, tuple[int, int] | None]:
-    """The row's own date: a text segment that is only a date (outside the title link first, then
-    inside it but apart from the title text), else a full date in the row's other text."""
-    segs = [(t, e) for t, e in own_text_segments(row) if not P.CLOCK_RE.search(t)]
-    outside = [t for t, e in segs if anchor is None or not _inside(e, anchor)]
-    inside = [t for t, e in segs if anchor is not None and _inside(e, anchor) and e is not anchor]
-    for group in (outside, inside):
-        for t in group:
-            if is_date_only(t):
-                d, p = row_date(t)
-                if d or p:
-                    return d, p
-    d = parse_date(" ".join(outside))
-    return d, None
+    """The row's own date read from its text alone (``ROW_TEXT_STEPS``): a text segment that is only
+    a date, outside the title link first, then inside it but apart from the title text, else a full
+    date in the row's other text."""
+    found = run_row_date_chain(ROW_TEXT_STEPS, RowEvidence(row, anchor, ""))
+    return found.date, found.partial
 
 
 def is_pinned(row: etree._Element, anchor: etree._Element) -> bool:
@@ -207,6 +208,129 @@ def _path(node: etree._Element | None, stop: etree._Element, cache: dict) -> tup
         me = (node.tag, " ".join(sorted((node.get("class") or "").split())))
         cache[node] = (*_path(node.getparent(), stop, cache), me)
     return cache[node]
+
+
+# ---------------------------------------------------------------------------- the row-date chain
+# A row's date is the answer of the first step below that finds one; each step reads one kind of
+# evidence. Read top to bottom: that is the order of trust.
+
+
+class RowDate(NamedTuple):
+    """A step's answer: a full date, or (month, day) when the row shows MM-DD only; ``title`` is the
+    title with the date cut out when the date was written into it (else None)."""
+
+    date: dt.date | None
+    partial: tuple[int, int] | None
+    title: str | None = None
+
+
+class RowEvidence:
+    """What the steps read: the row element, its title link, the title as read (``anchor_title``).
+    The row's own text segments (a clock banner's dropped) are split once, on first use."""
+
+    def __init__(self, row: etree._Element, anchor: etree._Element | None, title: str):
+        self.row, self.anchor, self.title = row, anchor, title
+
+    @cached_property
+    def segments(self) -> list[tuple[str, etree._Element]]:
+        return [(t, e) for t, e in own_text_segments(self.row) if not P.CLOCK_RE.search(t)]
+
+    @cached_property
+    def outside(self) -> list[str]:
+        """Texts of the row outside its title link."""
+        a = self.anchor
+        return [t for t, e in self.segments if a is None or not _inside(e, a)]
+
+    @cached_property
+    def inside(self) -> list[str]:
+        """Texts in child elements of the title link (a whole-row link's date span)."""
+        a = self.anchor
+        return [t for t, e in self.segments if a is not None and _inside(e, a) and e is not a]
+
+
+def _first_date_only(texts: list[str]) -> RowDate | None:
+    for t in texts:
+        if is_date_only(t):
+            d, p = row_date(t)
+            if d or p:
+                return RowDate(d, p)
+    return None
+
+
+def date_in_publish_column(ev: RowEvidence) -> RowDate | None:
+    """A table row under a header that names its date columns (成文日期 | 发布日期 …): the date in
+    the publish column's cell (``PUBLISH_COLUMN_HEAD_RE``, not ``OTHER_DATE_COLUMN_HEAD_RE``)."""
+    if ev.row.tag != "tr":
+        return None
+    found = _table_column_date(ev.row)
+    return RowDate(*found) if found and any(found) else None
+
+
+def date_alone_outside_link(ev: RowEvidence) -> RowDate | None:
+    """A text segment of the row, outside the title link, that is only a date: ``<span>2020-12-29
+    </span>``, ``[12-29]``, ``发布时间：2020-12-29 10:00`` (labels ``ROW_DATE_LABELS``, brackets and a
+    time allowed; MM-DD only here, never inside a longer text)."""
+    return _first_date_only(ev.outside)
+
+
+def date_alone_inside_link(ev: RowEvidence) -> RowDate | None:
+    """The same inside the title link, in a child element apart from the title text (a whole-row
+    link holding title, summary and a date span)."""
+    return _first_date_only(ev.inside)
+
+
+def date_in_row_text(ev: RowEvidence) -> RowDate | None:
+    """The first full date (year-month-day) anywhere in the row's text outside the title link
+    (``来源：某局 2020年12月29日``); never a partial date."""
+    d = parse_date(" ".join(ev.outside))
+    return RowDate(d, None) if d else None
+
+
+def date_in_next_element(ev: RowEvidence) -> RowDate | None:
+    """A date standing alone in the element right after the row, holding no link
+    (``<dt>title</dt><dd>date</dd>``)."""
+    d, p = _sibling_date(ev.row)
+    return RowDate(d, p) if d or p else None
+
+
+def date_in_title_brackets(ev: RowEvidence) -> RowDate | None:
+    """A date only in the title text, in brackets at its end (``标题(2020-12-29)``, ``标题【2020-12-29】``,
+    ``TITLE_TRAILING_DATE_RE``): the date, and the title with it cut off (cut even when the bracketed
+    text is no valid date)."""
+    m = P.TITLE_TRAILING_DATE_RE.search(ev.title)
+    if not m or m.start() < 2:
+        return None
+    return RowDate(parse_date(m.group(1)), None, ev.title[: m.start()])
+
+
+RowDateStep = Callable[[RowEvidence], "RowDate | None"]
+# the row's own text: what ``date_of_row`` reads (also used to size a row around its link)
+ROW_TEXT_STEPS: tuple[RowDateStep, ...] = (
+    date_alone_outside_link,
+    date_alone_inside_link,
+    date_in_row_text,
+)
+ROW_DATE_CHAIN: tuple[RowDateStep, ...] = (
+    date_in_publish_column,
+    *ROW_TEXT_STEPS,
+    date_in_next_element,
+    date_in_title_brackets,
+)
+
+
+def run_row_date_chain(chain: tuple[RowDateStep, ...], ev: RowEvidence) -> RowDate:
+    """The first step's answer that holds a date (full or MM-DD); a title correction a step makes is
+    kept. RowDate(None, None, title) when no step finds a date."""
+    title = ev.title
+    for step in chain:
+        found = step(ev)
+        if found is None:
+            continue
+        if found.title is not None:
+            title = found.title
+        if found.date or found.partial:
+            return RowDate(found.date, found.partial, title)
+    return RowDate(None, None, title)
 
 
 def _sibling_date(row: etree._Element) -> tuple[dt.date | None, tuple[int, int] | None]:
@@ -247,16 +371,8 @@ def _table_column_date(row: etree._Element) -> tuple[dt.date | None, tuple[int, 
 
 
 def make_row(doc: Doc, row: etree._Element, anchor: etree._Element, url: str) -> Row:
-    from_head = _table_column_date(row) if row.tag == "tr" else None
-    d, p = from_head if from_head and any(from_head) else date_of_row(row, anchor)
-    if not (d or p):
-        d, p = _sibling_date(row)
-    title = anchor_title(anchor)
-    if not (d or p):  # the date only inside the title text: "标题(2020-12-29)"
-        m = P.TITLE_TRAILING_DATE_RE.search(title)
-        if m and m.start() >= 2:
-            d, p = parse_date(m.group(1)), None
-            title = title[: m.start()]
+    """A row with its title and its date by ``ROW_DATE_CHAIN``."""
+    d, p, title = run_row_date_chain(ROW_DATE_CHAIN, RowEvidence(row, anchor, anchor_title(anchor)))
     return Row(
         el=row,
         anchor=anchor,
