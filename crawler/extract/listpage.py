@@ -14,7 +14,8 @@ from .dates import row_date
 from .dom import Doc, collapse, norm_space
 from .links import looks_like_article_url, script_item_url
 from .markers import markers
-from .pager import form_pages, pager_container, postback_pages
+from .nextpage import PagerContext, run_next_page_chain
+from .pager import pager_container
 from .rows import Row, anchor_title, best_group, candidate_url, date_of_row, distance_to
 
 
@@ -235,15 +236,12 @@ def parse_list(url: str, html: str, overrides: dict | None = None, column_url: s
     if ov.get("next"):
         found = [e for e in _select(doc.root, ov["next"]) if isinstance(e, etree._Element)]
         next_el = found[0] if found else None
-    pager = prof.pager(doc, scope, next_el)
-    post_pages = (
-        [] if pager.pages or pager.next_url else form_pages(doc) or postback_pages(doc, pager.total_pages)
-    )
+    pager = run_next_page_chain(PagerContext(doc, prof, scope, next_el))
     return ListPage(
-        post=bool(post_pages),
+        post=pager.post,
         entries=entries,
         empty=says_empty and not entries,
-        pages=pager.pages or post_pages,
+        pages=pager.pages,
         next_url=pager.next_url,
         total_pages=pager.total_pages,
         total_records=pager.total_records,

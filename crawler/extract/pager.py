@@ -26,6 +26,7 @@ class Pager:
     total_pages: int | None = None
     total_records: int | None = None
     current: int | None = None
+    post: bool = False  # later pages are requested by POST (a script pager over a form)
 
 
 @dataclass

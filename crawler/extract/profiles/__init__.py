@@ -2,8 +2,10 @@
 
 A profile declares ``name`` and ``detect(doc) -> score``; the registry picks the highest score
 (ties go to the earlier registration). A profile may supply the element holding the list rows
-(``row_root``; Hanweb parses its XML records there) and computes the pager (``pager``). New
-families register themselves with ``@register`` — no if/elif chains.
+(``row_root``; Hanweb parses its XML records there) and its family's own pager (``own_pager``, the
+first step of ``nextpage.NEXT_PAGE_CHAIN``; ``own_pager_only`` when that pager is the whole answer
+and the page's links and script variables are not to be read). New families register themselves
+with ``@register`` — no if/elif chains.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from __future__ import annotations
 from lxml import etree
 
 from ..dom import Doc
-from ..pager import Pager, link_pager, script_facts
+from ..pager import Pager
 
 
 class Profile:
     name = "base"
+    own_pager_only = False  # True: own_pager is the whole answer (no pager links, no script counts)
 
     def detect(self, doc: Doc) -> float:
         return 0.0
@@ -24,17 +27,10 @@ class Profile:
         """Element to look for rows in; None means the whole document."""
         return None
 
-    def pager(
-        self, doc: Doc, scope: etree._Element | None = None, next_el: etree._Element | None = None
-    ) -> Pager:
-        """Pager links/text; when the page shows none, facts stated in script variables
-        (recordCount / prepage, as in static+JS hybrid lists whose pager is a template)."""
-        pager = link_pager(doc, scope, next_el)
-        if pager.total_pages is None and pager.total_records is None and pager.next_url is None:
-            rec, size, count = script_facts(doc)
-            if rec is not None and size:
-                pager.total_records, pager.total_pages = rec, count
-        return pager
+    def own_pager(self, doc: Doc) -> Pager | None:
+        """The pager this CMS family's script or data states; None when there is none (the rest of
+        ``nextpage.NEXT_PAGE_CHAIN`` then reads the page's links, script variables and forms)."""
+        return None
 
 
 _REGISTRY: dict[str, Profile] = {}

@@ -85,6 +85,7 @@ def proxy_url(doc: Doc, prm: dict[str, str], start: int, end: int, perpage: int)
 @register
 class HanwebProfile(Profile):
     name = "hanweb"
+    own_pager_only = True  # the records' totalRecord is the whole truth about its pages
 
     def detect(self, doc: Doc) -> float:
         if urlsplit(doc.url).path.endswith("dataproxy.jsp") or P.HANWEB_DATASTORE_RE.search(doc.scripts):
@@ -100,9 +101,7 @@ class HanwebProfile(Profile):
         frag = lxml.html.fragment_fromstring("<div>" + "\n".join(recs) + "</div>", create_parent=False)
         return frag
 
-    def pager(
-        self, doc: Doc, scope: etree._Element | None = None, next_el: etree._Element | None = None
-    ) -> Pager:
+    def own_pager(self, doc: Doc) -> Pager | None:
         total = total_records(doc)
         prm = params(doc)
         perpage = int(prm["perpage"]) if prm.get("perpage", "").isdigit() else None

@@ -172,6 +172,7 @@ class ScriptedProfile(Profile):
     """A JSON (or JSONP) answer of a list API: records by shape, paging by its own fields."""
 
     name = NAME
+    own_pager_only = True  # an API answer's paging fields are the whole truth about its pages
 
     def _records(self, doc: Doc) -> Records | None:
         cache = doc.__dict__.setdefault("_scripted", {})
@@ -192,7 +193,7 @@ class ScriptedProfile(Profile):
         rec = self._records(doc)
         return fragment(caller(doc.url), rec) if rec is not None else None
 
-    def pager(self, doc: Doc, scope=None, next_el=None) -> Pager:
+    def own_pager(self, doc: Doc) -> Pager | None:
         rec = self._records(doc)
         return api_pager(doc.url, rec) if rec is not None else Pager()
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from lxml import etree
-
 from .. import patterns as P
 from ..dom import Doc
 from ..pager import Pager, script_facts
@@ -71,12 +69,10 @@ class TrsProfile(Profile):
             return 8.0
         return 2.0 if P.TRS_MARKERS_RE.search(doc.html[:200000]) else 0.0
 
-    def pager(
-        self, doc: Doc, scope: etree._Element | None = None, next_el: etree._Element | None = None
-    ) -> Pager:
+    def own_pager(self, doc: Doc) -> Pager | None:
         facts = trs_script_pager(doc)
         if facts is None:
-            return super().pager(doc, scope, next_el)
+            return None
         count, cur, prefix, ext, records = facts
         count = max(count, 1)
         cur = min(max(cur, 0), count - 1)
