@@ -60,6 +60,8 @@ log = logging.getLogger(__name__)
 
 SOCKET_TIMEOUT_S = 60.0  # a worker that stops reading or writing mid-message is treated as dead
 START_FAILURES = 5  # consecutive worker or template deaths before start-up: the pool is broken
+TEMPLATE_START_S = 300.0  # loading the lexicon and parsers (seconds, a loaded machine included)
+WORKER_START_S = 60.0  # from the fork request to the worker's "ready"
 MAX_ATTEMPTS = 2  # a job whose worker was lost through no fault of its own is tried again once
 EXIT_MEMORY = 86  # a worker's exit code: it ran out of memory receiving a job
 
@@ -143,12 +145,14 @@ def death_reason(code: int | None, limits: Limits) -> str:
 # ------------------------------------------------------------------ template and workers
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int | None = None) -> None:
     """SIGKILL this process when its parent dies (Linux), so no worker outlives the patrol."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    if parent is not None and os.getppid() != parent:  # it died before the line above
+        os._exit(1)
 
 
 def _vm_size() -> int:
@@ -159,9 +163,10 @@ def _vm_size() -> int:
     return 0
 
 
-def _limit_memory(memory_mb: int) -> None:
+def _limit_memory(base: int, memory_mb: int) -> None:
+    """RLIMIT_AS: the worker's size after start-up (``base`` bytes) plus the document's share."""
     try:
-        limit = _vm_size() + memory_mb * MB
+        limit = base + memory_mb * MB
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard == resource.RLIM_INFINITY or limit < hard:
             resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
@@ -202,6 +207,7 @@ def _template_main(ctl, private_lexicon, threshold, limits, max_jobs, initialize
                 msg = ("quit",)
             if msg[0] == "fork":
                 fd = reduction.recv_handle(ctl)
+                template = os.getpid()
                 pid = os.fork()
                 if pid == 0:
                     code = 1
@@ -209,7 +215,7 @@ def _template_main(ctl, private_lexicon, threshold, limits, max_jobs, initialize
                         ctl.close()
                         os.close(wake_r)
                         os.close(wake_w)
-                        code = _worker_main(fd, private_lexicon, threshold, limits, max_jobs)
+                        code = _worker_main(fd, template, private_lexicon, threshold, limits, max_jobs)
                     finally:
                         os._exit(code)
                 os.close(fd)
@@ -238,14 +244,15 @@ def _template_main(ctl, private_lexicon, threshold, limits, max_jobs, initialize
                     running = False
 
 
-def _worker_main(fd: int, private_lexicon, threshold, limits: Limits, max_jobs: int) -> int:
+def _worker_main(fd: int, template: int, private_lexicon, threshold, limits: Limits, max_jobs: int) -> int:
     """One worker: answer jobs on its own socket until told to stop (or ``max_jobs`` done)."""
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    _die_with_parent()
+    _die_with_parent(template)
     conn = connection.Connection(fd)
-    _limit_memory(limits.memory_mb)
-    conn.send(("ready", os.getpid(), dict(SCREENER_BUILDS)))
+    base = _vm_size()
+    _limit_memory(base, limits.memory_mb)
+    conn.send(("ready", os.getpid(), dict(SCREENER_BUILDS), base))
     done = 0
     while True:
         try:
@@ -263,7 +270,7 @@ def _worker_main(fd: int, private_lexicon, threshold, limits: Limits, max_jobs: 
         del job, msg
         done += 1
         retire = (max_jobs and done >= max_jobs) or memory_reason(limits) in (result.reason or "")
-        info = {"jobs": done, "builds": dict(SCREENER_BUILDS)}
+        info = {"jobs": done, "builds": dict(SCREENER_BUILDS), "base_vm": base}
         try:
             conn.send(("done", job_id, result, info, bool(retire)))
         except (MemoryError, TypeError, ValueError, AttributeError) as exc:  # unpicklable or too big
@@ -297,6 +304,7 @@ class _Worker:
     info: dict = field(default_factory=dict)
     eof_at: float | None = None
     ready: bool = False
+    since: float = field(default_factory=time.monotonic)
 
 
 class ScreenPool:
@@ -331,6 +339,7 @@ class ScreenPool:
         self._template_conn = None
         self._template_pid: int | None = None
         self._template_ready = False
+        self._template_since = 0.0
         self._failures = 0
         self._exits: dict[int, int] = {}
         self.template_builds: dict[int, int] = {}
@@ -438,6 +447,9 @@ class ScreenPool:
         now = time.monotonic()
         deadlines = [w.deadline for w in self._workers if w.state == "busy"]
         deadlines += [w.eof_at + 5.0 for w in self._workers if w.eof_at is not None]
+        deadlines += [w.since + WORKER_START_S for w in self._workers if not w.ready]
+        if self._template is not None and not self._template_ready:
+            deadlines.append(self._template_since + TEMPLATE_START_S)
         timeout = max(0.0, min(deadlines) - now) if deadlines else None
         watched: list[Any] = [self._wake_r]
         if self._template is not None:
@@ -486,6 +498,7 @@ class ScreenPool:
             return
         theirs.close()
         self._template, self._template_conn, self._template_ready = proc, mine, False
+        self._template_since = time.monotonic()
 
     def _template_messages(self) -> None:
         conn = self._template_conn
@@ -506,10 +519,11 @@ class ScreenPool:
                 if waiting is not None:
                     waiting.pid, waiting.state = msg[1], "starting"
             elif msg[0] == "exited":
-                self._exits[msg[1]] = msg[2]
                 w = next((w for w in self._workers if w.pid == msg[1]), None)
                 if w is not None:
                     self._worker_gone(w, msg[2])
+                else:
+                    self._exits[msg[1]] = msg[2]
 
     def _template_died(self) -> None:
         """The template is gone (its workers die with it): requeue their jobs, start a new one."""
@@ -595,7 +609,7 @@ class ScreenPool:
                 return
             if msg[0] == "ready":
                 w.pid, w.state, w.ready = msg[1], "idle", True
-                w.info = {"jobs": 0, "builds": msg[2]}
+                w.info = {"jobs": 0, "builds": msg[2], "base_vm": msg[3]}
                 self.worker_info[msg[1]] = w.info
                 self._failures = 0
             elif msg[0] == "started":
@@ -649,7 +663,14 @@ class ScreenPool:
                 self._resolve(entry, unreadable(entry.job.name, timeout_reason(self.limits)))
                 self._kill(w)
             elif w.eof_at is not None and now >= w.eof_at + 5.0:  # no exit report came
-                self._worker_gone(w, self._exits.get(w.pid or 0))
+                self._worker_gone(w, self._exits.pop(w.pid or 0, None))
+            elif not w.ready and now >= w.since + WORKER_START_S:  # never started
+                self._kill(w)
+                self._worker_gone(w, None)
+                self._failures += 1
+        if self._template is not None and not self._template_ready:
+            if now >= self._template_since + TEMPLATE_START_S:
+                self._template.kill()  # its sentinel fires next turn: counted as a failed start
 
     def _kill(self, w: _Worker) -> None:
         if w.pid is None or self._template_conn is None:
@@ -684,6 +705,7 @@ class ScreenPool:
     def _shutdown(self) -> None:
         with self._lock:
             self._closing = True
+        self._fail_all(self.error or "screening pool closed")  # nothing is left waiting
         for w in self._workers:
             w.conn.close()  # idle workers exit on EOF
         self._workers.clear()
