@@ -196,3 +196,11 @@ def test_boxes_written_by_document_write():
         "<script>if (a) document.write('<div style=\"display:none\">');</script><a href='http://z.test/'>z</a>"
     )
     assert found(html) == [("http://x.test/", "display_none"), ("http://y.test/", "offscreen")]
+
+
+def test_outside_links_tell_whether_stylesheets_are_needed():
+    from inspection.checks import outside_links
+
+    html = page("<a href='http://www.gov.cn/'>政府网</a><a href='/b/'>b</a><a href='http://o.test/x'>o</a>")
+    assert outside_links(PAGE, html, in_site) == ["http://o.test/x"]
+    assert outside_links(PAGE, page("<a href='/b/'>b</a>"), in_site) == []

@@ -16,10 +16,11 @@ Wording errors (严重表述错误) and watched names — ``wording.py``, ``list
 
 Hidden links (暗链) — ``hidden.py``::
 
-    urls = stylesheet_urls(page_url, html)       # fetch only those in scope (and their
-    sheets = {u: css_text, ...}                  #   stylesheet_imports(u, css_text), in scope)
-    for h in hidden_links(page_url, html, sheets, in_scope):   # HiddenLink(target, how, text)
-        ...                                      # how: display_none | visibility_hidden | zero_size |
+    if outside_links(page_url, html, in_scope):  # none: no hidden link possible, fetch no CSS
+        urls = stylesheet_urls(page_url, html)   # fetch only those in scope (and their
+        sheets = {u: css_text, ...}              #   stylesheet_imports(u, css_text), in scope)
+        for h in hidden_links(page_url, html, sheets, in_scope):   # HiddenLink(target, how, text)
+            ...                                  # how: display_none | visibility_hidden | zero_size |
                                                  #      offscreen | font_size_zero | hidden_attr | opacity_zero
   ``in_scope(url) -> bool`` is the patrol's scope test; a target on a ``.gov.cn`` host or in
   scope is never a hit.  Never fetch a target.
@@ -39,7 +40,7 @@ Site identity — ``identity.py``::
   A row's dates come first from the list; the message page fills what the list lacks.
 """
 
-from .hidden import HiddenLink, hidden_links, is_gov_host, stylesheet_imports, stylesheet_urls
+from .hidden import HiddenLink, hidden_links, is_gov_host, outside_links, stylesheet_imports, stylesheet_urls
 from .identity import Identity, missing_identity, site_identity
 from .lists import (
     WatchEntry,
@@ -87,6 +88,7 @@ __all__ = [
     "load_watch",
     "load_wording",
     "missing_identity",
+    "outside_links",
     "parse_message_list",
     "parse_message_page",
     "site_identity",

@@ -446,12 +446,9 @@ def _link_text(a) -> str:
     return text[:200]
 
 
-def hidden_links(
-    page_url: str, html: str, stylesheets: dict[str, str], in_scope: Callable[[str], bool]
-) -> list[HiddenLink]:
-    """Hidden links out of every scope and off ``.gov.cn`` (see the module doc), in page order."""
-    root = parse(_expand_writes(html or ""))
-    base = _base_url(page_url, root)
+def _outside(
+    root: etree._Element, base: str, in_scope: Callable[[str], bool]
+) -> list[tuple[etree._Element, str]]:
     links = []
     for a in root.iter("a", "area"):
         href = (a.get("href") or "").strip()
@@ -464,6 +461,23 @@ def hidden_links(
         if is_gov_host(target) or in_scope(target):
             continue
         links.append((a, target))
+    return links
+
+
+def outside_links(page_url: str, html: str, in_scope: Callable[[str], bool]) -> list[str]:
+    """Link targets out of every scope and off ``.gov.cn`` (hidden or not): a page without any
+    cannot hold a hidden link, so its stylesheets need not be fetched."""
+    root = parse(_expand_writes(html or ""))
+    return list(dict.fromkeys(t for _a, t in _outside(root, _base_url(page_url, root), in_scope)))
+
+
+def hidden_links(
+    page_url: str, html: str, stylesheets: dict[str, str], in_scope: Callable[[str], bool]
+) -> list[HiddenLink]:
+    """Hidden links out of every scope and off ``.gov.cn`` (see the module doc), in page order."""
+    root = parse(_expand_writes(html or ""))
+    base = _base_url(page_url, root)
+    links = _outside(root, base, in_scope)
     if not links:
         return []
     rules: list[_Rule] = []
