@@ -74,6 +74,7 @@ class Plan:
     probe_trigger: BaseTrigger | None = None  # inspection.probes_per_day rounds, spread over the day
     probe_command: list[str] = field(default_factory=list)
     probe_timeout: float = 3600
+    inspection_report: bool = False  # the weekly inspection report beside the timeliness one
 
     @property
     def log_dir(self) -> str:
@@ -101,6 +102,26 @@ class Plan:
                     id=jobs.REPORT_JOB_ID,
                     name="时效性报告",
                     func=reportjob.report_job,
+                    trigger=self.report_trigger,
+                    kwargs=dict(
+                        command=self.report_command,
+                        formats=self.report_formats,
+                        out_dir=str(self.data_dir / "reports"),
+                        mail_to=self.mail_to,
+                        timeout=self.report_timeout,
+                        grace=self.kill_grace,
+                        log_dir=self.log_dir,
+                    ),
+                )
+            )
+        if self.report_trigger is not None and self.inspection_report:
+            from inspection.jobs import INSPECTION_REPORT_JOB_ID, inspection_report_job
+
+            specs.append(
+                dict(
+                    id=INSPECTION_REPORT_JOB_ID,
+                    name="检查指标报告",
+                    func=inspection_report_job,
                     trigger=self.report_trigger,
                     kwargs=dict(
                         command=self.report_command,
@@ -170,6 +191,7 @@ def plan_from_schedule(schedule: dict, config_path: str, data_dir: Path, cwd: st
         cwd=cwd,
         digest_trigger=_digest_trigger(config_path, tz),
         config_path=config_path,
+        inspection_report=True,
         **_probe_plan(config_path, str(data_dir), tz),
     )
 
