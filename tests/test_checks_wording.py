@@ -159,3 +159,36 @@ def test_bad_watch_date_names_line(tmp_path):
     with pytest.raises(WordingConfigError, match=r"w.yaml:2: since"):
         load_watch([f])
     assert load_watch(None).entries == {}
+
+
+def test_windowed_boundaries_equal_whole_text_segmentation_on_real_prose(starter):
+    """The candidate-then-segment engine gives the boundaries full segmentation gives (real prose with
+    wrong forms and near-misses planted at many places)."""
+    import random
+    from pathlib import Path
+
+    from inspection.checks.wording import _wording_index
+    from screening.engine.matcher import WholeBoundaries
+
+    root = Path(__file__).resolve().parents[2] / "shared" / "real-text"
+    files = sorted(p for p in root.rglob("*.txt"))[:4]
+    assert files
+    key = tuple((e.wrong, e.right, e.freq) for e in starter.entries.values())
+    index, n_wrong = _wording_index(key)
+    plants = [*(e.wrong for e in starter.entries.values()), "东北朝鲜族", "各市县宣传部门", "党的十八大以来"]
+    rng = random.Random(7)
+    checked = 0
+    for f in files:
+        text = f.read_text(encoding="utf-8")[:20000]
+        for _ in range(40):
+            at = rng.randrange(len(text))
+            text = text[:at] + rng.choice(plants) + text[at:]
+        norm, found, _ = index.find(text)
+        whole = WholeBoundaries(index.tokenizer, norm.text)
+        for o in found:
+            assert o.aligned == (o.norm_start in whole and o.norm_end in whole), (
+                f.name,
+                text[o.start - 5 : o.end + 5],
+            )
+            checked += 1
+    assert checked >= 100
