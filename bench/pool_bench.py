@@ -36,26 +36,15 @@ def _documents():
     return _samples() + _real_jobs()
 
 
-def _memory(pids: list[int]) -> list[tuple[int, float, float, float]]:
-    import psutil
-
-    rows = []
-    for pid in pids:
-        try:
-            m = psutil.Process(pid).memory_full_info()
-        except psutil.Error:
-            continue
-        rows.append((pid, m.rss / MB, m.pss / MB, m.uss / MB))
-    return rows
-
-
 def _print_memory(title: str, pool) -> float:
-    pids = pool.pids()
-    rows = _memory([pids["template"]] + pids["workers"])
-    for (pid, rss, pss, uss), role in zip(rows, ["template"] + ["worker"] * len(rows), strict=False):
-        print(f"  {title:<11} {role:<8} pid {pid:>7}: RSS {rss:6.1f} MB  PSS {pss:6.1f} MB  USS {uss:6.1f} MB")
-    total = sum(r[2] for r in rows)
-    print(f"  {title:<11} pool total PSS {total:.1f} MB (RSS sum {sum(r[1] for r in rows):.1f} MB)")
+    rows = pool.memory()
+    for r in rows:
+        print(
+            f"  {title:<9} {r['role']:<8} pid {r['pid']:>7}: RSS {r['rss'] / MB:6.1f} MB"
+            f"  PSS {r['pss'] / MB:6.1f} MB  USS {r['uss'] / MB:6.1f} MB"
+        )
+    total = sum(r["pss"] for r in rows) / MB
+    print(f"  {title:<9} pool total PSS {total:.1f} MB (RSS sum {sum(r['rss'] for r in rows) / MB:.1f} MB)")
     return total
 
 

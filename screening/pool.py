@@ -54,7 +54,14 @@ from .extract.base import MB, Limits
 from .extract.sandbox import context, deadline_remaining, document_deadline, hard_limit
 from .service import DocResult, unreadable
 
-__all__ = ["ScreenJob", "ScreenPool", "screen_inline", "deadline_remaining", "default_workers"]
+__all__ = [
+    "ScreenJob",
+    "ScreenFuture",
+    "ScreenPool",
+    "screen_inline",
+    "deadline_remaining",
+    "default_workers",
+]
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +75,19 @@ EXIT_MEMORY = 86  # a worker's exit code: it ran out of memory receiving a job
 
 @dataclass(frozen=True)
 class ScreenJob:
-    key: object  # the caller's key, returned untouched on nothing but the caller's side
+    key: object  # the caller's key, untouched; also on the future (``future.key``)
     data: bytes
     name: str  # file name or URL (type hint for detection); the result's ``source``
     content_type: str | None = None
     url: str | None = None
+
+
+class ScreenFuture(Future):
+    """A future of a :class:`DocResult` that carries its job's ``key``."""
+
+    def __init__(self, key: object):
+        super().__init__()
+        self.key = key
 
 
 def default_workers() -> int:
@@ -358,8 +373,9 @@ class ScreenPool:
         with self._lock:
             return self._pending
 
-    def submit(self, job: ScreenJob) -> Future:
-        future: Future = Future()
+    def submit(self, job: ScreenJob) -> ScreenFuture:
+        """Queue a job; thread-safe, never blocks on screening, never raises for a document."""
+        future = ScreenFuture(job.key)
         if len(job.data) > self.limits.max_bytes:  # not worth a trip to a worker
             future.set_running_or_notify_cancel()
             future.set_result(
@@ -402,6 +418,23 @@ class ScreenPool:
             "template": self._template_pid,
             "workers": [w.pid for w in self._workers if w.pid and w.state in ("starting", "idle", "busy")],
         }
+
+    def memory(self) -> list[dict[str, Any]]:
+        """RSS, PSS and USS (bytes) of the template and each live worker. Their pages are shared
+        copy-on-write, so the pool's own cost is the sum of PSS, not of RSS."""
+        import psutil
+
+        pids = self.pids()
+        rows = []
+        for role, pid in [("template", pids["template"])] + [("worker", p) for p in pids["workers"]]:
+            if not pid:
+                continue
+            try:
+                m = psutil.Process(pid).memory_full_info()
+            except psutil.Error:
+                continue
+            rows.append({"role": role, "pid": pid, "rss": m.rss, "pss": m.pss, "uss": m.uss})
+        return rows
 
     # -------------------------------------------------------------- supervisor thread
 

@@ -244,6 +244,9 @@ def test_workers_load_jieba_and_the_lexicon_once(pool):
     assert served
     for info in served.values():  # built in the template, inherited by every worker, never rebuilt
         assert info["builds"] == {template: 1}
+    rows = pool.memory()  # pages shared copy-on-write with the template
+    assert [r["role"] for r in rows] == ["template"] + ["worker"] * len(pool.pids()["workers"])
+    assert sum(r["pss"] for r in rows) < 0.8 * sum(r["rss"] for r in rows)
 
 
 # ------------------------------------------------------------------ hostile documents
@@ -253,7 +256,7 @@ def test_worker_killed_mid_document_is_named_and_the_others_are_correct(hostile,
     normal = _samples()
     jobs = [_job("sigkill"), *normal[:2], _job("segv"), *normal[2:], _job("exit")]
     futures = [hostile.submit(j) for j in jobs]
-    results = {j.key: f.result(timeout=300) for j, f in zip(jobs, futures, strict=True)}
+    results = {f.key: f.result(timeout=300) for f in futures}
     assert results["sigkill"].status == "unscreened"
     assert results["sigkill"].reason.startswith("parser crashed (SIGKILL)")
     assert results["segv"].reason.startswith("parser crashed (SIGSEGV)")
