@@ -48,13 +48,19 @@ class TermIndex:
         self._ids = [i for i, t in enumerate(self.terms) if t]
         self.tokenizer = lexicon_tokenizer(_Word(normalize_text(w), f) for w, f in words)
 
-    def find(self, text: str) -> tuple[Normalized, list[Occurrence], WindowBoundaries]:
+    def find(
+        self, text: str, align: int | None = None
+    ) -> tuple[Normalized, list[Occurrence], WindowBoundaries]:
+        """Every occurrence; token boundaries are checked for terms with an index below ``align``
+        (all by default: the others, e.g. right forms, need no segmenting and read ``aligned`` False)."""
         norm = normalize(text)
         bounds = WindowBoundaries(self.tokenizer, norm.text)
         out = []
         for s, e, i in self.index.find(norm.text):
             os_, oe = norm.span(s, e)
-            out.append(Occurrence(self._ids[i], os_, oe, s, e, s in bounds and e in bounds))
+            idx = self._ids[i]
+            aligned = (align is None or idx < align) and s in bounds and e in bounds
+            out.append(Occurrence(idx, os_, oe, s, e, aligned))
         return norm, out, bounds
 
 

@@ -62,7 +62,7 @@ def check_wording(text: str, lexicon: WordingLexicon) -> list[WordingHit]:
         return []
     key = tuple((e.wrong, e.right, e.freq) for e in entries)
     index, n_wrong = _wording_index(key)
-    norm, found, _ = index.find(text)
+    norm, found, _ = index.find(text, align=n_wrong)
     right_spans = [(o.norm_start, o.norm_end) for o in found if o.index >= n_wrong]
     by_wrong = {e.wrong: e for e in entries}
     hits = []
