@@ -53,6 +53,11 @@ NAMES = {"hx": "河西县人民政府", "jyj": "河西县教育局", "qsz": "河
 TIERS = {"hx": "county", "jyj": "department", "qsz": "town"}
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 CSS = {"Content-Type": "text/css; charset=utf-8"}
+PNG = (
+    "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
+    "\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00"
+    "\x00\x00IEND\xaeB`\x82"
+)
 NOT_FOUND = (404, HTML, "<html><body><h1>404 Not Found</h1></body></html>")
 
 CONAC = (
@@ -139,6 +144,8 @@ class InspectNetwork:
     # ------------------------------------------------------------------ building
     def build(self) -> None:
         self.pages.clear()
+        for site in IPS:  # the 党政机关 mark's image (a 1x1 PNG)
+            self.pages[(IPS[site], "/images/dzjg.png")] = (200, {"Content-Type": "image/png"}, PNG)
         self._county()
         self._department()
         self._town()
@@ -167,6 +174,8 @@ class InspectNetwork:
             "<li><a href='/hdjl/'>互动交流</a></li></ul>"
         )
         gzdt = [
+            ("/xxgk/gzdt/202611/t20261126_1000.html", "全县冬季征兵工作动员会召开", "2026-11-26",
+             "<p>会议对今年冬季征兵工作作出安排。</p>"),
             ("/xxgk/gzdt/202611/t20261120_1001.html", "县政府召开常务会议", "2026-11-20",
              "<p>会议传达学习《中华人民共合国乡村振兴促进法》，研究部署冬季农田水利建设。</p>"),
             ("/xxgk/gzdt/202611/t20261118_1002.html", "县领导调研民族团结进步工作", "2026-11-18",
@@ -254,6 +263,8 @@ class InspectNetwork:
     def _department(self) -> None:
         s, out = "jyj", self.outside
         jydt = [
+            ("/xxgk/jydt/202611/t20261126_2000.html", "全县中小学开展冬季消防演练", "2026-11-26",
+             "<p>各校组织师生开展消防疏散演练。</p>"),
             ("/xxgk/jydt/202611/t20261110_2001.html", "全县教育系统学习贯彻省委会议精神", "2026-11-10",
              "<p>会议传达了河北省省委书记在全省教育大会上的讲话精神。会上通报了北朝鲜留学生交流项目情况。</p>"),
             ("/xxgk/jydt/202611/t20261105_2002.html", "县教育局召开校园安全工作会议", "2026-11-05",
@@ -289,6 +300,8 @@ class InspectNetwork:
     def _town(self) -> None:
         s, out = "qsz", self.outside
         xzdt = [
+            ("/xxgk/xzdt/202611/t20261127_3000.html", "青山镇开展冬季道路交通安全宣传", "2026-11-27",
+             "<p>镇交管站在集市开展交通安全宣传。</p>"),
             ("/xxgk/xzdt/202607/t20260710_3001.html", "青山镇召开乡村振兴推进会", "2026-07-10",
              "<p>会议学习《<strong>中华人民</strong>共合国土地管理法》。贾正明同志参加会议并讲话。</p>"),
             ("/xxgk/xzdt/202605/t20260520_3002.html", "青山镇开展春季植树活动", "2026-05-20",
@@ -380,7 +393,11 @@ class InspectNetwork:
                 if ip == OUTSIDE:
                     net.outside_requests.append(self.path)
                 status, headers, body = net.pages.get((ip, self.path), NOT_FOUND)
-                data = body.encode("utf-8")
+                data = (
+                    body.encode("latin-1")
+                    if headers["Content-Type"].startswith("image/")
+                    else body.encode("utf-8")
+                )
                 self.send_response(status)
                 for k, v in headers.items():
                     self.send_header(k, v)
