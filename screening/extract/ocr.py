@@ -340,6 +340,13 @@ def _open(data: bytes):
     return img
 
 
+def _check_pixels(img, limits: Limits) -> None:
+    if img.width * img.height > limits.ocr_max_pixels:
+        raise Unscreenable(
+            f"image too large for OCR ({img.width}×{img.height} px > {limits.ocr_max_pixels:,} px limit)"
+        )
+
+
 def frame_count(img) -> int:
     return int(getattr(img, "n_frames", 1) or 1)
 
@@ -349,10 +356,7 @@ def _frame(img, index: int, limits: Limits):
     from PIL import Image
 
     img.seek(index)
-    if img.width * img.height > limits.ocr_max_pixels:
-        raise Unscreenable(
-            f"image too large for OCR ({img.width}×{img.height} px > {limits.ocr_max_pixels:,} px limit)"
-        )
+    _check_pixels(img, limits)
     frame = img.copy()
     if frame.mode in ("I;16", "I;16B", "I;16L", "I"):
         frame = frame.point(lambda v: v / 256).convert("L")
@@ -381,6 +385,7 @@ def extract_image(data: bytes, limits: Limits) -> Extracted:
     img = _open(data)
     if too_small(data, img.width, img.height, limits):
         return Extracted.ok("", "image")  # a logo or an icon, not a document
+    _check_pixels(img, limits)  # before the cache: a limit holds whatever was read before
     total = frame_count(img)
     pages = list(range(1, total + 1))
     try:

@@ -126,7 +126,7 @@ def person(rng: random.Random) -> str:
 
 @dataclass
 class Planted:
-    kind: str  # classified_mark | id_number | masked_id
+    kind: str  # classified_mark | id_number | masked_id | text (any other line, for accuracy)
     text: str
     page: int  # 1-based
     box: tuple[int, int, int, int]
@@ -178,8 +178,7 @@ class Page:
             x = self.margin if align == "left" else round((self.img.width - width) / 2)
         self.draw.text((x, self.y), text, fill=color, font=font)
         box = self.draw.textbbox((x, self.y), text, font=font)
-        if plant:
-            self.planted.append(Planted(plant, text, self.page_no, box))
+        self.planted.append(Planted(plant or "text", text, self.page_no, box))
         self.y = box[3] + round(self.px(pt) * gap)
         return box
 
@@ -227,9 +226,8 @@ class Page:
             for i, (text, plant) in enumerate(cells):
                 self.draw.rectangle((x, y, x + widths[i], y + row_h), outline="black", width=1)
                 self.draw.text((x + pad, y + pad), text, fill="black", font=font)
-                if plant:
-                    box = self.draw.textbbox((x + pad, y + pad), text, font=font)
-                    self.planted.append(Planted(plant, text, self.page_no, box))
+                box = self.draw.textbbox((x + pad, y + pad), text, font=font)
+                self.planted.append(Planted(plant or "text", text, self.page_no, box))
                 x += widths[i]
             self.y += row_h
         self.y += self.px(pt)
