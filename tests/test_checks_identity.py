@@ -75,4 +75,10 @@ def test_near_miss_numbers():
 def test_other_labels():
     html = "<html><body><p>网站识别码：1311000001</p><p>公安机关备案号：13110002000001</p></body></html>"
     got = site_identity("http://x.test/", html)
-    assert (got.site_code, got.psb) == ("1311000001", "公安机关备案号：13110002000001")
+    assert (got.site_code, got.psb) == ("1311000001", "公安机关备案号:13110002000001")
+
+
+def test_full_width_digits():
+    html = "<html><body>网站标识码：１３１１０００００１　冀ICP备１２３４５６７８号</body></html>"
+    got = site_identity("http://x.test/", html)
+    assert (got.site_code, got.icp) == ("1311000001", "冀ICP备12345678号")

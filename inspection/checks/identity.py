@@ -11,6 +11,7 @@ image whose alt reads 党政机关). Limits: a footer drawn by an external scrip
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -60,7 +61,7 @@ def site_identity(url: str, html: str) -> Identity:
     """The identity marks shown on a homepage; None where a mark is absent."""
     root = parse(html)
     body = root.find("body")
-    text = text_of(body if body is not None else root)
+    text = unicodedata.normalize("NFKC", text_of(body if body is not None else root))  # full-width digits
     code = SITE_CODE.search(text)
     icp = ICP.search(text)
     psb = PSB.search(text)

@@ -35,7 +35,7 @@ from reports.workdays import count_working_days
 from .dom import parse, text_of
 
 CONSULT_NAME = re.compile(
-    r"信箱|咨询|问政|留言|来信|有问必答|网上问答|民意直通|百姓呼声|诉求|书记.{0,2}信|市长热线|县长热线|12345"
+    r"信箱|咨询|问政|留言|来信|选登|有问必答|网上问答|民意直通|百姓呼声|诉求|书记.{0,2}信|市长热线|县长热线|12345"
 )
 NOT_CONSULT = re.compile(
     r"访谈|征集|调查|投票|信访|纪检|纪委|监察|举报|检举|控告|满意度|知识库|常见问题|热点回应"
