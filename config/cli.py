@@ -3,6 +3,7 @@
 ``patrol [--config FILE] [--data DIR] VERB ...`` sets ``PATROL_CONFIG``/``PATROL_DATA``,
 prepares the store (migrations are applied on first use) and dispatches VERB to the
 management command of the same name, so every verb is also ``python -m django VERB``.
+``patrol screen`` needs no store and starts without Django (``_LEAN_VERBS``).
 ``patrol --help`` lists the product's own verbs; Django's commands (migrate, shell,
 axes_reset_username, ...) are reached as ``patrol django COMMAND ...``.
 """
@@ -64,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["PATROL_CONFIG"] = os.path.abspath(opts["--config"])
     if "--data" in opts:
         os.environ["PATROL_DATA"] = os.path.abspath(opts["--data"])
+    if rest and rest[0] in _LEAN_VERBS:
+        # needs no store: no Django, Scrapy or ORM is imported (ARCHITECTURE.md)
+        return _LEAN_VERBS[rest[0]](rest[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if not rest:
         rest = ["--help"]
@@ -89,6 +93,17 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # management commands report their exit status this way
         return int(exc.code or 0) if isinstance(exc.code, int) else (1 if exc.code else 0)
     return 0
+
+
+def _screen(argv: list[str]) -> int:
+    from screening.screen_cli import main as screen_main
+
+    return screen_main(argv)
+
+
+# verbs that run without Django: verb -> function(argv) -> exit status (the management command
+# of the same name stays, for ``python -m django VERB`` and ``patrol django VERB``)
+_LEAN_VERBS = {"screen": _screen}
 
 
 def product_verbs() -> dict[str, str]:

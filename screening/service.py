@@ -9,10 +9,13 @@ Importable without Django.
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .extract import Extracted, Limits, extract, extract_path
+from .extract.base import OcrRegion
 
 _SEVERITY_ORDER = {"high": 3, "medium": 2, "low": 1}
 
@@ -30,9 +33,11 @@ class DocResult:
     hits: list[Any] = field(default_factory=list)  # screening.engine.Hit
     text_chars: int = 0
     format: str = ""
+    regions: tuple[OcrRegion, ...] = ()  # where OCR read the text (Extracted.regions)
 
     def hits_json(self) -> list[dict[str, Any]]:
-        return [hit_json(h) for h in self.hits]
+        locate = region_finder(self.regions)
+        return [hit_json(h, locate(h.start)) for h in self.hits]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -48,8 +53,9 @@ class DocResult:
         }
 
 
-def hit_json(hit: Any) -> dict[str, Any]:
-    return {
+def hit_json(hit: Any, region: OcrRegion | None = None) -> dict[str, Any]:
+    """One hit of the JSON contract; a hit read by OCR also carries ``ocr``, ``page`` and ``box``."""
+    out = {
         "kind": hit.kind,
         "rule": hit.rule,
         "severity": hit.severity,
@@ -59,6 +65,33 @@ def hit_json(hit: Any) -> dict[str, Any]:
         "end": hit.end,
         "confidence": hit.confidence,
     }
+    if region is not None:
+        out["ocr"] = True
+        out["page"] = region.page
+        out["box"] = [int(v) for v in region.box]
+    return out
+
+
+def region_finder(regions: tuple[OcrRegion, ...]) -> Callable[[int], OcrRegion | None]:
+    """offset -> the OCR region whose text holds it (``start <= offset < end``), else None."""
+    if not regions:
+        return lambda offset: None
+    ordered = sorted(regions, key=lambda r: (r.start, r.end))
+    starts = [r.start for r in ordered]
+
+    def locate(offset: int) -> OcrRegion | None:
+        i = bisect_right(starts, offset) - 1
+        # regions do not overlap (one per text line); look back past empty ones all the same
+        while i >= 0:
+            r = ordered[i]
+            if r.start <= offset < r.end:
+                return r
+            if r.end <= offset and r.start < r.end:
+                return None
+            i -= 1
+        return None
+
+    return locate
 
 
 _DEFAULT_SCREENER = None
@@ -99,6 +132,7 @@ def screen_extracted(
         hits=hits,
         text_chars=len(extracted.text),
         format=extracted.kind,
+        regions=tuple(getattr(extracted, "regions", ()) or ()),
     )
 
 
@@ -198,6 +232,7 @@ def apply_allowlist(
         hits=kept,
         text_chars=result.text_chars,
         format=result.format,
+        regions=result.regions,
     )
 
 

@@ -41,8 +41,34 @@ def _bucket(pair: str) -> int:
     return (ord(pair[0]) * 40503 + ord(pair[1])) & (N_BUCKETS - 1)
 
 
+_import_lock = threading.Lock()
+
+
+def import_jieba():
+    """``import jieba``, without the deprecated ``pkg_resources`` jieba 0.42 imports first.
+
+    jieba's ``_compat`` imports ``pkg_resources`` (setuptools) only to open its own data
+    files and falls back to ``open`` when that import fails; importing ``pkg_resources``
+    costs more than the rest of jieba (about 0.3 s), so it is made to fail for that one
+    import. A process that has already imported ``pkg_resources`` keeps it."""
+    import sys
+
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    with _import_lock:
+        blocked = "pkg_resources" not in sys.modules
+        if blocked:
+            sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # import raises ImportError
+        try:
+            import jieba
+        finally:
+            if blocked and sys.modules.get("pkg_resources", 0) is None:
+                del sys.modules["pkg_resources"]
+    return jieba
+
+
 def _jieba_dict_path() -> Path:
-    import jieba
+    jieba = import_jieba()
 
     return Path(jieba.__file__).resolve().parent / jieba.DEFAULT_DICT_NAME
 
@@ -53,7 +79,7 @@ def cache_dir() -> Path:
 
 
 def _cache_name() -> str:
-    import jieba
+    jieba = import_jieba()
 
     src = _jieba_dict_path()
     st = src.stat()
@@ -154,7 +180,7 @@ def _open_or_build() -> DictStore:
 
 
 def make_tokenizer_class():
-    import jieba
+    jieba = import_jieba()
 
     class LazyTokenizer(jieba.Tokenizer):
         """A ``jieba.Tokenizer`` whose ``FREQ`` is filled from a :class:`DictStore` on demand."""

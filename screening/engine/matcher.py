@@ -19,13 +19,15 @@ import logging
 import re
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import jieba
-
-from .dictionary import lazy_tokenizer
+from .dictionary import import_jieba, lazy_tokenizer
 from .lexicon import Entry, Lexicon
 from .spans import Covering, DisjointSpans, greedy
 from .types import Candidate, severity_rank
+
+if TYPE_CHECKING:
+    import jieba
 
 # ------------------------------------------------------------ multi-pattern scan
 
@@ -62,15 +64,37 @@ class _PyAhoCorasick:
 
 @backend("ahocorasick_rs")
 class _RsAhoCorasick:
+    """ahocorasick_rs over the UTF-8 bytes of the text (its ``str`` interface converts the text
+    and every offset, about four times slower); byte offsets are turned into character offsets
+    in one pass. A UTF-8 pattern can only match at a character boundary."""
+
     def __init__(self, patterns: list[str]):
         import ahocorasick_rs
 
-        self._ac = ahocorasick_rs.AhoCorasick(patterns) if patterns else None
+        self._lens = [len(p) for p in patterns]
+        self._ac = (
+            ahocorasick_rs.BytesAhoCorasick([p.encode("utf-8", "surrogatepass") for p in patterns])
+            if patterns
+            else None
+        )
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         if self._ac is None:
             return []
-        return [(s, e, i) for i, s, e in self._ac.find_matches_as_indexes(text, overlapping=True)]
+        data = text.encode("utf-8", "surrogatepass")
+        found = self._ac.find_matches_as_indexes(data, overlapping=True)
+        if len(data) == len(text):  # ASCII: bytes are characters
+            return [(s, e, i) for i, s, e in found]
+        found.sort(key=lambda m: m[1])
+        out = []
+        at_byte = at_char = 0
+        lens = self._lens
+        for i, s, _ in found:
+            if s > at_byte:
+                at_char += len(data[at_byte:s].decode("utf-8", "surrogatepass"))
+                at_byte = s
+            out.append((at_char, at_char + lens[i], i))
+        return out
 
 
 def choose_backend(n_patterns: int) -> str:
@@ -98,13 +122,15 @@ class PatternIndex:
 
 # ------------------------------------------------------------ jieba boundaries
 
-_HAN_CLASS = jieba.re_han_default.pattern[1:-2]  # "[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]"
+# jieba.re_han_default's block characters (a test checks they are jieba's own): jieba is
+# imported only when a candidate needs its boundaries
+_HAN_CLASS = "[\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]"
 _NONHAN = re.compile("[^" + _HAN_CLASS[1:])
 _HAN_CHAR = re.compile(_HAN_CLASS)
 
 _base_lock = threading.Lock()
 _base: jieba.Tokenizer | None = None
-_tokenizers: dict[tuple, jieba.Tokenizer] = {}
+_tokenizers: dict[tuple, jieba.Tokenizer] = {}  # noqa: F821
 
 
 def base_tokenizer() -> jieba.Tokenizer:
@@ -112,6 +138,7 @@ def base_tokenizer() -> jieba.Tokenizer:
     global _base
     with _base_lock:
         if _base is None:
+            jieba = import_jieba()
             level = jieba.default_logger.level
             jieba.default_logger.setLevel(logging.WARNING)
             try:
@@ -146,6 +173,30 @@ def _is_token_like(term: str) -> bool:
     return bool(term) and _NONHAN.search(term) is None
 
 
+_CUTS_KEPT = 20_000  # blocks remembered per tokenizer (boilerplate repeats across a document)
+
+
+def block_cuts(tk: jieba.Tokenizer, block: str) -> tuple[int, ...]:
+    """Token ends inside one jieba block, relative to its start (HMM off).
+
+    A block's cut depends only on the block and the tokenizer's dictionary, which never
+    changes for a lexicon's tokenizer, so identical blocks (a letterhead, a repeated table
+    header, the same clause in every paragraph) are segmented once."""
+    memo = tk.__dict__.setdefault("_patrol_cuts", {})
+    got = memo.get(block)
+    if got is None:
+        at = 0
+        ends = []
+        for word in tk.cut(block, HMM=False):
+            at += len(word)
+            ends.append(at)
+        got = tuple(ends)
+        if len(memo) >= _CUTS_KEPT:
+            memo.clear()
+        memo[block] = got
+    return got
+
+
 class WindowBoundaries:
     """Token boundaries found by segmenting only the jieba block around a position."""
 
@@ -168,11 +219,7 @@ class WindowBoundaries:
             start = pos - 1
             while start > 0 and _HAN_CHAR.match(text, start - 1):
                 start -= 1
-            cuts = set()
-            at = start
-            for word in self.tk.cut(text[start:end], HMM=False):
-                at += len(word)
-                cuts.add(at)
+            cuts = {start + c for c in block_cuts(self.tk, text[start:end])}
             self._blocks[end] = cuts
             self.segmented_chars += end - start
         return pos in cuts
@@ -213,7 +260,14 @@ class KeywordMatcher:
                 patterns.append(p)
                 self._roles.append((lexicon.entries.get(p), p in allow, p in context))
         self.index = PatternIndex(patterns, backend_name)
-        self.tokenizer = lexicon_tokenizer(lexicon.entries.values())
+        self._tokenizer = None
+
+    @property
+    def tokenizer(self) -> jieba.Tokenizer:
+        """The lexicon's tokenizer, made when a candidate first needs token boundaries."""
+        if self._tokenizer is None:
+            self._tokenizer = lexicon_tokenizer(self.lexicon.entries.values())
+        return self._tokenizer
 
     def match(self, text: str, mode: str = "window") -> tuple[list[Candidate], bool, object]:
         """Lexicon candidates in normalised coordinates, whether a context phrase occurs, the boundary oracle."""

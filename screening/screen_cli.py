@@ -1,0 +1,185 @@
+"""``patrol screen PATH... | -``: screen files and whole folders for content that must not be public.
+
+Folders are walked recursively (hidden files and folders skipped); ``-`` reads one
+document from standard input. One result per document, clean ones too.
+
+Exit status: 1 when any document is flagged; otherwise 2 when any path could not be
+read or any document stayed unscreened (too large, damaged, scanned: not known to be
+clean); otherwise 0.
+
+Plain Python: ``patrol screen`` runs :func:`main` without Django, Scrapy or the ORM (it needs
+no store), and the management command (``python -m django screen``) is a thin wrapper over
+:func:`add_arguments` and :func:`run`, so both give the same output and exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .engine.registry import SEVERITY_LABELS, kind_label
+from .extract import Extracted, Limits, read_limited
+from .extract.base import too_large_reason
+from .management.table import render, utf8_stdout
+from .service import DocResult, screen_extracted, screen_path, unreadable
+
+HELP = "Screen files and folders (PDF, DOCX, XLSX, XLS, DOC/WPS, HTML, TXT) for classified marks, personal data and lexicon terms."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders, or - for stdin")
+    parser.add_argument("--format", choices=["table", "json"], default="table")
+    parser.add_argument(
+        "--threshold",
+        choices=["high", "medium", "low"],
+        default=None,
+        help="severity that flags a document (default: config, else medium)",
+    )
+    parser.add_argument("--max-mb", type=float, default=None, help="per-document size limit")
+    parser.add_argument("--max-pages", type=int, default=None, help="PDF page limit")
+    parser.add_argument("--timeout", type=float, default=None, help="seconds per document")
+    parser.add_argument(
+        "--lexicon",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an extra lexicon file (YAML), e.g. the bureau's own list; repeatable",
+    )
+
+
+def iter_files(root: Path) -> Iterator[Path]:
+    if root.is_file():
+        yield root
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def load_settings() -> dict:
+    """The ``screening`` section of $PATROL_CONFIG (set by ``patrol --config``), else nothing."""
+    path = os.environ.get("PATROL_CONFIG")
+    if not path or not os.path.exists(path):
+        return {}
+    try:
+        from config.patrolconf import load
+
+        return dict(load(path).screening)
+    except Exception:  # a broken patrol.yaml must not stop screening a file by hand
+        return {}
+
+
+def make_screener(threshold: str, extra_lexicons: list[str]):
+    """The repo lexicon, $PATROL_PRIVATE_LEXICON, the config's private list and --lexicon files."""
+    from .engine import Screener, default_screener, load_lexicon
+    from .engine.lexicon import default_lexicon_paths
+
+    if not extra_lexicons:
+        return default_screener(threshold)
+    return Screener(load_lexicon([*default_lexicon_paths(), *extra_lexicons]), threshold=threshold)
+
+
+def run(opts: dict[str, Any], write: Callable[[str], Any]) -> int:
+    """Screen ``opts["paths"]``, write the table or JSON through ``write``, return the exit status."""
+    conf = load_settings()
+    limits = Limits.from_config(conf)
+    if opts.get("max_mb") is not None:
+        limits = limits.with_(max_bytes=int(opts["max_mb"] * 1024 * 1024))
+    if opts.get("max_pages") is not None:
+        limits = limits.with_(max_pages=opts["max_pages"])
+    if opts.get("timeout") is not None:
+        limits = limits.with_(timeout_s=opts["timeout"])
+    screener = make_screener(
+        opts.get("threshold") or conf.get("threshold") or "medium",
+        [p for p in [conf.get("private_lexicon"), *(opts.get("lexicon") or [])] if p],
+    )
+
+    results: list[DocResult] = []
+    errors = 0
+    for arg in opts["paths"]:
+        if arg == "-":
+            results.append(_stdin(limits, screener))
+            continue
+        path = Path(arg)
+        if not path.exists():
+            results.append(unreadable(arg, "not found"))
+            errors += 1
+            continue
+        if not (path.is_file() or path.is_dir()):
+            results.append(unreadable(arg, "not a regular file or folder"))
+            errors += 1
+            continue
+        for file in iter_files(path):
+            results.append(screen_path(file, limits=limits, screener=screener))
+
+    if opts.get("format") == "json":
+        payload = {"documents": [r.to_json() for r in results]}
+        write(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        write(table(results))
+    if any(r.flagged for r in results):
+        return 1
+    if errors or any(r.status != "screened" for r in results):
+        return 2
+    return 0
+
+
+def _stdin(limits: Limits, screener) -> DocResult:
+    data = read_limited(sys.stdin.buffer, limits.max_bytes)
+    if data is None:
+        return unreadable("-", too_large_reason(None, limits.max_bytes))
+    from .extract import extract
+
+    extracted: Extracted = extract(data, name="", limits=limits)
+    return screen_extracted(extracted, "-", screener=screener)
+
+
+def table(results: list[DocResult]) -> str:
+    rows = []
+    for r in results:
+        status = "已筛查" if r.status == "screened" else f"未筛查：{r.reason or ''}"
+        kinds = "、".join(kind_label(k) for k in r.kinds) or "-"
+        if r.hits:
+            shown = "，".join(h.text for h in r.hits[:3])
+            more = f" 等{len(r.hits)}处" if len(r.hits) > 3 else f" 共{len(r.hits)}处"
+            hits = shown + more
+        else:
+            hits = "-"
+        rows.append([r.source, status, SEVERITY_LABELS.get(r.severity, r.severity or "-"), kinds, hits])
+    flagged = sum(1 for r in results if r.flagged)
+    unscreened = sum(1 for r in results if r.status != "screened")
+    text = render(["来源", "状态", "等级", "类别", "命中"], rows, [60, 48, 4, 30, 60])
+    return f"{text}\n\n共 {len(results)} 个文档，{flagged} 个需审核，{unscreened} 个未筛查。"
+
+
+# Django's own command options, accepted (and ignored) so that a command line that worked
+# through the management command keeps working
+_DJANGO_FLAGS = ("--traceback", "--no-color", "--force-color", "--skip-checks")
+_DJANGO_VALUES = ("--settings", "--pythonpath")
+
+
+def main(argv: list[str]) -> int:
+    """``patrol screen ...`` without Django."""
+    parser = argparse.ArgumentParser(prog="patrol screen", description=HELP)
+    add_arguments(parser)
+    parser.add_argument("-v", "--verbosity", type=int, choices=[0, 1, 2, 3], help=argparse.SUPPRESS)
+    for flag in _DJANGO_FLAGS:
+        parser.add_argument(flag, action="store_true", help=argparse.SUPPRESS)
+    for flag in _DJANGO_VALUES:
+        parser.add_argument(flag, help=argparse.SUPPRESS)
+    opts = vars(parser.parse_args(argv))
+    utf8_stdout(sys.stdout)
+
+    def write(text: str) -> None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+    code = run(opts, write)
+    sys.stdout.flush()
+    return code

@@ -1,0 +1,191 @@
+"""``patrol screen`` starts without Django, Scrapy or the ORM (issue 9) and says the same as the
+management command; OCR hits carry ``ocr``/``page``/``box`` (issue 11); jieba's dictionary is
+loaded a bucket at a time and still cuts as jieba does."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from screening.engine import default_screener
+from screening.engine.dictionary import N_BUCKETS, DictStore, lazy_tokenizer, write_store
+from screening.engine.matcher import base_tokenizer, block_cuts
+from screening.extract.base import Extracted, OcrRegion
+from screening.service import hit_json, screen_extracted
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_TEXT = ROOT.parent / "shared" / "real-text"
+CLI = "import sys; from config.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(extra)
+    return env
+
+
+def _imported(stderr: bytes) -> set[str]:
+    """Module names from ``python -X importtime`` output."""
+    names = set()
+    for line in stderr.decode("utf-8", "replace").splitlines():
+        if line.startswith("import time:") and line.count("|") == 2:
+            names.add(line.rsplit("|", 1)[1].strip())
+    return names
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("lean")
+    (folder / "mark.txt").write_text("秘密★1年\n关于开展检查的通知\n申请人：王建国，手机13912345678", "utf-8")
+    (folder / "clean.html").write_text("<p>县政府召开常务会议，研究部署春季农业生产工作。</p>", "utf-8")
+    return folder
+
+
+def test_screen_imports_neither_django_nor_scrapy(docs, tmp_path):
+    config = tmp_path / "patrol.yaml"
+    config.write_text("sites: []\ncrawl: {}\n", "utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", CLI, "--config", str(config), "--data", str(tmp_path),
+         "screen", "--format", "json", str(docs)],
+        capture_output=True, cwd=ROOT, env=_env(), timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr.decode()[-3000:]
+    names = _imported(proc.stderr)
+    assert "screening.engine.screener" in names and "screening.screen_cli" in names  # the probe works
+    heavy = sorted(n for n in names if n.split(".")[0] in ("django", "scrapy", "twisted"))
+    assert heavy == [], heavy
+    payload = json.loads(proc.stdout.decode("utf-8"))
+    assert [Path(d["source"]).name for d in payload["documents"]] == ["clean.html", "mark.txt"]
+
+
+def test_lean_and_django_command_say_the_same(docs, tmp_path):
+    """``patrol screen`` (no Django) and ``python -m django screen`` (the management command):
+    same bytes on stdout and the same exit status, table and JSON."""
+    for fmt in ("json", "table"):
+        lean = subprocess.run(
+            [sys.executable, "-c", CLI, "screen", "--format", fmt, str(docs), str(tmp_path / "missing.txt")],
+            capture_output=True, cwd=ROOT, env=_env(), timeout=300,
+        )  # fmt: skip
+        django = subprocess.run(
+            [sys.executable, "-m", "django", "screen", "--format", fmt, str(docs), str(tmp_path / "missing.txt")],
+            capture_output=True, cwd=ROOT, env=_env(DJANGO_SETTINGS_MODULE="config.settings",
+                                                   PATROL_DATA=str(tmp_path)), timeout=300,
+        )  # fmt: skip
+        assert lean.returncode == django.returncode == 1, (lean.stderr[-2000:], django.stderr[-2000:])
+        assert lean.stdout == django.stdout
+        assert lean.stdout.decode("utf-8").endswith("\n")
+    out = lean.stdout.decode("utf-8")
+    assert out.splitlines()[0].split() == ["来源", "状态", "等级", "类别", "命中"]
+    assert "密级标志" in out and "未筛查：not found" in out
+
+
+def test_usage_error_exit_status(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-c", CLI, "screen", "--format", "xml", "x"],
+        capture_output=True, cwd=ROOT, env=_env(), timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2 and b"--format" in proc.stderr
+
+
+# ---------------------------------------------------------------- OCR hits (issue 11)
+
+
+def test_ocr_hits_carry_page_and_box():
+    text = "县人民政府办公室\n秘密★1年\n关于做好防汛工作的通知\n联系人王建国 13912345678"
+    first = text.index("秘密")
+    second = text.index("联系人")
+    regions = (
+        OcrRegion(first, first + 5, 1, (40, 12, 260, 48)),
+        OcrRegion(second, len(text), 2, (30, 400, 520, 436)),
+    )
+    result = screen_extracted(Extracted(text, "screened", None, "png", regions), "scan.png")
+    assert result.flagged and result.regions == regions
+    hits = {h["kind"]: h for h in result.to_json()["hits"]}
+    mark = hits["classified_mark"]
+    assert (mark["ocr"], mark["page"], mark["box"]) == (True, 1, [40, 12, 260, 48])
+    mobile = hits["mobile"]
+    assert (mobile["ocr"], mobile["page"], mobile["box"]) == (True, 2, [30, 400, 520, 436])
+    assert json.loads(json.dumps(result.to_json()))["hits"][0]["box"] == [40, 12, 260, 48]
+
+
+def test_hits_outside_regions_have_no_ocr_keys():
+    text = "秘密★1年\n正文：关于做好防汛工作的通知"
+    # OCR read only the second line; the mark lies in the text layer
+    regions = (OcrRegion(6, len(text), 1, (0, 0, 10, 10)),)
+    result = screen_extracted(Extracted(text, "screened", None, "pdf", regions), "mixed.pdf")
+    (hit,) = result.to_json()["hits"]
+    assert hit["kind"] == "classified_mark" and not {"ocr", "page", "box"} & set(hit)
+    plain = screen_extracted(Extracted.ok(text, "txt"), "a.txt")
+    assert set(plain.to_json()["hits"][0]) == {
+        "kind", "rule", "severity", "text", "context", "start", "end", "confidence",
+    }  # fmt: skip
+    h = plain.hits[0]
+    assert hit_json(h) == hit_json(h, None)
+
+
+# ---------------------------------------------------------------- the bucketed dictionary
+
+
+def test_bucket_store_round_trip(tmp_path):
+    freq = {"中": 5, "中国": 10, "中国人": 3, "国": 4, "人": 2, "ab": 0, "abc": 1}
+    path = tmp_path / "d.bin"
+    write_store(path, freq, 25)
+    store = DictStore(path)
+    assert store.total == 25 and store.singles == {"中": 5, "国": 4, "人": 2}
+    tk = lazy_tokenizer(store)
+    assert "中国" not in tk.FREQ  # nothing but the single characters until a text needs more
+    tk.ensure("中国人")
+    assert tk.FREQ["中国"] == 10 and tk.FREQ["中国人"] == 3
+    path.write_bytes(path.read_bytes()[:-3])
+    with pytest.raises(ValueError):
+        DictStore(path)
+
+
+def test_lazy_tokenizer_cuts_as_jieba_does():
+    """The lazily filled dictionary cuts real prose exactly as jieba's full dictionary does,
+    with and without user words added."""
+    files = sorted(REAL_TEXT.rglob("*.txt"))[:6] if REAL_TEXT.exists() else []
+    text = "".join(f.read_text("utf-8", "replace")[:20000] for f in files)
+    text += "有机密封材料耐高温。要坚决杜绝密切关系人违规插手工程项目。此件涉及国家秘密，严禁上网。"
+    full = base_tokenizer()
+    lazy = lazy_tokenizer()
+    assert full.total == lazy.total and len(lazy.FREQ) < len(full.FREQ)
+    assert lazy.lcut(text, HMM=False) == full.lcut(text, HMM=False)
+    import jieba
+
+    ref = jieba.Tokenizer()
+    ref.FREQ, ref.total, ref.initialized = dict(full.FREQ), full.total, True
+    for word, freq in (("青龙专项行动", None), ("涉密载体", 20000), ("内部明电", None)):
+        ref.add_word(word, freq)
+        lazy.add_word(word, freq)
+    assert lazy.total == ref.total
+    sample = text + "开展青龙专项行动，清查涉密载体，内部明电不得外传。"
+    assert lazy.lcut(sample, HMM=False) == ref.lcut(sample, HMM=False)
+
+
+def test_block_cuts_remembered_per_tokenizer():
+    tk = default_screener().tokenizer
+    block = "县委保密委员会召开全县保密工作会议"
+    first = block_cuts(tk, block)
+    assert block_cuts(tk, block) is first  # the same block is segmented once
+    at, want = 0, []
+    for w in tk.cut(block, HMM=False):
+        at += len(w)
+        want.append(at)
+    assert list(first) == want
+
+
+def test_buckets_spread():
+    """The pair hash spreads a real text's character pairs over many buckets (few collisions)."""
+    from screening.engine.dictionary import _bucket
+
+    rng = random.Random(3)
+    pairs = {chr(rng.randint(0x4E00, 0x9FA5)) + chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(5000)}
+    assert len({_bucket(p) for p in pairs}) > 0.9 * len(pairs) and N_BUCKETS >= 1 << 16
