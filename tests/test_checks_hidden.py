@@ -204,3 +204,21 @@ def test_outside_links_tell_whether_stylesheets_are_needed():
     html = page("<a href='http://www.gov.cn/'>政府网</a><a href='/b/'>b</a><a href='http://o.test/x'>o</a>")
     assert outside_links(PAGE, html, in_site) == ["http://o.test/x"]
     assert outside_links(PAGE, page("<a href='/b/'>b</a>"), in_site) == []
+
+
+def test_inactive_tab_panels_are_no_hits_but_lone_boxes_are():
+    tabs = (
+        "<ul class='tab'><li onmouseover=\"setTab('one',1,3)\">新闻网站</li><li>友情链接</li><li>其他</li></ul>"
+        "<div id='con_one_1'><a href='http://www.people.com.cn/'>人民网</a></div>"
+        "<div id='con_one_2' style='display:none'><a href='http://www.xinhuanet.com/'>新华网</a></div>"
+        "<div class='tabcon'><a href='http://www.cctv.com/'>央视网</a></div>"
+        "<div class='tabcon' style='display:none'><a href='http://www.chinadaily.com.cn/'>中国日报网</a></div>"
+        "<div class='yqlj hide'><a href='http://www.gmw.cn/'>光明网</a></div>"
+        "<script>$('.tab li').hover(function(){$(this).siblings().removeClass('on');$('.yqlj').show();});</script>"
+    )
+    assert found(page(tabs, head="<style>.hide{display:none}</style>")) == []
+    # an attack box beside ordinary boxes is still hidden: it shares no class or numbered id with them
+    attack = "<div>正文</div><div style='display:none'><a href='http://x.test/'>赌场</a></div><div>页脚</div>"
+    assert found(page(attack)) == [("http://x.test/", "display_none")]
+    both_hidden = "<div class='xx'><a href='http://a.test/'>赌场</a></div><div class='xx'><a href='http://b.test/'>彩票</a></div>"
+    assert len(found(page(both_hidden, head="<style>.xx{display:none}</style>"))) == 2

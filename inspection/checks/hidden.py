@@ -25,9 +25,10 @@ opacity_zero      ``opacity:0``
 ================  ==========================================================================
 
 A hit needs a hidden link with text (its own, or an image's alt/title: an empty link promotes
-nothing) that is not a site builder's credit line (Powered by …, 技术支持 …) nor inside a box a
-script of the page shows again (its id named in a script or an on* handler: pop-up panels), whose
-target (http/https, resolved against ``<base>``) is outside every
+nothing) that is not a site builder's credit line (Powered by …, 技术支持 …) nor inside a box the
+page shows again: its id or class named in a script or an on* handler (pop-up panels, drop-downs),
+or an inactive tab panel (a sibling box of the same class, or of the same numbered id series, is
+shown); whose target (http/https, resolved against ``<base>``) is outside every
 configured scope (``in_scope`` False) and not on a host ending in ``.gov.cn``.  Hidden drop-down
 menus into the site and visible links anywhere are never hits; targets are never fetched.
 
@@ -376,8 +377,42 @@ def _script_text(root: etree._Element) -> str:
     return "\n".join(parts)
 
 
-def _toggled(el: etree._Element | None, scripts: str) -> bool:
-    """A hidden box that a script of the page shows (a pop-up panel, a drop-down): its id is named there."""
+STATE_CLASSES = frozenset("on active current cur curr show shown hide hidden selected sel open hover".split())
+
+
+def _kind(el: etree._Element) -> tuple:
+    """What makes boxes siblings of one tab group: tag and class (state classes aside), or an id
+    numbered in a series (con_one_1, con_one_2)."""
+    classes = frozenset((el.get("class") or "").split()) - STATE_CLASSES
+    ident = re.sub(r"\d+$", "#", (el.get("id") or "").strip())
+    return el.tag, classes, ident if ident.endswith("#") else ""
+
+
+def _tab_panel(cas: _Cascade, el: etree._Element) -> bool:
+    """A hidden box of a tab group: a sibling of the same kind is shown (the active tab)."""
+    parent = el.getparent()
+    tag, classes, series = _kind(el)
+    if parent is None or not (classes or series):
+        return False
+    for sib in parent:
+        if sib is el or not isinstance(sib.tag, str):
+            continue
+        s_tag, s_classes, s_series = _kind(sib)
+        same = s_tag == tag and ((classes and s_classes == classes) or (series and s_series == series))
+        if same and _own_reason(cas, sib) is None:
+            return True
+    return False
+
+
+def _toggled(cas: _Cascade, el: etree._Element | None, scripts: str) -> bool:
+    """A hidden box that the page shows again: a pop-up panel or drop-down whose id or class a script
+    names, or an inactive panel of a tab group (a sibling of the same kind is shown)."""
+    if el is not None:
+        if _tab_panel(cas, el):
+            return True
+        for cls in set((el.get("class") or "").split()) - STATE_CLASSES:
+            if re.search(r"[\"'.\s]" + re.escape(cls) + r"[\"'\s.:\[),]", scripts):
+                return True
     while el is not None:
         ident = (el.get("id") or "").strip()
         if ident and re.search(r"[\"'#]" + re.escape(ident) + r"[\"'\s.:\[]", scripts):
@@ -502,7 +537,7 @@ def hidden_links(
         if not how:
             continue
         text = _link_text(a)
-        if not text or CREDIT.match(text) or _toggled(hider, scripts):
+        if not text or CREDIT.match(text) or _toggled(cas, hider, scripts):
             continue
         out.append(HiddenLink(target, how, text))
     return list(dict.fromkeys(out))
