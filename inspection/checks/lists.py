@@ -27,6 +27,7 @@ from pathlib import Path
 
 import yaml
 
+from config.patrolconf import ConfigError
 from screening.engine.normalize import normalize_text
 
 REPO_WORDING = Path(__file__).resolve().parents[2] / "config" / "wording"
@@ -34,8 +35,9 @@ STARTER = REPO_WORDING / "starter.yaml"
 SEVERITIES = ("serious", "normal")
 
 
-class WordingConfigError(ValueError):
-    """A wording or watch file is malformed: the message reads ``file:line: where: reason``."""
+class WordingConfigError(ConfigError):
+    """A wording or watch file is malformed: the message reads ``file:line: where: reason`` (a
+    ``ConfigError``, so the commands that report a bad patrol.yaml report these the same way)."""
 
 
 @dataclass(frozen=True)
