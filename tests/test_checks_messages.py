@@ -200,3 +200,18 @@ def test_detail_with_labels_and_values_side_by_side():
         "已办结",
         "夜间施工",
     )
+
+
+def test_div_rows_without_header():
+    html = (
+        "<html><body><div class='list'><div class='item'><a href='/m/1.html'>噪音扰民</a>"
+        "<span class='time'>2026-03-02</span><span class='zt'>已回复</span></div>"
+        "<div class='item'><a href='/m/2.html'>路灯不亮</a><span class='time'>2026-03-05</span>"
+        "<span class='zt'>待回复</span></div></div><div class='nav'><a href='/'>首页</a><a href='/a/'>关于</a></div>"
+        "</body></html>"
+    )
+    rows = parse_message_list("http://x.test/x/", html).rows
+    assert [(r.url, r.asked, r.state) for r in rows] == [
+        ("http://x.test/m/1.html", D(2026, 3, 2), "已回复"),
+        ("http://x.test/m/2.html", D(2026, 3, 5), "待回复"),
+    ]

@@ -237,19 +237,36 @@ def parse_message_list(url: str, html: str) -> MessageList:
     return MessageList(rows=list({r.url: r for r in rows}.values()), next_url=_next_url(url, html))
 
 
+ROW_TAGS = ("li", "tr", "dd", "dl", "div", "p", "section", "article")
+
+
 def _generic_rows(root, base: str) -> list[MessageRow]:
-    out = []
-    for row in root.iter("li", "tr", "dd"):
-        links = [a for a in row.iter("a") if (a.get("href") or "").strip()]
-        if not links or len(links) > 3 or row.find(".//li") is not None or row.find(".//tr") is not None:
+    """Rows without a header: for each link, the nearest enclosing block (li, tr, div …, at most
+    three links inside) that shows a date besides the link's own text."""
+    out, seen = [], set()
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
+        row = a.getparent()
+        for _ in range(4):
+            if row is None or len([x for x in row.iter("a") if x.get("href")]) > 3:
+                row = None
+                break
+            if row.tag in ROW_TAGS:
+                link = _row_link(row, base)
+                text = text_of(row)
+                if link and parse_dates(text.replace(link[1], " ")):
+                    break
+            row = row.getparent()
+        else:
+            row = None
+        if row is None or id(row) in seen:
+            continue
+        seen.add(id(row))
         link = _row_link(row, base)
-        if not link:
-            continue
         text = text_of(row)
         dates = parse_dates(text.replace(link[1], " "))
-        if not dates:
-            continue
         asked = dates[0]
         replied = next((d for d in dates[1:] if d >= asked), None)
         out.append(MessageRow(link[0], link[1], asked, replied, find_state(text)))
