@@ -215,3 +215,18 @@ def test_div_rows_without_header():
         ("http://x.test/m/1.html", D(2026, 3, 2), "已回复"),
         ("http://x.test/m/2.html", D(2026, 3, 5), "待回复"),
     ]
+
+
+def test_finding_the_columns_on_the_inspectnet_pages():
+    from inspection.checks import consult_links, interaction_links
+    from tests.inspectnet.network import InspectNetwork
+
+    net = InspectNetwork()
+    net.port = 8
+    net.build()
+    base = net.base("hx")
+    assert interaction_links(base + "/", net.page("hx", "/")) == [base + "/hdjl/"]
+    assert consult_links(base + "/hdjl/", net.page("hx", "/hdjl/")) == [("县长信箱", base + "/hdjl/xzxx/")]
+    assert consult_links(net.base("jyj") + "/hdjl/", net.page("jyj", "/hdjl/")) == [
+        ("局长信箱", net.base("jyj") + "/hdjl/jzxx/")
+    ]

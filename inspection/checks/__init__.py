@@ -32,6 +32,8 @@ Site identity — ``identity.py``::
 
 互动回应 — ``messages.py``::
 
+    interaction_links(url, html)                 # links to 互动交流/政民互动/公众参与 (follow them, in scope)
+    consult_links(url, html)                     # [(name, url)] of links naming 政务咨询 columns
     is_consult_column(name, url)                 # 县长信箱/咨询/问政 … yes; 在线访谈/意见征集/信访/纪检 no
     parse_message_list(url, html)                # MessageList(rows=[MessageRow(url, title, asked, replied, state)], next_url)
     parse_message_page(url, html)                # MessageDetail(asked, replied, state, question_text, reply_text)
@@ -57,6 +59,8 @@ from .messages import (
     MessageRow,
     MessageVerdict,
     answered,
+    consult_links,
+    interaction_links,
     is_consult_column,
     judge_message,
     parse_message_list,
@@ -82,6 +86,8 @@ __all__ = [
     "check_watch",
     "check_wording",
     "hidden_links",
+    "consult_links",
+    "interaction_links",
     "is_consult_column",
     "is_gov_host",
     "judge_message",

@@ -1,7 +1,9 @@
 """互动回应: 政务咨询 columns, their message lists and message pages, and the two rules.
 
 ``is_consult_column(name, url)``: 县长信箱, 书记信箱, 领导信箱, 咨询, 问政, 留言 … and never
-在线访谈, 意见征集, 调查, 信访, 纪检, 举报 (RULES.md: 互动回应差).
+在线访谈, 意见征集, 调查, 信访, 纪检, 举报 (RULES.md: 互动回应差). ``interaction_links`` finds a
+page's links to its 互动交流 section, ``consult_links`` the links that name consult columns (the
+homepage, the 互动交流 page, wherever the site puts them).
 
 ``parse_message_list(url, html)``: a table or list whose header row names its columns (标题,
 来信时间, 回复时间, 状态 …: any element whose children read as such labels, so ``<tr><th>`` and
@@ -119,6 +121,39 @@ def is_consult_column(name: str, url: str = "") -> bool:
     if CONSULT_NAME.search(name):
         return True
     return not name and bool(CONSULT_URL.search(urlsplit(url or "").path))
+
+
+INTERACTION_NAME = re.compile(
+    r"^(?:互动交流|政民互动|互动|公众参与|互动参与|政民交流|互动平台|民意征集与互动|参与互动)$"
+)
+
+
+def _page_links(page_url: str, html: str) -> list[tuple[str, str]]:
+    root = parse(html)
+    base = _base(page_url, root)
+    out = []
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        name = re.sub(r"\s+", "", a.get("title") or text_of(a))
+        if name:
+            out.append((name, urljoin(base, href)))
+    return out
+
+
+def interaction_links(page_url: str, html: str) -> list[str]:
+    """Links to a site's 互动交流 section (互动交流, 政民互动, 公众参与 …): where consult columns live."""
+    return list(dict.fromkeys(u for n, u in _page_links(page_url, html) if INTERACTION_NAME.match(n)))
+
+
+def consult_links(page_url: str, html: str) -> list[tuple[str, str]]:
+    """(name, URL) of every link on a page that names a 政务咨询 column (is_consult_column)."""
+    found = {}
+    for name, url in _page_links(page_url, html):
+        if len(name) <= 12 and is_consult_column(name, url):
+            found.setdefault(url, name)
+    return [(n, u) for u, n in found.items()]
 
 
 def answered(state: str | None) -> bool | None:
