@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
 from inspection.checks import (
     check_watch,
     check_wording,
+    consult_links,
     hidden_links,
-    is_consult_column,
+    interaction_links,
     judge_message,
     load_watch,
     load_wording,
@@ -95,12 +96,11 @@ def _judge(net) -> list[dict]:
                 out.append(
                     {"kind": "watch_name", "level": "warning", "site": site, "url": path, "text": h.text}
                 )
-        # 互动交流: columns linked from /hdjl/, message lists (all pages), message pages
-        hdjl = parse(net.page(site, "/hdjl/"))
-        for a in hdjl.iter("a"):
-            col = urljoin(base + "/hdjl/", a.get("href"))
-            if not col.startswith(base + "/hdjl/") or not is_consult_column(text_of(a), col):
-                continue
+        # 互动交流: the section linked from the homepage, its 政务咨询 columns, every list page, each message
+        cols = []
+        for section in interaction_links(base + "/", home):
+            cols += [u for _n, u in consult_links(section, net.page(site, urlsplit(section).path))]
+        for col in cols:
             url, rows = col, []
             while url:
                 page = parse_message_list(url, net.page(site, urlsplit(url).path))
