@@ -636,9 +636,10 @@ class ScreenPool:
                 msg = w.conn.recv()
             except (EOFError, OSError):
                 w.eof_at = time.monotonic()  # dead (or hung): the template's exit report says how
+                if w.state != "dying":  # not on its way out by itself (retiring, being killed)
+                    self._kill(w)
                 if w.state != "busy":
                     w.state = "dying"
-                self._kill(w)
                 return
             if msg[0] == "ready":
                 w.pid, w.state, w.ready = msg[1], "idle", True

@@ -167,7 +167,7 @@ def _until_deadline(*_: object) -> Extracted:
 
 @pytest.fixture(scope="module")
 def pool():
-    p = ScreenPool(workers=2)
+    p = ScreenPool(workers=2, max_jobs_per_worker=60)  # 200 jobs: workers retire and are replaced
     yield p
     p.close()
 
@@ -243,12 +243,12 @@ def test_200_jobs_submitted_at_once_all_complete(pool):
 
 
 def test_workers_load_jieba_and_the_lexicon_once(pool):
-    for i in range(6):
-        pool.submit(ScreenJob(i, _html(), f"{i}.html")).result(timeout=300)
+    futures = [pool.submit(ScreenJob(i, _html(), f"{i}.html")) for i in range(130)]
+    assert all(f.result(timeout=300).status == "screened" for f in futures)
     template = pool.pids()["template"]
     assert pool.template_builds == {template: 1}
     served = {pid: info for pid, info in pool.worker_info.items() if info["jobs"]}
-    assert served
+    assert len(served) > 2 and pool.replaced == 0  # retired after 60 jobs, none crashed
     for info in served.values():  # built in the template, inherited by every worker, never rebuilt
         assert info["builds"] == {template: 1}
     rows = pool.memory()  # pages shared copy-on-write with the template
