@@ -192,3 +192,16 @@ def test_windowed_boundaries_equal_whole_text_segmentation_on_real_prose(starter
             )
             checked += 1
     assert checked >= 100
+
+
+def test_no_wording_error_on_real_pages(starter):
+    from pathlib import Path
+
+    from inspection.checks.dom import parse, text_of
+
+    pages = sorted((Path(__file__).resolve().parents[2] / "shared" / "real-pages" / "pages").glob("*.html"))
+    assert len(pages) >= 39
+    for p in pages:
+        root = parse(p.read_bytes().decode("utf-8", "replace"))
+        body = root.find("body")
+        assert check_wording(text_of(body if body is not None else root), starter) == [], p.name
