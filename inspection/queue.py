@@ -13,7 +13,7 @@ from django.db import transaction
 
 from crawler import sitefindings
 from crawler.models import Site, SiteFinding
-from reports.inspection import QUEUE_KINDS, decided, decisions
+from reports.inspection import QUEUE_KINDS, decided, decisions, details
 
 from .models import WordingDecision
 
@@ -49,35 +49,44 @@ def rows(show: str = "open") -> list[Row]:
     out = []
     for site in Site.objects.filter(active=True).order_by("site_id"):
         for f in sitefindings.latest(site, QUEUE_KINDS):
-            state = decided(f, dmap)
-            if show == "open" and state:
-                continue
-            d = f.detail or {}
-            rec = full.get((f.url, str(d.get("text", "")))) if state else None
-            out.append(
-                Row(
-                    site=site.site_id,
-                    site_name=site.name,
-                    kind=f.kind,
-                    url=f.url,
-                    text=str(d.get("text", "")),
-                    suggestion=str(d.get("suggestion", "")),
-                    context=str(d.get("context", "")),
-                    severity=str(d.get("severity", "")),
-                    decision=state,
-                    decided_by=rec.user.get_username() if rec and rec.user else "",
-                    decided_at=rec.at if rec else None,
-                    note=rec.note if rec else "",
-                )
-            )
+            for d in details(f):
+                _add(out, site, f, d, dmap, full, show)
     level = {"veto": 0, "warning": 1}
-    out.sort(key=lambda r: (bool(r.decision), level[r.level], r.kind, r.site, r.url, r.text))
+    kinds = {k: i for i, k in enumerate(QUEUE_KINDS)}
+    out.sort(key=lambda r: (bool(r.decision), level[r.level], kinds[r.kind], r.site, r.url, r.text))
     return out
+
+
+def _add(out: list[Row], site, f, d: dict, dmap: dict, full: dict, show: str) -> None:
+    state = decided(f, dmap, str(d.get("text", "")))
+    if show == "open" and state:
+        return
+    rec = full.get((f.url, str(d.get("text", "")))) if state else None
+    out.append(
+        Row(
+            site=site.site_id,
+            site_name=site.name,
+            kind=f.kind,
+            url=f.url,
+            text=str(d.get("text", "")),
+            suggestion=str(d.get("suggestion", "")),
+            context=str(d.get("context", "")),
+            severity=str(d.get("severity", "")),
+            decision=state,
+            decided_by=rec.user.get_username() if rec and rec.user else "",
+            decided_at=rec.at if rec else None,
+            note=rec.note if rec else "",
+        )
+    )
 
 
 def known(url: str, text: str) -> bool:
     """A wording finding with this page and text exists (decisions are only taken on real findings)."""
-    return SiteFinding.objects.filter(kind__in=QUEUE_KINDS, url=url, detail__text=text).exists()
+    return any(
+        str(d.get("text", "")) == text
+        for f in SiteFinding.objects.filter(kind__in=QUEUE_KINDS, url=url)
+        for d in details(f)
+    )
 
 
 def decide(url: str, text: str, decision: str, user, note: str = "") -> WordingDecision | None:

@@ -205,9 +205,20 @@ def decisions() -> dict[tuple[str, str], tuple[str, datetime]]:
     return {(d.url, d.text): (d.decision, d.at) for d in WordingDecision.objects.all()}
 
 
-def decided(f, decided_map: dict) -> str:
-    """'ignore' / 'fixed' when the queue's decision still holds for this SiteFinding, else ''."""
-    hit = decided_map.get((f.url, str(f.detail.get("text", ""))))
+def details(f) -> list[dict]:
+    """The finding(s) one SiteFinding holds: its detail, or each entry of ``detail["hits"]`` (several
+    wording errors of one page, where one row per (run, site, kind, url) is kept)."""
+    d = dict(f.detail or {})
+    hits = d.pop("hits", None)
+    if isinstance(hits, list):
+        return [{**d, **h} for h in hits if isinstance(h, dict)]
+    return [d]
+
+
+def decided(f, decided_map: dict, text: str | None = None) -> str:
+    """'ignore' / 'fixed' when the queue's decision on (page, ``text``) still holds, else ''."""
+    text = str(f.detail.get("text", "")) if text is None else text
+    hit = decided_map.get((f.url, text))
     if hit is None:
         return ""
     decision, at = hit
@@ -219,18 +230,18 @@ def decided(f, decided_map: dict) -> str:
 def crawl_findings(site: Site, decided_map: dict) -> list[dict]:
     out = []
     for f in sitefindings.latest(site, CRAWL_KINDS):
-        d = dict(f.detail or {})
-        if f.kind in QUEUE_KINDS and decided(f, decided_map):
-            continue
-        if f.kind == "wording_error":
-            level = "veto" if d.get("severity") == "serious" else "warning"
-        elif f.kind == "hidden_link":
-            level = "veto"
-        elif f.kind == "watch_name":
-            level = "warning"
-        else:
-            level = "deduct"
-        out.append({**d, "kind": f.kind, "level": level, "site": site.site_id, "url": f.url})
+        for d in details(f):
+            if f.kind in QUEUE_KINDS and decided(f, decided_map, str(d.get("text", ""))):
+                continue
+            if f.kind == "wording_error":
+                level = "veto" if d.get("severity") == "serious" else "warning"
+            elif f.kind == "hidden_link":
+                level = "veto"
+            elif f.kind == "watch_name":
+                level = "warning"
+            else:
+                level = "deduct"
+            out.append({**d, "kind": f.kind, "level": level, "site": site.site_id, "url": f.url})
     return out
 
 

@@ -20,7 +20,7 @@ KIND_LABELS = {
     "unanswered_message": "留言超期未回复",
     "slow_reply": "留言回复超过5个工作日",
     "hidden_link": "暗链（隐藏外链）",
-    "wording_error": "严重表述错误",
+    "wording_error": "表述错误",
     "watch_name": "关注人名",
     "missing_identity": "网站标识缺失",
     "late_publication": "发布超期",

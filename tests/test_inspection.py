@@ -370,3 +370,16 @@ def test_every_format_renders_the_same_findings(tmp_path, settings, capsys):
     assert wb.sheetnames[:3] == ["单项否决汇总", "全部问题", "单项否决"]
     rows = list(wb["单项否决汇总"].iter_rows(values_only=True))
     assert rows[1][:4] == ("fmt镇", "镇", "是", "站点无法访问、暗链（隐藏外链）")
+
+
+def test_several_wording_errors_of_one_page_in_one_row():
+    s = site("hits")
+    page = f"{s.url}p.html"
+    hits = [
+        {"text": "错甲", "suggestion": "对甲", "context": "", "severity": "serious"},
+        {"text": "错乙", "suggestion": "对乙", "context": "", "severity": "normal"},
+    ]
+    run_with(s, [("wording_error", page, {"hits": hits})])
+    WordingDecision.objects.create(url=page, text="错乙", decision="ignore")
+    got = [(f["text"], f["level"], f["url"]) for f in of(judge(), "hits")]
+    assert got == [("错甲", "veto", page)]
