@@ -30,7 +30,7 @@ timeliness"; ARCHITECTURE.md, JSON contract "inspection"). Numbers from ``config
   watched name the information centre marked ``ignore`` is left out; one marked ``fixed`` is left
   out unless a patrol that started after the decision found it again.
 
-``sites[].reasons`` lists, in the order of ``KINDS``, every kind with a ``veto`` finding plus the
+``sites[].reasons`` lists, sorted by name, every kind with a ``veto`` finding plus the
 timeliness site thresholds (≥ 5 stale dynamic/notice columns or ≥ 10 stale columns →
 ``stale_column``; ≥ 5 empty columns → ``empty_column``).
 """
@@ -311,11 +311,11 @@ def evaluate(as_of: date, rules: Rules, conf: PatrolConf | None = None) -> dict:
         mine += crawl_findings(site, decided_map)
         mine.sort(key=lambda f: (kind_order.get(f["kind"], 99), level_order[f["level"]], f["url"]))
         findings += mine
-        summary.append(site_summary(site, mine, thresholds.get(site.site_id), kind_order))
+        summary.append(site_summary(site, mine, thresholds.get(site.site_id)))
     return {"as_of": as_of.isoformat(), "findings": findings, "sites": summary}
 
 
-def site_summary(site: Site, mine: list[dict], threshold: dict | None, kind_order: dict) -> dict:
+def site_summary(site: Site, mine: list[dict], threshold: dict | None) -> dict:
     reasons = {f["kind"] for f in mine if f["level"] == "veto"}
     reasons |= {THRESHOLD_KINDS[r] for r in (threshold or {}).get("reasons", []) if r in THRESHOLD_KINDS}
     levels = {lv: sum(1 for f in mine if f["level"] == lv) for lv in LEVELS}
@@ -325,7 +325,7 @@ def site_summary(site: Site, mine: list[dict], threshold: dict | None, kind_orde
         "tier": site.tier,
         "url": site.url,
         "veto": bool(reasons),
-        "reasons": sorted(reasons, key=lambda k: kind_order.get(k, 99)),
+        "reasons": sorted(reasons),  # alphabetical: a stable order for other tools (tests/inspectnet truth)
         "levels": levels,
         "thresholds": [r for r in (threshold or {}).get("reasons", [])],
     }
