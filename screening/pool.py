@@ -7,8 +7,9 @@ documents in flight are not affected.
 
 Processes. One *template* process (a "zygote", started through the ``forkserver`` context of
 :mod:`screening.extract.sandbox`, so it is safe to start from a threaded parent such as Scrapy's
-reactor) imports the extractors, loads jieba's dictionary and builds the lexicon ``Screener``
-once, freezes the garbage collector, and then only forks workers. Each worker therefore starts
+reactor) imports the extractors, builds the lexicon ``Screener`` (jieba's tokenizer and
+dictionary as the engine loads them) once, freezes the garbage collector, and then only forks
+workers. Each worker therefore starts
 with everything loaded (pages shared copy-on-write with the template and its siblings), in a
 fork, and a crashed worker is replaced in milliseconds. A worker:
 
@@ -61,6 +62,7 @@ __all__ = [
     "screen_inline",
     "deadline_remaining",
     "default_workers",
+    "patrol_screener",
 ]
 
 log = logging.getLogger(__name__)
@@ -100,8 +102,9 @@ SCREENER_BUILDS: dict[int, int] = {}  # pid → Screeners built in that process 
 
 
 @lru_cache(maxsize=4)
-def _screener(private_lexicon: str | None, threshold: str) -> Any:
-    """The patrol's screener (as ``crawler.screen_hook``): default lexicons + the private one."""
+def patrol_screener(private_lexicon: str | None, threshold: str) -> Any:
+    """The patrol's screener: the default lexicons plus the private one, at ``threshold``
+    (built once per process and key; the pool's template builds it for every worker)."""
     from .engine import Screener, load_lexicon
     from .engine.lexicon import default_lexicon_paths
 
@@ -130,7 +133,7 @@ def screen_inline(
     try:
         with document_deadline(limits.timeout_s):
             extracted = extract(job.data, name=job.name, content_type=job.content_type, limits=limits)
-            screener = _screener(private_lexicon, threshold) if extracted.text.strip() else None
+            screener = patrol_screener(private_lexicon, threshold) if extracted.text.strip() else None
             return screen_extracted(extracted, job.name, url=job.url, screener=screener)
     except MemoryError:
         return unreadable(job.name, memory_reason(limits))
@@ -198,7 +201,7 @@ def _template_main(ctl, private_lexicon, threshold, limits, max_jobs, initialize
 
         if initializer is not None:
             initializer(*initargs)
-        _screener(private_lexicon, threshold)
+        patrol_screener(private_lexicon, threshold)
     except BaseException as exc:  # noqa: BLE001 - reported to the pool, which marks itself broken
         ctl.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
         return

@@ -337,6 +337,18 @@ def test_idle_worker_killed_from_outside_is_replaced(hostile):
     assert not set(victims) & set(hostile.pids()["workers"])
 
 
+def test_a_broken_private_lexicon_answers_every_job_with_the_reason(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nentries:\n  - {kind: keyword}\n", encoding="utf-8")
+    with ScreenPool(workers=1, private_lexicon=str(bad)) as broken:
+        futures = [broken.submit(ScreenJob(i, _html(), f"{i}.html")) for i in range(3)]
+        results = [f.result(timeout=300) for f in futures]
+        late = broken.submit(ScreenJob("late", _html(), "late.html")).result(timeout=5)
+    for r in [*results, late]:
+        assert r.status == "unscreened" and r.reason.startswith("screening workers could not start")
+        assert "bad.yaml" in r.reason
+
+
 def test_deadline_is_visible_in_the_process_sandbox_too():
     assert deadline_remaining() is None
     with document_deadline(5):
