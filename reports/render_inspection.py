@@ -58,7 +58,11 @@ def level(key: str) -> str:
 
 
 def reasons_text(row: dict) -> str:
-    return "、".join(kind(r) for r in row["reasons"]) or "-"
+    """The veto reasons in Chinese, in the report's order of kinds (reachability first)."""
+    from .inspection import KINDS
+
+    order = {k: i for i, k in enumerate(KINDS)}
+    return "、".join(kind(r) for r in sorted(row["reasons"], key=lambda r: order.get(r, 99))) or "-"
 
 
 def describe(f: dict) -> str:
