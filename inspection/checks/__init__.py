@@ -23,7 +23,9 @@ Hidden links (暗链) — ``hidden.py``::
             ...                                  # how: display_none | visibility_hidden | zero_size |
                                                  #      offscreen | font_size_zero | hidden_attr | opacity_zero
   ``in_scope(url) -> bool`` is the patrol's scope test; a target on a ``.gov.cn`` host or in
-  scope is never a hit.  Never fetch a target.
+  scope is never a hit.  Never fetch a target.  ``sheets`` is keyed by the URLs exactly as
+  ``stylesheet_urls``/``stylesheet_imports`` give them; a sheet left out (out of scope, failed)
+  simply contributes no rules.  Parsed sheets are cached by their text (a site's CSS repeats).
 
 Site identity — ``identity.py``::
 
@@ -39,7 +41,11 @@ Site identity — ``identity.py``::
     parse_message_page(url, html)                # MessageDetail(asked, replied, state, question_text, reply_text)
     judge_message(asked, replied, state, as_of)  # MessageVerdict(kind, days, workdays, approximate) | None
                                                  # kind unanswered_message (veto) | slow_reply (warning)
-  A row's dates come first from the list; the message page fills what the list lacks.
+  A row's dates come first from the list; the message page fills what the list lacks.  These
+  columns are no disclosure columns: they must not change the counts.  Not read: rows drawn by
+  scripts (javascript: links), answers printed in the list itself without a message page.
+
+Test network with planted cases and its truth: ``tests/inspectnet`` (``truth.json``).
 """
 
 from .hidden import HiddenLink, hidden_links, is_gov_host, outside_links, stylesheet_imports, stylesheet_urls
