@@ -36,16 +36,36 @@ p.crawl(Fetch); p.start()
 
 
 def _child(cmd: list[str], env: dict) -> tuple[float, float, int]:
-    """Run a child process; returns (wall s, CPU s, peak RSS KiB) of that child."""
+    """Run a child process; returns (wall s, CPU s of it and its descendants, peak RSS KiB of
+    the whole process tree — the patrol and its screening workers together, sampled)."""
+    import psutil
+
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    root = psutil.Process(proc.pid)
+    while proc.poll() is None:
+        total = 0
+        try:
+            for p in [root, *root.children(recursive=True)]:
+                try:
+                    if "chrom" in p.name().lower():
+                        continue  # a headless browser is reported apart (none on this network)
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+        except psutil.Error:
+            pass
+        peak = max(peak, total)
+        time.sleep(0.2)
+    out, err = proc.communicate()
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
-        raise AssertionError(f"{' '.join(cmd[-2:])} failed: {proc.stderr[-2000:]}")
+        raise AssertionError(f"{' '.join(cmd[-2:])} failed: {err[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, after.ru_maxrss
+    return wall, cpu, peak // 1024
 
 
 def main() -> int:
@@ -88,20 +108,31 @@ def main() -> int:
     rate = pages1 / wall1
     base_rate = len(urls) / wallb
     cpu_page, base_cpu_page = cpu1 / max(1, pages1), cpub / max(1, len(urls))
+    speed, cpu_ratio = rate / base_rate, cpu_page / max(1e-9, base_cpu_page)
+    sql1 = first["sql"] / max(1, first["requests"])
+    floor = first["structural"] + first["hosts"]  # one conditional request per structural page + robots.txt
+    ok = lambda good: "met" if good else "NOT MET"  # noqa: E731
     print(
         f"first patrol:  {first['requests']} requests, {pages1} pages+attachments in {wall1:.1f} s "
-        f"= {rate:.0f} pages/s; CPU {1000 * cpu_page:.2f} s per 1,000 pages; peak RSS {rss1 / 1024:.0f} MiB"
+        f"= {rate:.0f} pages/s; CPU {1000 * cpu_page:.2f} s per 1,000 pages; "
+        f"peak RSS {rss1 / 1024:.0f} MiB (patrol + screening workers)"
     )
     print(
         f"baseline (bare Scrapy fetch of the same {len(urls)} URLs, no parse/store/screen): "
         f"{base_rate:.0f} pages/s, CPU {1000 * base_cpu_page:.2f} s per 1,000 pages"
     )
+    print(f"patrol/baseline speed {speed:.2f}x (target >= 0.70: {ok(speed >= 0.7)})")
+    print(f"patrol/baseline CPU per page {cpu_ratio:.2f}x (target <= 2.00: {ok(cpu_ratio <= 2.0)})")
     print(
-        f"patrol/baseline: speed {rate / base_rate:.2f}x, CPU per page {cpu_page / max(1e-9, base_cpu_page):.1f}x"
+        f"SQL statements per request {sql1:.2f} ({first['sql']} / {first['requests']}; target <= 3: {ok(sql1 <= 3)})"
     )
     print(
-        f"second patrol: {second['requests']} requests in {wall2:.1f} s; "
-        f"second/first requests = {second['requests'] / max(1, first['requests']):.3f} (target <= 0.100)"
+        f"peak RSS {rss1 / 1024:.0f} MiB, second patrol {rss2 / 1024:.0f} MiB (target <= 300: {ok(max(rss1, rss2) <= 300 * 1024)})"
+    )
+    print(
+        f"second patrol: {second['requests']} requests in {wall2:.1f} s ({second['not_modified']} answered 304); "
+        f"floor {floor} = {first['structural']} structural pages + {first['hosts']} robots.txt; "
+        f"requests/floor = {second['requests'] / max(1, floor):.3f} (target 1.000: {ok(second['requests'] <= floor)})"
     )
     assert second["requests"] <= 0.10 * first["requests"], (
         "incremental patrol sent more than 10% of the requests"
@@ -122,8 +153,12 @@ def _django(env: dict, code: str) -> str:
 def _runs(env: dict) -> list[dict]:
     out = _django(
         env,
-        "from crawler.models import PatrolRun as R; print(json.dumps([{'requests': r.requests, "
-        "'pages': r.pages, 'attachments': r.stats.get('attachments', 0)} "
+        "from urllib.parse import urlsplit; from crawler.models import PatrolRun as R, Page; "
+        "print(json.dumps([{'requests': r.requests, 'pages': r.pages, "
+        "'attachments': r.stats.get('attachments', 0), 'sql': r.stats.get('sql', 0), "
+        "'not_modified': r.stats.get('not_modified', 0), "
+        "'structural': Page.objects.filter(run=r, kind__in=('home', 'list')).values('url').distinct().count(), "
+        "'hosts': len({urlsplit(u).netloc for u in Page.objects.filter(run=r).values_list('url', flat=True)})} "
         "for r in R.objects.order_by('id')]))",
     )
     return json.loads(out)

@@ -9,7 +9,7 @@ import traceback
 
 from config.patrolconf import PatrolConf
 
-from . import retire, scope, store
+from . import retire, revalidate, scope, sitestats, store
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +22,9 @@ def scrapy_settings(conf: PatrolConf) -> dict:
         "TWISTED_REACTOR": "twisted.internet.epollreactor.EPollReactor",
         "ROBOTSTXT_OBEY": c["obey_robots"],
         "CONCURRENT_REQUESTS": 32,
-        # callbacks yield requests, not items: 100 cooperative workers per callback (the default)
-        # cost more CPU than the whole parse
-        "CONCURRENT_ITEMS": 2,
+        # a callback yields a handful of items (stored in bulk later): 100 cooperative workers per
+        # callback (the default) cost more CPU than the whole parse
+        "CONCURRENT_ITEMS": 4,
         "CONCURRENT_REQUESTS_PER_DOMAIN": c["concurrency_per_site"],  # Scrapy slots are per host
         "DOWNLOAD_DELAY": c["delay_seconds"],
         "DOWNLOAD_DELAY_JITTER": 0.5 if c["delay_seconds"] > 0 else 0,
@@ -51,8 +51,16 @@ def scrapy_settings(conf: PatrolConf) -> dict:
         "PATROL_SCOPES": {s.id: list(s.scope) for s in conf.sites},
         "DOWNLOADER_MIDDLEWARES": {
             "crawler.scope.ScopeGuard": scope.ORDER,
+            "crawler.sitestats.SiteStatsMiddleware": sitestats.ORDER,  # per-site requests/statuses
             "crawler.scope.RefreshHeaderMiddleware": scope.REFRESH_ORDER,
+            # ETag/Last-Modified on structural pages; a 304 answered from the stored snapshot
+            "crawler.revalidate.RevalidateMiddleware": revalidate.ORDER,
             "crawler.render.RenderMiddleware": 950,  # list pages only a browser can draw (crawler/render.py)
+        },
+        # the spider yields items: the store (the one writer) and screening beside the crawl
+        "ITEM_PIPELINES": {
+            "crawler.pipelines.StorePipeline": 300,
+            "crawler.pipelines.ScreenPipeline": 400,
         },
     }
 
@@ -104,15 +112,18 @@ def run_patrol(
             progress(spider.counters, crawler.stats.get_value("downloader/request_count", 0))
 
     loop = task.LoopingCall(tick)
+    sql = store.QueryCounter()
     try:
-        d = process.crawl(crawler, conf=conf, run_id=run.pk, site_ids=site_ids, full=full)
-        loop.start(1.0, now=False)
-        d.addBoth(lambda _: loop.running and loop.stop())
-        process.start(stop_after_crawl=True, install_signal_handlers=True)
+        with sql.install():
+            d = process.crawl(crawler, conf=conf, run_id=run.pk, site_ids=site_ids, full=full)
+            loop.start(1.0, now=False)
+            d.addBoth(lambda _: loop.running and loop.stop())
+            process.start(stop_after_crawl=True, install_signal_handlers=True)
     except Exception as exc:  # noqa: BLE001 - record any crash in the run history, then re-raise
         store.finish_run(run, "failed", "".join(traceback.format_exception(exc))[-4000:])
         raise
     spider = crawler.spider
+    spider.counters["findings"] = spider.store.findings
     stats = crawler.stats.get_stats()
     run.refresh_from_db()
     run.requests = int(stats.get("downloader/request_count", 0))
@@ -124,10 +135,16 @@ def run_patrol(
         "responses": int(stats.get("downloader/response_count", 0)),
         "finish_reason": str(stats.get("finish_reason", "")),
         "scope_dropped": int(stats.get("scope/dropped", 0)),  # requests the scope guard refused
+        "not_modified": int(stats.get("revalidate/not_modified", 0)),  # 304s answered from snapshots
+        "sql": sql.count,  # statements this process sent during the crawl (issue 9: <= 3 per request)
+        "store_flushes": spider.store.flushes,
+        "sites": sitestats.collect(stats),
     }
     if progress is not None:
         progress(spider.counters, run.requests, force=True)
     reason = str(stats.get("finish_reason", ""))
+    if stats.get("store/failed"):  # the store could not write: the crawl is not stored whole
+        reason = f"store_failed: {stats['store/failed']}"
     status = "ok" if reason == "finished" else "failed"
     # a site's columns are the ones its latest complete patrol found: retire the rest, link moves
     walks = {sid: retire.SiteWalk(st.site, st.broken, st.shield) for sid, st in spider.state.items()}

@@ -23,15 +23,27 @@ def path_for(sha256: str) -> Path:
     return root() / sha256[:2] / sha256[2:4] / sha256
 
 
-def store(data: bytes) -> Snapshot:
+_DIRS: set[str] = set()  # folders known to exist (a patrol writes thousands of files into 65,536 folders)
+
+
+def write(data: bytes) -> str:
+    """Write the file (once per content) and return its sha256; no database row."""
     sha = hashlib.sha256(data).hexdigest()
     target = path_for(sha)
-    if not target.exists():
+    folder = str(target.parent)
+    if folder not in _DIRS:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _DIRS.add(folder)
+    if not target.exists():
         tmp = target.with_name(f".{sha}.{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
             fh.write(data)
         os.replace(tmp, target)
+    return sha
+
+
+def store(data: bytes) -> Snapshot:
+    sha = write(data)
     snap, _ = Snapshot.objects.get_or_create(sha256=sha, defaults={"size": len(data)})
     return snap
 

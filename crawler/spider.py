@@ -3,29 +3,33 @@
 Per site: homepage → 信息公开 entry → column tree (links that look like columns, inside the
 site's scope) → every list page of every column (the CMS profile tells the pager) →
 detail pages of new or changed entries → attachments. Structural pages (homepage, tree
-nodes, a column's first list page) are revalidated with ETag/Last-Modified; on 304 the
-stored snapshot is parsed instead. A column that has been walked to its end once is
+nodes, a column's first list page) are revalidated (crawler.revalidate: a 304 arrives as the
+stored copy, flagged ``revalidated``). A column that has been walked to its end once is
 walked again only until a list page brings nothing new (pinned rows do not count).
+
+The spider only crawls and parses: it yields items (crawler.items) that the item pipelines
+store and screen (crawler.pipelines); what it knows of the store it reads from the patrol's
+in-memory index (crawler.store.PatrolStore), never from the database per response.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
-from django.db import transaction
-from django.db.models import Max
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from config.patrolconf import PatrolConf, SiteConf, site_for_url
-from crawler import extract, render, sitefindings, snapshots, store, takedown
+from crawler import extract, render, sitefindings, store, takedown
+from crawler import items as it
 from crawler.extract import discover
 from crawler.extract.profiles import scripted
-from crawler.models import Column, Item, Page, PatrolRun, Site, SiteFinding
-from crawler.screen_hook import screen_attachment, screen_page
+from crawler.models import Column, Page, PatrolRun, Site, SiteFinding
+from crawler.revalidate import FLAG as REVALIDATED
 from crawler.urls import column_url, scope_host
 
 log = logging.getLogger(__name__)
@@ -54,6 +58,21 @@ def _headers(response: Response) -> dict[str, str]:
     return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
 
 
+def _emits(method):
+    """A callback whose helpers queue items (site findings, site updates) in ``self.outbox``:
+    they are yielded before the callback's next request and at its end."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        out = method(self, *args, **kwargs)
+        for x in out or ():
+            yield from self._drain()
+            yield x
+        yield from self._drain()
+
+    return wrapper
+
+
 class PatrolSpider(scrapy.Spider):
     name = "patrol"
 
@@ -75,7 +94,16 @@ class PatrolSpider(scrapy.Spider):
         if self.moves:  # kept even if this patrol is cut short: a later one links the moved items
             PatrolRun.objects.filter(pk=run_id).update(stats={"moves": self.moves})
         self.state = {s.id: SiteState(conf=s, site=sites[s.id]) for s in conf.sites if s.id in wanted}
-        self.detail_requested: set[int] = set()
+        self.store = store.PatrolStore(self.run, conf, sites)  # its index is read here, written by pipelines
+        self.outbox: list = []
+        self._previous: dict[str, dict[str, list[SiteFinding]]] = {}  # carried-forward findings per site
+        # Scrapy caches per callback whether it is a generator returning a value, in a weak-keyed
+        # cache: a bound method made afresh per request misses it and re-reads the source with
+        # ast/tokenize every time. One bound method per callback, made once, hits it.
+        for name in ("parse_home", "parse_node", "parse_list_page", "parse_detail", "parse_attachment"):
+            setattr(self, name, getattr(self, name))
+        self.parse_takedown, self.on_error = self.parse_takedown, self.on_error
+        self.detail_requested: set[str] = set()
         self.rendered: set[str] = set()  # list pages sent to Chromium once (crawler/render.py)
         self.api_from: dict[str, str] = {}  # first API page -> the list page whose script calls it
         self.counters = {
@@ -93,8 +121,15 @@ class PatrolSpider(scrapy.Spider):
         owner = site_for_url(self.conf.sites, url)
         return owner is not None and owner.id == st.conf.id
 
+    def _emit(self, item) -> None:
+        self.outbox.append(item)
+
+    def _drain(self):
+        while self.outbox:
+            yield self.outbox.pop(0)
+
     def _finding(self, st: SiteState, kind: str, url: str, **detail) -> None:
-        sitefindings.record(self.run, st.site, kind, url, **detail)
+        self._emit(it.SiteFindingFound(st.conf.id, kind, url, detail))
 
     def _unreadable(self, st: SiteState, url: str, code: str, reason: str, **detail) -> None:
         """What could not be read (contract ``unreadable``): a Chinese reason and a machine code."""
@@ -119,15 +154,17 @@ class PatrolSpider(scrapy.Spider):
         """An incremental walk stopped early: the list pages the previous patrol found missing or
         unreadable in this column were not looked at again, so their findings stand (marked as
         carried from that run) instead of vanishing from the latest patrol."""
-        prev = sitefindings.last_run(st.site)
-        if prev is None:
-            return
-        kinds = ("dead_link", "unreadable")
-        for f in SiteFinding.objects.filter(run=prev, site=st.site, kind__in=kinds):
-            if f.detail.get("column") == column.url:
-                self._finding(
-                    st, f.kind, f.url, **{**f.detail, "carried_from": f.detail.get("carried_from", prev.pk)}
-                )
+        previous = self._previous.get(st.conf.id)
+        if previous is None:  # read once per site and patrol
+            previous = self._previous[st.conf.id] = {}
+            prev = sitefindings.last_run(st.site)
+            if prev is not None:
+                kinds = ("dead_link", "unreadable")
+                for f in SiteFinding.objects.filter(run=prev, site=st.site, kind__in=kinds):
+                    f.detail.setdefault("carried_from", prev.pk)
+                    previous.setdefault(f.detail.get("column"), []).append(f)
+        for f in previous.get(column.url, []):
+            self._finding(st, f.kind, f.url, **f.detail)
 
     def _menu_selector(self, st: SiteState) -> str | None:
         """The ``columns`` override when it is a selector of the column menu (not a URL list)."""
@@ -157,42 +194,33 @@ class PatrolSpider(scrapy.Spider):
             yield self._conditional(url, meta, self.parse_node, priority=8)
 
     def _conditional(self, url: str, meta: dict, callback, priority: int = 0) -> scrapy.Request:
-        headers = {}
-        cached = None if self.full else store.last_page(url)
-        if cached is not None:
-            etag = cached.headers.get("ETag") or cached.headers.get("Etag")
-            modified = cached.headers.get("Last-Modified")
-            if etag:
-                headers["If-None-Match"] = etag
-            if modified:
-                headers["If-Modified-Since"] = modified
-            headers["Cache-Control"] = "max-age=0"
-        meta = {**meta, "handle_httpstatus_list": HANDLED}
+        """A structural page: revalidated against its stored copy (crawler.revalidate)."""
+        meta = {**meta, "handle_httpstatus_list": HANDLED, "revalidate": True}
         return scrapy.Request(
             url,
             callback=callback,
             errback=self.on_error,
-            headers=headers,
             meta=meta,
             priority=priority,
             dont_filter=True,  # tree pages are deduplicated per site (two sites may share a page)
         )
 
     def _body_text(self, response: Response, kind: str) -> str | None:
-        """Text of a structural page: fresh body (stored) or, on 304, the stored snapshot."""
-        st = self.state[response.meta["site"]]
-        if response.status == 304:
-            cached = store.last_page(response.url)
-            if cached is None:
-                return None
-            ctype = (cached.headers.get("Content-Type") or "").lower()
-            charset = ctype.split("charset=", 1)[1].split(";")[0].strip() if "charset=" in ctype else None
-            return extract.decode_html(snapshots.read(cached.snapshot), charset)
+        """Text of a structural page: a fresh body (kept as a snapshot for the next revalidation)
+        or the stored copy a 304 was answered with."""
         if response.status != 200:
             return None
-        store.save_page(
-            st.site, response.url, kind, response.status, _headers(response), response.body, self.run
-        )
+        if REVALIDATED not in response.flags:
+            self._emit(
+                it.StructuralPage(
+                    response.meta["site"],
+                    response.url,
+                    kind,
+                    response.status,
+                    _headers(response),
+                    response.body,
+                )
+            )
         return extract.decode_html(response.body, _charset(response))
 
     # -- start -----------------------------------------------------------------------------------
@@ -203,13 +231,14 @@ class PatrolSpider(scrapy.Spider):
     def start_requests(self):
         for st in self.state.values():
             yield self._conditional(st.conf.url, {"site": st.conf.id}, self.parse_home, priority=10)
-            for item_id, url in store.pending_details(st.site):
-                yield from self._detail_request(st, item_id, url)
+            for url in self.store.index(st.conf.id).pending_details():
+                yield from self._detail_request(st, url)
         yield from takedown.requests(self)  # confirmed findings: fetched again to verify takedown
 
     def parse_takedown(self, response: Response):
-        takedown.judge(self, response)
+        yield it.TakedownCheck(response)
 
+    @_emits
     def parse_home(self, response: Response):
         st = self.state[response.meta["site"]]
         html = self._body_text(response, "home")
@@ -245,7 +274,8 @@ class PatrolSpider(scrapy.Spider):
                 if link.nav and not (keep and link.url.startswith(keep))
             }
         if entry != st.site.entry_url:
-            Site.objects.filter(pk=st.site.pk).update(entry_url=entry)
+            st.site.entry_url = entry
+            self._emit(it.SiteUpdate(st.conf.id, {"entry_url": entry}))
         st.seen.add(column_url(entry))
         st.nav.discard(entry)
         explicit = (st.conf.overrides or {}).get("columns")
@@ -298,19 +328,16 @@ class PatrolSpider(scrapy.Spider):
             self._finding(st, "no_disclosure_entry", home, reason=reason, code="entry_missing")
         return home
 
-    def closed(self, reason: str) -> None:
-        """Record each homepage's newest date; MM-DD rows resolve against the site's newest item."""
-        takedown.finish(self)  # findings still served: no longer listed, or not fixed
+    def closing_items(self):
+        """Each homepage's newest date, once every list page is in the index (the store pipeline
+        asks for these when the crawl has ended); MM-DD rows resolve against the site's newest item."""
         for st in self.state.values():
             if st.home is None:
                 continue
-            newest = Item.objects.filter(site=st.site, publish_date__isnull=False).aggregate(
-                d=Max("publish_date")
-            )
-            latest = extract.homepage_latest(*st.home, reference=newest["d"])
-            Site.objects.filter(pk=st.site.pk).update(
-                homepage_last_published=latest, homepage_checked_at=self.run.started_at
-            )
+            newest = self.store.index(st.conf.id).newest_date()
+            latest = extract.homepage_latest(*st.home, reference=newest)
+            fields = {"homepage_last_published": latest, "homepage_checked_at": self.run.started_at}
+            yield it.SiteUpdate(st.conf.id, fields)
 
     def _cut(self, st: SiteState, url: str, meta: dict, reason: str) -> None:
         """A structural page did not answer. The homepage or the disclosure entry cuts the site's
@@ -328,8 +355,7 @@ class PatrolSpider(scrapy.Spider):
         if not first or not self._owns(st, response.url):
             return
         before = (
-            Page.objects.filter(site=st.site, kind="home")
-            .exclude(run=self.run)
+            Page.objects.filter(site=st.site, kind="home", run__lt=self.run.pk)
             .order_by("-id")
             .values_list("url", flat=True)
             .first()
@@ -338,6 +364,7 @@ class PatrolSpider(scrapy.Spider):
             self.moves.setdefault(st.conf.id, {}).setdefault("redirect", []).append([before, response.url])
 
     # -- column tree -----------------------------------------------------------------------------
+    @_emits
     def parse_node(self, response: Response):
         st = self.state[response.meta["site"]]
         html = self._body_text(response, "list")
@@ -378,7 +405,8 @@ class PatrolSpider(scrapy.Spider):
             if depth == 0 or column_url(target) not in st.seen:
                 st.seen.add(column_url(target))
                 if depth == 0:
-                    Site.objects.filter(pk=st.site.pk).update(entry_url=target)
+                    st.site.entry_url = target
+                    self._emit(it.SiteUpdate(st.conf.id, {"entry_url": target}))
                 meta = {
                     k: response.meta[k]
                     for k in ("site", "tree_depth", "path", "parent", "name")
@@ -393,7 +421,7 @@ class PatrolSpider(scrapy.Spider):
             response.meta["tree_depth"],
             response.meta["path"],
             response.meta.get("parent"),
-            response.status,
+            304 if REVALIDATED in response.flags else response.status,
             link_name=response.meta.get("name"),
         )
 
@@ -442,14 +470,14 @@ class PatrolSpider(scrapy.Spider):
         html: str,
         depth: int,
         path: list[str],
-        parent_id: int | None,
+        parent_url: str | None,
         status: int,
         link_name: str | None = None,
     ):
         parsed = extract.parse_list(url, html, st.conf.overrides or None, column_url=column_url(url))
         page = self._scripted(st, url, html, parsed)
         if page is None:  # rows drawn by script only: the same node again, as Chromium draws it
-            meta = {"site": st.conf.id, "tree_depth": depth, "path": path, "parent": parent_id}
+            meta = {"site": st.conf.id, "tree_depth": depth, "path": path, "parent": parent_url}
             yield self._conditional(url, {**meta, "name": link_name, "render": True}, self.parse_node, 8)
             return
         st.seen.add(column_url(url))  # tree pages are known by their column URL (index.html dropped)
@@ -474,15 +502,10 @@ class PatrolSpider(scrapy.Spider):
         column = None
         if is_column:
             name = link_name or page.column_name or (path[-1] if path else "")
-            column = store.upsert_column(
-                st.site,
-                column_url(url),
-                name,
-                " > ".join(path or [name]),
-                Column.objects.filter(pk=parent_id).first() if parent_id else None,
-                page.profile,
-                self.run,
+            column, changed = self.store.note_column(
+                st.conf.id, column_url(url), name, " > ".join(path or [name]), parent_url, page.profile
             )
+            yield it.ColumnFound(st.conf.id, column, changed)
             self.counters["columns"] += 1
         if depth < self.conf.crawl["max_column_depth"]:
             for cand in candidates:
@@ -494,7 +517,7 @@ class PatrolSpider(scrapy.Spider):
                     "tree_depth": depth + 1,
                     "path": [*path, cand.text],
                     "name": cand.text,
-                    "parent": column.pk if column else parent_id,
+                    "parent": column.url if column else parent_url,
                 }
                 yield self._conditional(cand.url, meta, self.parse_node, priority=8)
         if column is not None:
@@ -505,9 +528,10 @@ class PatrolSpider(scrapy.Spider):
             yield from self._list_page(st, column, page, 1, url, was_complete)
 
     # -- list pages ------------------------------------------------------------------------------
+    @_emits
     def parse_list_page(self, response: Response):
         st = self.state[response.meta["site"]]
-        column = Column.objects.select_related("site").get(pk=response.meta["column"])
+        column = self.store.column(st.conf.id, response.meta["column"])
         url = response.meta.get("url", response.url)
         if response.status in (400, 403, 405, 501) and "?" in url and not response.meta.get("post"):
             keys = ("site", "column", "page_no", "was_complete", "pages", "missing", "handle_httpstatus_list")
@@ -572,9 +596,8 @@ class PatrolSpider(scrapy.Spider):
             follow.update(page_no=page_no + 1, missing=missing, url=nxt, handle_httpstatus_list=HANDLED)
             yield self._list_request(nxt, follow)
         elif pages:
-            store.save_list_page(
-                column, [], self.run, self.conf, st.conf, next_page="", last_page=True, keep_unseen=True
-            )
+            plan = self.store.plan_list_page(st.conf, column.url, [], last_page=True, keep_unseen=True)
+            yield it.ListPage(st.conf.id, column.url, plan)
         else:
             reason = f"第 {page_no} 页缺失或被拒绝，分页没有给出后面各页的地址，后面的页没有巡查"
             self._unreadable(st, url, "pager_unfollowed", reason, column=column.url)
@@ -632,20 +655,20 @@ class PatrolSpider(scrapy.Spider):
         if nxt and not self._owns(st, nxt):
             if scope_host(nxt) != scope_host(url) or site_for_url(self.conf.sites, nxt) is None:
                 nxt = None
-        outcome = store.save_list_page(
-            column,
-            page.entries,
-            self.run,
-            self.conf,
+        plan = self.store.plan_list_page(
             st.conf,
+            column.url,
+            page.entries,
             empty=page.empty and page_no == 1,
             next_page=nxt or "",
             last_page=nxt is None and not unfollowed,
             keep_unseen=missing > 0,  # a page missing this time: its rows are not known to be gone
         )
+        yield it.ListPage(st.conf.id, column.url, plan)
+        outcome = plan.outcome
         self.counters["new_items"] += outcome.new
-        for item_id, item_url in outcome.to_fetch:
-            yield from self._detail_request(st, item_id, item_url)
+        for item_url in outcome.to_fetch:
+            yield from self._detail_request(st, item_url)
         if nxt is None:
             return
         if was_complete and not outcome.fresh and any(not e.pinned for e in page.entries):
@@ -653,7 +676,7 @@ class PatrolSpider(scrapy.Spider):
             return  # incremental: this page brought nothing new, the rest is known (pinned rows prove nothing)
         meta = {
             "site": st.conf.id,
-            "column": column.pk,
+            "column": column.url,
             "page_no": page_no + 1,
             "was_complete": was_complete,
             "pages": pages,
@@ -663,22 +686,21 @@ class PatrolSpider(scrapy.Spider):
         yield self._list_request(nxt, {**meta, "post": post, "url": nxt})
 
     # -- details and attachments -----------------------------------------------------------------
-    def _detail_request(self, st: SiteState, item_id: int, url: str):
-        if item_id in self.detail_requested or not self._owns(st, url) or extract.is_script_item_url(url):
+    def _detail_request(self, st: SiteState, url: str):
+        if url in self.detail_requested or not self._owns(st, url) or extract.is_script_item_url(url):
             return  # a script-driven row has no page of its own (its URL is the column's + #item-…)
-        self.detail_requested.add(item_id)
+        self.detail_requested.add(url)
         yield scrapy.Request(
             url,
             callback=self.parse_detail,
             errback=self.on_error,
             priority=1,
-            meta={"site": st.conf.id, "item": item_id, "handle_httpstatus_list": HANDLED},
+            meta={"site": st.conf.id, "item": url, "handle_httpstatus_list": HANDLED},
             dont_filter=True,
         )
 
     def parse_detail(self, response: Response):
         st = self.state[response.meta["site"]]
-        item = Item.objects.get(pk=response.meta["item"])
         self.counters["details"] += 1
         detail = None
         soft_404 = False
@@ -687,24 +709,19 @@ class PatrolSpider(scrapy.Spider):
             html = extract.decode_html(body, _charset(response))
             detail = extract.parse_detail(response.url, html)
             soft_404 = detail.soft_404
-        with transaction.atomic():  # the page, its item's metadata and its findings land together
-            page = store.save_page(
-                st.site,
-                response.url,
-                "detail",
-                response.status,
-                _headers(response),
-                body,
-                self.run,
-                item=item,
-            )
-            store.save_detail(
-                item, detail, response.status, soft_404, store.item_row_has_full_date(item), page
-            )
-            if detail is None or soft_404:
-                return
-            self.counters["findings"] += screen_page(page, body, _content_type(response), self.run, self.conf)
-        if not self.conf.crawl["fetch_attachments"]:
+        yield it.DetailPage(
+            site_id=st.conf.id,
+            item_url=response.meta["item"],
+            url=response.url,
+            status=response.status,
+            headers=_headers(response),
+            body=body,
+            content_type=_content_type(response) or "text/html",
+            detail=detail,
+            soft_404=soft_404,
+            screen=detail is not None and not soft_404,
+        )
+        if detail is None or soft_404 or not self.conf.crawl["fetch_attachments"]:
             return
         for att in detail.attachments:
             if not self._owns(st, att.url):
@@ -716,8 +733,8 @@ class PatrolSpider(scrapy.Spider):
                 priority=0,
                 meta={
                     "site": st.conf.id,
-                    "page": page.pk,
-                    "item": item.pk,
+                    "page_url": response.url,
+                    "item": response.meta["item"],
                     "name": att.name,
                     "handle_httpstatus_list": HANDLED,
                     "download_maxsize": int(self.conf.crawl["max_attachment_mb"] * 1024 * 1024),
@@ -725,28 +742,25 @@ class PatrolSpider(scrapy.Spider):
             )
 
     def parse_attachment(self, response: Response):
-        page = Page.objects.get(pk=response.meta["page"])
         self.counters["attachments"] += 1
-        body = response.body if response.status == 200 else None
-        att = store.save_attachment(
-            page,
-            page.item,
-            response.url,
-            response.meta.get("name", ""),
-            response.status,
-            _headers(response),
-            body,
-            self.run,
+        meta = response.meta
+        yield it.AttachmentFile(
+            site_id=meta["site"],
+            item_url=meta["item"],
+            page_url=meta["page_url"],
+            url=response.url,
+            name=meta.get("name", ""),
+            status=response.status,
+            headers=_headers(response),
+            body=response.body if response.status == 200 else None,
+            content_type=_content_type(response),
         )
-        if body is not None:
-            self.counters["findings"] += screen_attachment(
-                att, body, _content_type(response), self.run, self.conf
-            )
 
+    @_emits
     def on_error(self, failure):
         request = failure.request
         if failure.check(IgnoreRequest) and "outside every configured scope" in failure.getErrorMessage():
-            return  # the scope guard dropped it, logged it and counted it (stats scope/dropped)
+            return None  # the scope guard dropped it, logged it and counted it (stats scope/dropped)
         self.counters["errors"] += 1
         structural = request.callback in (self.parse_home, self.parse_node)
         if structural and request.meta.get("site") in self.state and not failure.check(IgnoreRequest):
@@ -755,30 +769,31 @@ class PatrolSpider(scrapy.Spider):
         log.warning("request failed: %s (%s)", request.url, failure.getErrorMessage())
         st = self.state.get(request.meta.get("site"))
         if request.callback == self.parse_list_page and st and not failure.check(IgnoreRequest):
-            column = Column.objects.filter(pk=request.meta.get("column")).first()
+            column = self.store.column(st.conf.id, request.meta.get("column"))
             if column is not None:  # a list page that timed out or failed: missing, walk on past it
                 url = request.meta.get("url", request.url)
                 reason = f"列表页无法打开（{failure.getErrorMessage()[:200]}）"
                 self._finding(st, "dead_link", url, column=column.url, reason=reason)
                 return list(self._skip_page(st, column, request.meta, url))
-        if request.callback == self.parse_attachment and "page" in request.meta:
-            page = Page.objects.filter(pk=request.meta["page"]).first()
-            if page is not None:
-                reason = failure.getErrorMessage()[:300]
-                if "maxsize" in reason.lower() or "max size" in reason.lower():
-                    reason = f"too large (over {self.conf.crawl['max_attachment_mb']} MB download limit)"
-                store.save_attachment(
-                    page,
-                    page.item,
-                    request.url,
-                    request.meta.get("name", ""),
-                    None,
-                    {},
-                    None,
-                    self.run,
+        if request.callback == self.parse_attachment and "page_url" in request.meta:
+            reason = failure.getErrorMessage()[:300]
+            if "maxsize" in reason.lower() or "max size" in reason.lower():
+                reason = f"too large (over {self.conf.crawl['max_attachment_mb']} MB download limit)"
+            return [
+                it.AttachmentFile(
+                    site_id=request.meta["site"],
+                    item_url=request.meta["item"],
+                    page_url=request.meta["page_url"],
+                    url=request.url,
+                    name=request.meta.get("name", ""),
+                    status=None,
+                    headers={},
+                    body=None,
                     screen_status="unscreened",
                     screen_reason=reason,
                 )
+            ]
+        return None
 
 
 def _inside_platform(home: str, entry: str) -> bool:

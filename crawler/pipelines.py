@@ -1,0 +1,207 @@
+"""Item pipelines: the store (the one writer) and screening beside the crawl.
+
+``StorePipeline`` (ITEM_PIPELINES 300) hands every item the spider yields to the patrol's
+:class:`crawler.store.PatrolStore`, which queues the write and flushes in bulk (every
+``store.FLUSH_OPS`` writes or ``store.FLUSH_SECONDS``, and at the end).
+
+``ScreenPipeline`` (400) sends the bytes of each detail page and attachment to the screening
+pool (:mod:`screening.pool`: long-lived worker processes with jieba, the lexicon and the
+extractors loaded once, time and memory limits per document) and returns at once: downloads go
+on while documents are screened. Each result comes back on the reactor thread and is queued in
+the store against the page or attachment it belongs to. When the spider closes, the store
+pipeline waits until the pool is drained, lets the spider add its closing items (homepage
+dates), writes the last batch and judges the takedown checks.
+
+``PATROL_SCREEN_WORKERS=0`` (or ``screening.workers: 0`` in patrol.yaml) screens in this
+process instead, one document at a time — for debugging only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from twisted.internet import defer, reactor, task
+
+from . import items as it
+from . import takedown
+
+log = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.store = None
+        self.spider = None
+        self._loop = None
+        self.pages: dict[str, object] = {}  # detail page URL → its Page row (attachments hang on it)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self):
+        spider = self.crawler.spider
+        self.spider, self.store = spider, spider.store
+        self.crawler.patrol_store_pipeline = self
+        self._loop = task.LoopingCall(self._tick)
+        self._loop.start(1.0, now=False)
+
+    def _tick(self) -> None:
+        if self.store.due:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the queue; a store that cannot write ends the patrol as failed (the index would
+        otherwise believe rows stored that are not: nothing may be lost silently)."""
+        try:
+            self.store.flush()
+        except Exception as exc:
+            log.exception("the store could not write: the patrol stops")
+            self.crawler.stats.set_value("store/failed", f"{type(exc).__name__}: {exc}"[:500])
+            if self.crawler.engine is not None and self.crawler.engine.running:
+                from scrapy.utils.defer import deferred_from_coro
+
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_failed"))
+            raise
+
+    def process_item(self, item):
+        store = self.store
+        if isinstance(item, it.ListPage):
+            store.apply_list_page(item.site_id, item.plan)
+        elif isinstance(item, it.ColumnFound):
+            store.apply_column(item.column, item.fields)
+        elif isinstance(item, it.DetailPage):
+            item.page = self.pages[item.url] = store.apply_detail(item)
+        elif isinstance(item, it.AttachmentFile):
+            page = self.pages.get(item.page_url)
+            if page is None:  # an attachment outlives nothing: its page is always stored first
+                log.error("attachment %s of an unknown page %s: not stored", item.url, item.page_url)
+                return item
+            item.attachment = store.apply_attachment(item, page)
+        elif isinstance(item, it.StructuralPage):
+            store.apply_structural(item.site_id, item.url, item.kind, item.status, item.headers, item.body)
+        elif isinstance(item, it.SiteFindingFound):
+            store.apply_site_finding(item.site_id, item.kind, item.url, item.detail)
+        elif isinstance(item, it.SiteUpdate):
+            store.apply_site(item.site_id, item.fields)
+        elif isinstance(item, it.TakedownCheck):
+            self.flush()  # the judge reads findings and listings as the store holds them now
+            takedown.judge(self.spider, item.response)
+        if store.due:
+            self.flush()
+        return item
+
+    async def close_spider(self):
+        if self._loop is not None and self._loop.running:
+            self._loop.stop()
+        screening = getattr(self.crawler, "patrol_screening", None)
+        if screening is not None:
+            await screening.drained()
+        for item in self.spider.closing_items():
+            self.process_item(item)
+        self.flush()
+        takedown.finish(self.spider)  # findings still served: no longer listed, or not fixed
+
+
+class ScreenPipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        crawler.patrol_screening = self
+        self._call = reactor.callFromThread  # results are stored on the reactor thread
+        self.pool = None
+        self.pending = 0
+        self._waiters: list[defer.Deferred] = []
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self):
+        spider = self.crawler.spider
+        self.spider, self.store, self.conf = spider, spider.store, spider.conf
+        self.pool = make_pool(self.conf)
+
+    def process_item(self, item):
+        if isinstance(item, it.DetailPage) and item.screen and item.body is not None:
+            self._submit(item.page, item.body, item.url, item.content_type or "text/html", item.url, item.url)
+        elif isinstance(item, it.AttachmentFile) and item.body is not None and item.attachment is not None:
+            name = item.name or item.url
+            self._submit(item.attachment, item.body, name, item.content_type, item.url, item.page_url)
+        return item
+
+    def _submit(self, target, body: bytes, name: str, ctype: str, url: str, page_url: str) -> None:
+        from screening.pool import ScreenJob
+
+        self.pending += 1
+        future = self.pool.submit(ScreenJob(key=None, data=body, name=name, content_type=ctype, url=url))
+        future.add_done_callback(lambda f: self._call(self._done, target, f, url, page_url))
+
+    def _done(self, target, future, url: str, page_url: str) -> None:
+        self.pending -= 1
+        try:
+            result = future.result()
+        except Exception as exc:  # noqa: BLE001 - the pool promises results; never lose a document
+            from screening.service import DocResult
+
+            log.exception("screening of %s failed", url)
+            result = DocResult(url, "unscreened", f"screening failed: {exc}"[:300], None, False, [])
+        self.store.apply_screen(target, result, url=url, page_url=page_url)
+        if self.store.due:
+            self.crawler.patrol_store_pipeline.flush()
+        if self.pending == 0:
+            waiters, self._waiters = self._waiters, []
+            for d in waiters:
+                d.callback(None)
+
+    def drained(self) -> defer.Deferred:
+        if self.pending == 0:
+            return defer.succeed(None)
+        d = defer.Deferred()
+        self._waiters.append(d)
+        return d
+
+    async def close_spider(self):
+        try:
+            await self.drained()
+        finally:
+            if self.pool is not None:
+                self.pool.close(wait=False)
+
+
+def make_pool(conf):
+    """The screening pool for this patrol: worker processes, or this process when 0 workers."""
+    from screening.extract import Limits
+
+    workers = os.environ.get("PATROL_SCREEN_WORKERS")
+    n = int(workers) if workers not in (None, "") else int(conf.screening.get("workers", 2))
+    kwargs = {
+        "private_lexicon": conf.screening["private_lexicon"],
+        "threshold": conf.screening["threshold"],
+        "limits": Limits.from_config(conf.screening),
+    }
+    if n <= 0:
+        return InlinePool(**kwargs)
+    from screening.pool import ScreenPool
+
+    return ScreenPool(workers=n, **kwargs)
+
+
+class InlinePool:
+    """Screens in this process, at submit time (debugging; the pool API, no workers)."""
+
+    def __init__(self, **kwargs):
+        self.kwargs = kwargs
+
+    def submit(self, job):
+        from concurrent.futures import Future
+
+        from screening.pool import screen_inline
+
+        fut: Future = Future()
+        fut.set_result(screen_inline(job, **self.kwargs))
+        return fut
+
+    def close(self, wait: bool = True) -> None:
+        return None

@@ -1,0 +1,113 @@
+"""crawler.pipelines on their own: items reach the store, bytes reach screening, the findings
+are tied to the snapshot they came from, and closing waits until screening is drained."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+from config.patrolconf import parse
+from crawler import store
+from crawler.extract.listpage import Entry
+from crawler.items import AttachmentFile, ColumnFound, DetailPage, ListPage
+from crawler.models import Attachment, Item, Page, PatrolRun
+from crawler.pipelines import ScreenPipeline, StorePipeline
+from screening.models import Finding
+
+CONF = """
+sites:
+  - {id: a, name: 某局, tier: department, url: "http://a.example.cn/", scope: ["http://a.example.cn/"]}
+crawl: {}
+"""
+ID_PAGE = (
+    "<html><body><div class='content'><p>低保对象 张三 身份证号 11010519491231002X</p></div></body></html>"
+)
+
+
+class Spider:
+    def __init__(self, conf):
+        self.conf = conf
+        run = PatrolRun.objects.create()
+        self.store = store.PatrolStore(run, conf, store.sync_sites(conf))
+        self.takedown = None
+
+    def closing_items(self):
+        return []
+
+
+@pytest.fixture
+def pipes(settings, tmp_path, monkeypatch):
+    settings.DATA_DIR = str(tmp_path)
+    monkeypatch.setenv("PATROL_SCREEN_WORKERS", "0")  # screen in this process: no reactor here
+    monkeypatch.setattr(store, "FLUSH_SECONDS", 3600)  # flushes only when the test closes
+    conf = parse(CONF)
+    crawler = get_crawler()
+    crawler.spider = Spider(conf)
+    s, sc = StorePipeline(crawler), ScreenPipeline(crawler)
+    s.open_spider()
+    sc.open_spider()
+    calls = []
+    sc._call = lambda f, *a: calls.append((f, a))  # the reactor's callFromThread, run by hand below
+    yield crawler.spider, s, sc, calls
+    if s._loop is not None and s._loop.running:
+        s._loop.stop()
+
+
+def _close(s, sc):
+    """Both pipelines closing at once, as Scrapy closes them (Deferreds, no reactor needed)."""
+    from twisted.internet.defer import Deferred, DeferredList
+
+    return DeferredList([Deferred.fromCoroutine(sc.close_spider()), Deferred.fromCoroutine(s.close_spider())])
+
+
+@pytest.mark.django_db
+def test_a_detail_page_is_stored_then_screened_and_its_finding_tied_to_its_snapshot(pipes):
+    spider, s, sc, calls = pipes
+    conf = spider.conf
+    col, fields = spider.store.note_column("a", "http://a.example.cn/gk/", "社会救助", "社会救助", None, "")
+    url = "http://a.example.cn/gk/1.html"
+    plan = spider.store.plan_list_page(
+        conf.sites[0], col.url, [Entry(url, "低保名单公示", date(2026, 3, 1), None, False)], last_page=True
+    )
+    for item in (ColumnFound("a", col, fields), ListPage("a", col.url, plan)):
+        sc.process_item(s.process_item(item))
+    detail = DetailPage(
+        "a", url, url, 200, {}, ID_PAGE.encode(), "text/html; charset=utf-8", None, screen=True
+    )
+    sc.process_item(s.process_item(detail))
+    att = AttachmentFile(
+        "a", url, url, "http://a.example.cn/gk/1.txt", "名单.txt", 200, {}, "无".encode(), "text/plain"
+    )
+    sc.process_item(s.process_item(att))
+    assert sc.pending == 2 and Page.objects.count() == 0  # screened, not yet stored
+    closed = _close(s, sc)
+    assert not closed.called  # closing waits for the two results
+    for f, a in calls:
+        f(*a)
+    assert closed.called and sc.pending == 0
+    page = Page.objects.get(url=url)
+    assert page.screen_status == "screened" and page.item == Item.objects.get(url=url)
+    finding = Finding.objects.get()
+    assert finding.snapshot_id == page.snapshot_id and finding.page == page
+    assert "id_number" in finding.kinds
+    assert Attachment.objects.get().screen_status == "screened"
+    assert spider.store.findings == 1
+
+
+@pytest.mark.django_db
+def test_an_attachment_of_a_page_never_stored_is_refused_not_guessed(pipes):
+    spider, s, sc, calls = pipes
+    att = AttachmentFile(
+        "a",
+        "http://a.example.cn/x.html",
+        "http://a.example.cn/x.html",
+        "http://a.example.cn/x.pdf",
+        "x.pdf",
+        200,
+        {},
+        b"%PDF-1.4",
+    )
+    assert s.process_item(att).attachment is None
+    assert sc.process_item(att) is att and sc.pending == 0
