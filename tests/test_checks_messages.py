@@ -230,3 +230,12 @@ def test_finding_the_columns_on_the_inspectnet_pages():
     assert consult_links(net.base("jyj") + "/hdjl/", net.page("jyj", "/hdjl/")) == [
         ("局长信箱", net.base("jyj") + "/hdjl/jzxx/")
     ]
+
+
+def test_a_state_cell_without_a_state_word_says_nothing():
+    html = (
+        "<html><body><table><tr><th>标题</th><th>来信时间</th><th>状态</th></tr>"
+        "<tr><td><a href='/m/1.html'>问题</a></td><td>2026-08-01</td><td>查看详情</td></tr></table></body></html>"
+    )
+    (row,) = parse_message_list("http://x.test/x/", html).rows
+    assert row.state is None

@@ -262,9 +262,8 @@ def parse_message_list(url: str, html: str) -> MessageList:
                     title=link[1],
                     asked=parse_date(values.get("asked")),
                     replied=parse_date(values.get("replied")),
-                    state=(find_state(state) or state or None)
-                    if state is not None
-                    else find_state(text_of(row)),
+                    # a state word only (a cell reading 查看详情 says nothing)
+                    state=find_state(state if state is not None else text_of(row)),
                 )
             )
     else:
