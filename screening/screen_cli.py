@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import json.encoder
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -121,7 +122,7 @@ def run(opts: dict[str, Any], write: Callable[[str], Any]) -> int:
 
     if opts.get("format") == "json":
         payload = {"documents": [r.to_json() for r in results]}
-        write(json.dumps(payload, ensure_ascii=False, indent=2))
+        write(dumps_indented(payload))
     else:
         write(table(results))
     if any(r.flagged for r in results):
@@ -129,6 +130,62 @@ def run(opts: dict[str, Any], write: Callable[[str], Any]) -> int:
     if errors or any(r.status != "screened" for r in results):
         return 2
     return 0
+
+
+def dumps_indented(obj: Any) -> str:
+    """``json.dumps(obj, ensure_ascii=False, indent=2)``, the same text, about twice as fast:
+    with ``indent`` the json module encodes in pure Python through nested generators, which
+    for a document with thousands of hits costs more than screening some of its pages."""
+    out: list[str] = []
+    _dump(obj, 0, out)
+    return "".join(out)
+
+
+_encode_str = json.encoder.encode_basestring  # the C function where the accelerator is built
+
+
+def _dump(o: Any, level: int, out: list[str]) -> None:
+    if isinstance(o, str):
+        out.append(_encode_str(o))
+    elif o is None:
+        out.append("null")
+    elif o is True:
+        out.append("true")
+    elif o is False:
+        out.append("false")
+    elif isinstance(o, int):
+        out.append(int.__repr__(o))
+    elif isinstance(o, float):
+        out.append(json.dumps(o) if o != o or o in (float("inf"), float("-inf")) else float.__repr__(o))
+    elif isinstance(o, dict):
+        if not o:
+            out.append("{}")
+            return
+        if not all(isinstance(k, str) for k in o):
+            out.append(json.dumps(o, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level))
+            return
+        inner = "\n" + "  " * (level + 1)
+        sep = "{" + inner
+        for k, v in o.items():
+            out.append(sep)
+            out.append(_encode_str(k))
+            out.append(": ")
+            _dump(v, level + 1, out)
+            sep = "," + inner
+        out.append("\n" + "  " * level + "}")
+    elif isinstance(o, (list, tuple)):
+        if not o:
+            out.append("[]")
+            return
+        inner = "\n" + "  " * (level + 1)
+        sep = "[" + inner
+        for v in o:
+            out.append(sep)
+            _dump(v, level + 1, out)
+            sep = "," + inner
+        out.append("\n" + "  " * level + "]")
+    else:
+        raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
 
 
 def _stdin(limits: Limits, screener) -> DocResult:

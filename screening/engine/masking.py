@@ -8,6 +8,7 @@ from . import registry
 
 CONTEXT_CHARS = 30
 _LONG_NUMBER = re.compile(r"\d(?:[ -]?\d){10,}[Xx]?")
+_BREAKS = re.compile(r"[\r\n\t]+")
 
 
 def mask_digits(s: str, lead: int, trail: int) -> str:
@@ -15,8 +16,13 @@ def mask_digits(s: str, lead: int, trail: int) -> str:
     idx = [i for i, ch in enumerate(s) if ch.isdigit() or ch in "Xx"]
     if len(idx) <= lead + trail:
         lead, trail = min(lead, len(idx) // 3), min(trail, len(idx) // 3)
-    hide = set(idx[lead : len(idx) - trail])
-    return "".join("*" if i in hide else ch for i, ch in enumerate(s))
+    hidden = idx[lead : len(idx) - trail]
+    if not hidden:
+        return s
+    chars = list(s)
+    for i in hidden:
+        chars[i] = "*"
+    return "".join(chars)
 
 
 def mask_hit_text(kind: str, text: str) -> str:
@@ -45,7 +51,7 @@ def snippet(
     any other run of 11+ digits in the snippet is masked too.
     """
     a, b = max(0, start - width), min(len(original), end + width)
-    spans = sorted((s, e, k) for s, e, k in personal if s < b and a < e)
+    spans = sorted(p for p in personal if p[0] < b and a < p[1])
     for s, e, _ in spans:  # never cut a personal value in half
         a, b = min(a, s), max(b, e)
     out, pos = [], a
@@ -56,4 +62,4 @@ def snippet(
         out.append(mask_hit_text(k, original[s:e]))
         pos = e
     out.append(_mask_other_numbers(original[pos:b]))
-    return re.sub(r"[\r\n\t]+", " ", "".join(out))
+    return _BREAKS.sub(" ", "".join(out))

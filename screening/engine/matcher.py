@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 # ------------------------------------------------------------ multi-pattern scan
 
 BACKENDS: dict[str, type] = {}
-SMALL_AUTOMATON = 150  # below this many patterns pyahocorasick is the faster scanner
+SMALL_AUTOMATON = 150  # below this many patterns pyahocorasick is the faster scanner on a page
+LARGE_TEXT = 1 << 16  # from this many characters on, ahocorasick_rs is, whatever the patterns
 
 
 def backend(name: str):
@@ -113,11 +114,19 @@ class PatternIndex:
 
     def __init__(self, patterns: list[str], backend_name: str | None = None):
         self.patterns = patterns
+        self._fixed = backend_name is not None
         self.backend_name = backend_name or choose_backend(len(patterns))
         self._impl = BACKENDS[self.backend_name](patterns)
+        self._large = None
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
-        return sorted(self._impl.find(text))
+        impl = self._impl
+        if len(text) >= LARGE_TEXT and not self._fixed and self.backend_name != "ahocorasick_rs":
+            # a long text: the byte scanner's speed outweighs its per-call overhead
+            if self._large is None:
+                self._large = BACKENDS[choose_backend(SMALL_AUTOMATON)](self.patterns)
+            impl = self._large
+        return sorted(impl.find(text))
 
 
 # ------------------------------------------------------------ jieba boundaries

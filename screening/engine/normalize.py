@@ -22,7 +22,8 @@ from functools import lru_cache
 
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 # characters put between the characters of a term to dodge a filter (not "*": it is a star of 绝密*1年)
-BRIDGE = re.escape(" \t\u00a0\u3000\u00b7\u30fb\uff65\u2022\u2027\u2219\u22c5_-~|/\\.+^`'")
+BRIDGE_CHARS = " \t\u00a0\u3000\u00b7\u30fb\uff65\u2022\u2027\u2219\u22c5_-~|/\\.+^`'"
+BRIDGE = re.escape(BRIDGE_CHARS)
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 MAX_BRIDGE = 3
 
@@ -125,11 +126,25 @@ def _numpy_lut():
 
 def translate(text: str) -> str:
     """Apply the 1:1 translation table (numpy lookup table over UTF-32: ~4x faster than str.translate)."""
+    return _translate(text)[0]
+
+
+def _translate(text: str):
+    """(translated text, its code points as a numpy array, or None for a short text)."""
     if len(text) < 4096 or _numpy_lut() is None:
-        return text.translate(translation_table())
+        return text.translate(translation_table()), None
     np, lut = _numpy_lut()
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    return lut[codes].tobytes().decode("utf-32-le", "surrogatepass")
+    codes = lut[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
+    return codes.tobytes().decode("utf-32-le", "surrogatepass"), codes
+
+
+@lru_cache(maxsize=1)
+def _run_lut():
+    """numpy: True for the code points a bridge/zero-width run is made of."""
+    np, _ = _numpy_lut()
+    lut = np.zeros(0x110000, dtype=bool)
+    lut[[ord(c) for c in BRIDGE_CHARS + ZERO_WIDTH]] = True
+    return lut
 
 
 # the same drops found from the other side: every run of bridge/zero-width characters is
@@ -143,15 +158,31 @@ _IS_CJK = re.compile(rf"[{CJK}]").match
 RUNS_SPARSE = 1 / 64  # spaces per character below which runs are found first
 
 
-def _drop_spans(text: str):
-    """(start, end) of every character run that normalisation drops, in order."""
+def _run_spans(text: str, codes):
+    """(start, end) of each maximal run of bridge/zero-width characters."""
+    if codes is None:
+        for m in _RUN.finditer(text):
+            yield m.span()
+        return
+    np = _numpy_lut()[0]
+    mask = _run_lut()[codes]
+    if not mask.any():
+        return
+    edges = np.diff(mask.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    yield from zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True)
+
+
+def _drop_spans(text: str, codes=None):
+    """(start, end) of every character run that normalisation drops, in order.
+
+    ``codes``: the text's code points as a numpy array (a long text), where the runs are
+    found by a lookup table instead of a regex scan."""
     if text.count(" ") > len(text) * RUNS_SPARSE:
         for m in _DROP.finditer(text):
             yield m.span(1) if m.group(1) else m.span()
         return
     n = len(text)
-    for m in _RUN.finditer(text):
-        a, b = m.span()
+    for a, b in _run_spans(text, codes):
         if b - a <= MAX_BRIDGE and a > 0 and b < n and _IS_CJK(text, a - 1) and _IS_CJK(text, b):
             yield a, b
         else:
@@ -161,13 +192,13 @@ def _drop_spans(text: str):
 
 def normalize(text: str) -> Normalized:
     """Return the normalised text and the map back to ``text``."""
-    translated = translate(text)
+    translated, codes = _translate(text)
     pieces: list[str] = []
     starts = [0]
     shifts = [0]
     pos = 0
     dropped = 0
-    for a, b in _drop_spans(translated):
+    for a, b in _drop_spans(translated, codes):
         pieces.append(translated[pos:a])
         starts.append(a - dropped)  # normalised index of the first kept character after the run
         dropped += b - a

@@ -62,11 +62,17 @@ class Detector:
         return []
 
 
+_loaded = False
+
+
 def _load() -> dict[str, type[Detector]]:
     """Import the modules that declare detectors (once; they register on import)."""
-    from . import validators  # noqa: F401, I001
-    from . import lexicon_kinds  # noqa: F401
+    global _loaded
+    if not _loaded:
+        from . import validators  # noqa: F401, I001
+        from . import lexicon_kinds  # noqa: F401
 
+        _loaded = True
     return _REGISTRY
 
 
