@@ -201,7 +201,8 @@ def make_tokenizer_class():
             if len(text) > 1 << 20:
                 return self.load_all()
             loaded = self._loaded
-            need = {_bucket(text[i : i + 2]) for i in range(len(text) - 1)} - loaded
+            mask = N_BUCKETS - 1  # _bucket, inlined: this runs for every block segmented
+            need = {(ord(a) * 40503 + ord(b)) & mask for a, b in zip(text, text[1:], strict=False)} - loaded
             if need:
                 freq = self.FREQ
                 for i in need:

@@ -182,6 +182,21 @@ def _is_token_like(term: str) -> bool:
     return bool(term) and _NONHAN.search(term) is None
 
 
+_HAN_RUN = re.compile(_HAN_CLASS + "*")
+
+
+def _block_start(text: str, pos: int) -> int:
+    """Start of the run of jieba block characters that ends at ``pos`` (looking back in steps)."""
+    while pos > 0:
+        lo = max(0, pos - 64)
+        back = text[lo:pos][::-1]
+        n = _HAN_RUN.match(back).end()
+        pos -= n
+        if n < len(back):
+            break
+    return pos
+
+
 _CUTS_KEPT = 20_000  # blocks remembered per tokenizer (boilerplate repeats across a document)
 
 
@@ -225,9 +240,7 @@ class WindowBoundaries:
         end = m.start() if m else len(text)
         cuts = self._blocks.get(end)
         if cuts is None:
-            start = pos - 1
-            while start > 0 and _HAN_CHAR.match(text, start - 1):
-                start -= 1
+            start = _block_start(text, pos - 1)
             cuts = {start + c for c in block_cuts(self.tk, text[start:end])}
             self._blocks[end] = cuts
             self.segmented_chars += end - start
