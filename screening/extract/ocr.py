@@ -15,8 +15,8 @@ screen (:func:`screening.engine.ocrfix.ocr_repair`, length-preserving).
 
 Cost: images smaller than ``limits.ocr_min_px`` on a side or ``limits.ocr_min_bytes`` are
 logos and icons, not documents (screened, empty). At most ``limits.ocr_max_pages`` pages are
-read, and reading stops at a soft deadline inside ``limits.timeout_s`` (or the worker pool's
-``deadline_remaining()``): the document is then ``unscreened`` with the text read so far.
+read, and reading stops before a page that would end past the document's soft deadline
+(:func:`screening.extract.sandbox.deadline_remaining`, else a share of ``limits.timeout_s``): the document is then ``unscreened`` with the text read so far.
 Each page's OCR result is cached by the sha256 of the document bytes
 (``$PATROL_OCR_CACHE``, else ``<$PATROL_DATA or ./var>/ocr-cache/ab/abcdef….json``), so an
 unchanged attachment is never read twice, and a document cut short by a limit goes on where
@@ -43,7 +43,8 @@ ENGINE_ID = "rapidocr3/PP-OCRv6-small/det-max1280/v1"
 PDF_DPI = 200  # PDF pages are rendered at this resolution; boxes are pixels of that image
 MAX_SIDE = 2400  # larger page images are scaled down to this before OCR (boxes follow)
 MIN_SCORE = 0.5  # recognised segments below this confidence are dropped
-TIME_SHARE = 0.8  # share of limits.timeout_s OCR may use before it stops (soft deadline)
+TIME_SHARE = 0.8  # share of limits.timeout_s OCR may use before it stops (no soft deadline set)
+FIRST_PAGE_S = 3.0  # expected seconds for a page before one was timed (a page is not started later)
 
 _lock = threading.Lock()
 _engine = None
@@ -243,15 +244,16 @@ class PageCache:
 
 
 def _deadline(limits: Limits) -> float:
-    """Monotonic time at which OCR stops taking new pages."""
+    """Monotonic time at which OCR stops taking new pages: the soft deadline of the document
+    when it runs under one (the screening pool, the sandbox), else a share of its time limit."""
     try:
-        from screening.pool import deadline_remaining  # the worker pool's soft deadline, when there
+        from .sandbox import deadline_remaining
 
         remaining = deadline_remaining()
-        if remaining is not None:
-            return time.monotonic() + float(remaining)
-    except Exception:
-        pass
+    except ImportError:
+        remaining = None
+    if remaining is not None:
+        return time.monotonic() + float(remaining)
     return time.monotonic() + limits.timeout_s * TIME_SHARE
 
 
@@ -288,7 +290,7 @@ def read_pages(
             break
         segments = cache.pages.get(page)
         if segments is None:
-            per_page = max(spent) if spent else 0.0
+            per_page = max(spent) if spent else FIRST_PAGE_S
             if time.monotonic() + per_page > deadline:
                 stopped = (
                     f"OCR stopped by the time limit ({limits.timeout_s:g} s) before page {page} of {total}; "

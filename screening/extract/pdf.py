@@ -2,7 +2,8 @@
 
 A page without a text layer (a scan: an image and next to no text) is rendered by PDFium
 and read by OCR (:mod:`screening.extract.ocr`); the result carries the OCR regions of those
-pages. When OCR fails or a limit (``limits.ocr_max_pages``, time) stops it, the document is
+pages. A PDF in which nothing can be read, not even by OCR, stays ``unscreened: no text
+layer``. When OCR fails or a limit (``limits.ocr_max_pages``, time) stops it, the document is
 unscreened with the text read so far, never clean. Past ``limits.max_pages`` the remaining
 pages are reported unscreened. Damaged and password-protected files are unscreened with the
 parser's reason.
@@ -114,6 +115,8 @@ def extract_pdf(data: bytes, limits: Limits) -> Extracted:
             reasons.append(reason)
     else:
         text = "\n".join(texts)
+    if not any(not ch.isspace() for ch in text):  # nothing readable, even by OCR: never clean
+        return Extracted.unscreened("; ".join(reasons) or "no text layer", "pdf")
     if over:
         reasons.append(
             f"too many pages ({total if declared else 'more than ' + str(pages)} > "

@@ -317,3 +317,4 @@ def _declare_builtins() -> None:
 
 
 _declare_builtins()
+register("image", __import__(f"{__package__}.ocr", fromlist=["_"]).extract_image, isolated=True)
