@@ -189,3 +189,64 @@ def test_buckets_spread():
     rng = random.Random(3)
     pairs = {chr(rng.randint(0x4E00, 0x9FA5)) + chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(5000)}
     assert len({_bucket(p) for p in pairs}) > 0.9 * len(pairs) and N_BUCKETS >= 1 << 16
+
+
+# ---------------------------------------------------------------- fast paths equal the plain ones
+
+
+def _reference_normalize(text: str) -> tuple[str, list[int]]:
+    """Normalisation the plain way: str.translate, then every _DROP match removed."""
+    import importlib
+
+    norm = importlib.import_module("screening.engine.normalize")
+    translated = text.translate(norm.translation_table())
+    kept = list(range(len(translated)))
+    drop: set[int] = set()
+    for m in norm._DROP.finditer(translated):
+        a, b = m.span(1) if m.group(1) else m.span()
+        drop.update(range(a, b))
+    kept = [i for i in kept if i not in drop]
+    return "".join(translated[i] for i in kept), kept
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_long_text_normalisation_equals_the_plain_way(seed):
+    """Texts past the numpy threshold (lookup-table translation, bridge runs found by the
+    table) normalise, offsets included, exactly as str.translate and the _DROP regex do;
+    Latin text full of spaces takes the regex path and agrees too."""
+    from screening.engine.normalize import BRIDGE_CHARS, ZERO_WIDTH, normalize
+
+    rng = random.Random(seed)
+    alphabet = list("秘密机内部资料國家機關工作㐀\u4dbf\u9fff，。：ＡＢ１２") + list(
+        BRIDGE_CHARS + ZERO_WIDTH
+    )
+    alphabet += list("ab1\n*★:")
+    weights = [rng.random() ** 3 for _ in alphabet]
+    text = "".join(rng.choices(alphabet, weights=weights, k=rng.choice([5000, 12000])))
+    if seed == 3:
+        text = "Lorem ipsum dolor sit amet, 秘 密 ★ 1 年 consectetur. " * 300
+    got = normalize(text)
+    want_text, want_offsets = _reference_normalize(text)
+    assert got.text == want_text
+    assert got.offsets.to_list() == want_offsets
+
+
+def test_mark_scan_of_lines_with_the_level_character_equals_a_whole_text_scan():
+    """The classification-mark detector runs its patterns only on lines holding 密; on text
+    full of marks, near-marks and line ends it finds what a scan of the whole text finds."""
+    from screening.engine import patterns as P
+    from screening.engine.document import Doc
+    from screening.engine.validators import ClassificationMarks
+
+    rng = random.Random(11)
+    parts = ["秘密★1年", "机密 5年", "密级：秘密", "绝密", "【机密】", "密级: 内部资料", "工作秘密★",
+             "保守商业秘密 3年", "份号 00012 秘密 特急", "秘密", "\n", "\n\n", "通知", " ", "★", "1年",
+             "密级", "《绝密》", "会议结束前", "秘 密"]  # fmt: skip
+    text = "".join(rng.choice(parts) for _ in range(4000))
+    doc = Doc.from_text(text)
+    fast = ClassificationMarks().detect(doc)
+    whole = ClassificationMarks(patterns=dict(P.MARK_PATTERNS)).detect(doc)  # not the shared table: full scan
+    assert [(c.kind, c.rule, c.start, c.end) for c in fast] == [
+        (c.kind, c.rule, c.start, c.end) for c in whole
+    ]
+    assert len(fast) > 500
