@@ -348,6 +348,7 @@ class ScreenPool:
         self._lock = threading.Lock()
         self._queue: collections.deque[_Entry] = collections.deque()
         self._pending = 0
+        self._idle_waiters: list[Future] = []
         self._ids = itertools.count(1)
         self._closing = False
         self._cancel = False
@@ -397,6 +398,17 @@ class ScreenPool:
             future.set_result(unreadable(job.name, self.error or "screening pool closed"))
         else:
             self._wake()
+        return future
+
+    def drained(self) -> Future:
+        """A future that resolves (to None) once no job is pending: at once if none is. The pool
+        stays open; from Twisted, wrap it like a job's future to wait without blocking the reactor."""
+        future: Future = Future()
+        with self._lock:
+            if self._pending:
+                self._idle_waiters.append(future)
+                return future
+        future.set_result(None)
         return future
 
     def close(self, wait: bool = True) -> None:
@@ -630,8 +642,7 @@ class ScreenPool:
             if entry.running or entry.future.set_running_or_notify_cancel():
                 entry.running = True
                 return entry
-            with self._lock:  # cancelled by the caller
-                self._pending -= 1
+            self._finished()  # cancelled by the caller
 
     def _worker_messages(self, w: _Worker) -> None:
         while w.eof_at is None and w.conn.poll(0):
@@ -718,14 +729,23 @@ class ScreenPool:
             pass
 
     def _resolve(self, entry: _Entry, result: DocResult) -> None:
-        with self._lock:
-            self._pending -= 1
         try:
             if not entry.running:
                 entry.future.set_running_or_notify_cancel()
             entry.future.set_result(result)
         except (InvalidStateError, RuntimeError):
             pass  # cancelled by the caller
+        self._finished()
+
+    def _finished(self) -> None:
+        """One job less pending (after its future is resolved, so a drained pool has every answer)."""
+        with self._lock:
+            self._pending -= 1
+            waiters = self._idle_waiters if self._pending == 0 else []
+            if waiters:
+                self._idle_waiters = []
+        for waiter in waiters:
+            waiter.set_result(None)
 
     def _fail_all(self, reason: str) -> None:
         with self._lock:

@@ -236,10 +236,13 @@ def test_200_jobs_submitted_at_once_all_complete(pool):
     ]
     futures = [pool.submit(j) for j in jobs]
     assert pool.pending > 0
+    drained = pool.drained()
     expected = {d.name: _inline(d) for d in distinct}
+    drained.result(timeout=600)
+    assert pool.pending == 0 and all(f.done() for f in futures)
     for job, fut in zip(jobs, futures, strict=True):
-        assert fut.result(timeout=600) == expected[job.name], job.key
-    assert pool.pending == 0
+        assert fut.result() == expected[job.name], job.key
+    assert pool.drained().done()
 
 
 def test_workers_load_jieba_and_the_lexicon_once(pool):
