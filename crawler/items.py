@@ -92,6 +92,20 @@ class SiteFindingFound:
 
 
 @dataclass
+class MessageSeen:
+    """A citizen message of a 政务咨询 column (inspection.Message), as list and page show it."""
+
+    site_id: str
+    column_url: str
+    column_name: str
+    url: str
+    title: str
+    asked: Any
+    replied: Any
+    state: str | None
+
+
+@dataclass
 class TakedownCheck:
     """A URL with confirmed findings fetched again (crawler.takedown judges the response)."""
 

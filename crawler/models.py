@@ -192,8 +192,11 @@ class SiteFinding(models.Model):
     Recorded by the crawl (never by reports): ``offsite_redirect`` (an in-scope page leading out of
     every scope; ``detail.target``), ``no_disclosure_entry`` (url = homepage), ``unreadable``
     (``detail.reason``), ``dead_link`` for a missing list page (url = that list page) and
-    ``retired_column`` (url = the column, ``detail.retired``). Reports read the findings of each
-    site's latest patrol (``crawler.sitefindings.latest``).
+    ``retired_column`` (url = the column, ``detail.retired``), and the inspection checks the crawl
+    runs (inspection.checks): ``missing_identity`` (url = homepage; ``missing``, ``found``),
+    ``hidden_link`` / ``wording_error`` / ``watch_name`` (url = the page; one row per page and kind,
+    its hits in ``detail.hits``). Reports read the findings of each site's latest patrol
+    (``crawler.sitefindings.latest``).
     """
 
     KINDS = [
@@ -202,6 +205,10 @@ class SiteFinding(models.Model):
         ("unreadable", "无法读取"),
         ("dead_link", "列表页失效"),
         ("retired_column", "栏目已撤销"),
+        ("missing_identity", "网站标识缺失"),
+        ("hidden_link", "暗链"),
+        ("wording_error", "严重表述错误"),
+        ("watch_name", "关注人名"),
     ]
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="site_findings")
     run = models.ForeignKey(PatrolRun, on_delete=models.CASCADE, related_name="site_findings")

@@ -86,6 +86,8 @@ class StorePipeline:
             store.apply_site_finding(item.site_id, item.kind, item.url, item.detail)
         elif isinstance(item, it.SiteUpdate):
             store.apply_site(item.site_id, item.fields)
+        elif isinstance(item, it.MessageSeen):
+            store.apply_message(item)
         elif isinstance(item, it.TakedownCheck):
             self.flush()  # the judge reads findings and listings as the store holds them now
             takedown.judge(self.spider, item.response)

@@ -28,6 +28,7 @@ from crawler import extract, render, sitefindings, store, takedown
 from crawler import items as it
 from crawler.extract import discover
 from crawler.extract.profiles import scripted
+from crawler.inspect import InspectionMixin
 from crawler.models import Column, Page, PatrolRun, Site, SiteFinding
 from crawler.revalidate import FLAG as REVALIDATED
 from crawler.urls import column_url, scope_host
@@ -73,7 +74,7 @@ def _emits(method):
     return wrapper
 
 
-class PatrolSpider(scrapy.Spider):
+class PatrolSpider(InspectionMixin, scrapy.Spider):
     name = "patrol"
 
     def __init__(
@@ -100,8 +101,11 @@ class PatrolSpider(scrapy.Spider):
         # Scrapy caches per callback whether it is a generator returning a value, in a weak-keyed
         # cache: a bound method made afresh per request misses it and re-reads the source with
         # ast/tokenize every time. One bound method per callback, made once, hits it.
-        for name in ("parse_home", "parse_node", "parse_list_page", "parse_detail", "parse_attachment"):
+        callbacks = ("parse_home", "parse_node", "parse_list_page", "parse_detail", "parse_attachment")
+        inspection = ("parse_interaction", "parse_messages", "parse_message", "parse_css")
+        for name in callbacks + inspection:
             setattr(self, name, getattr(self, name))
+        self._inspection_init()
         self.parse_takedown, self.on_error = self.parse_takedown, self.on_error
         self.detail_requested: set[str] = set()
         self.rendered: set[str] = set()  # list pages sent to Chromium once (crawler/render.py)
@@ -258,6 +262,8 @@ class PatrolSpider(scrapy.Spider):
             return
         st.home = (response.url, html)  # judged at the end, against the site's newest item date
         self._note_redirect(st, response)
+        yield from self._inspect_home(st, response.url, html)  # identity, the way to 政务咨询 columns
+        yield from self._inspect_page(st, response.url, html)  # hidden links
         entry = self._choose_entry(st, response.url, html)
         # Site-wide navigation is not part of the column tree, except links below the entry's own
         # folder when that folder is deeper than the homepage's (a homepage menu may list the
@@ -414,6 +420,7 @@ class PatrolSpider(scrapy.Spider):
                 }
                 yield self._conditional(target, {**meta, "stub_hops": hops + 1}, self.parse_node, priority=9)
             return
+        yield from self._inspect_page(st, response.url, html)
         yield from self._node(
             st,
             response.url,
@@ -550,6 +557,7 @@ class PatrolSpider(scrapy.Spider):
         if self._refused(st, response, "列表页", html, column=column.url):
             yield from self._skip_page(st, column, response.meta, url)
             return
+        yield from self._inspect_page(st, response.url, html)
         # script-driven rows are named after the column, whichever page lists them
         parsed = extract.parse_list(url, html, st.conf.overrides or None, column_url=column.url)
         page = self._scripted(st, url, html, parsed)
@@ -699,6 +707,7 @@ class PatrolSpider(scrapy.Spider):
             dont_filter=True,
         )
 
+    @_emits
     def parse_detail(self, response: Response):
         st = self.state[response.meta["site"]]
         self.counters["details"] += 1
@@ -709,6 +718,11 @@ class PatrolSpider(scrapy.Spider):
             html = extract.decode_html(body, _charset(response))
             detail = extract.parse_detail(response.url, html)
             soft_404 = detail.soft_404
+            if not soft_404:
+                yield from self._inspect_page(st, response.url, html)
+                row = self.store.index(st.conf.id).items.get(response.meta["item"])
+                published = detail.publish_date or (row.publish_date if row is not None else None)
+                self._inspect_text(st, response.url, body, _content_type(response), published)
         yield it.DetailPage(
             site_id=st.conf.id,
             item_url=response.meta["item"],
@@ -775,6 +789,21 @@ class PatrolSpider(scrapy.Spider):
                 reason = f"列表页无法打开（{failure.getErrorMessage()[:200]}）"
                 self._finding(st, "dead_link", url, column=column.url, reason=reason)
                 return list(self._skip_page(st, column, request.meta, url))
+        if request.callback == self.parse_css:  # a stylesheet that failed: the pages go on without it
+            return list(self._css_arrived(request.meta["css"], " "))
+        if request.callback == self.parse_message:  # the list's values stand
+            row, meta = request.meta["row"], request.meta
+            seen = it.MessageSeen(
+                meta["site"],
+                meta["consult"],
+                meta["consult_name"],
+                row.url,
+                row.title,
+                row.asked,
+                row.replied,
+                row.state,
+            )
+            return [seen]
         if request.callback == self.parse_attachment and "page_url" in request.meta:
             reason = failure.getErrorMessage()[:300]
             if "maxsize" in reason.lower() or "max size" in reason.lower():

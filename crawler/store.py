@@ -213,6 +213,7 @@ class PatrolStore:
         self._site_findings: set[tuple[int, str, str]] = set(
             SiteFinding.objects.filter(run=run).values_list("site_id", "kind", "url")
         )
+        self._messages: dict[str, dict] = {}  # site id → message URL → inspection.Message
         self.flushes = 0
         self.findings = 0  # pages and attachments with a finding recorded
 
@@ -222,6 +223,38 @@ class PatrolStore:
         if idx is None:
             idx = self._index[site_id] = SiteIndex(self.sites[site_id])
         return idx
+
+    def messages(self, site_id: str) -> dict:
+        """The 政务咨询 messages stored for a site (inspection.Message by URL), loaded once."""
+        found = self._messages.get(site_id)
+        if found is None:
+            from inspection.models import Message
+
+            site = self.sites[site_id]
+            found = self._messages[site_id] = {m.url: m for m in Message.objects.filter(site=site)}
+        return found
+
+    def apply_message(self, item) -> None:
+        from inspection.models import Message
+
+        known = self.messages(item.site_id)
+        row = known.get(item.url)
+        fields = {
+            "column_url": item.column_url[:1000],
+            "column_name": (item.column_name or "")[:200],
+            "title": (item.title or "")[:1000],
+            "asked": item.asked,
+            "replied": item.replied,
+            "state": (item.state or "")[:100],
+        }
+        if row is None:
+            row = known[item.url] = Message(
+                site=self.sites[item.site_id], url=item.url[:2000], first_seen_run=self.run, **fields
+            )
+        for k, v in fields.items():
+            setattr(row, k, v)
+        row.last_seen_run = self.run
+        self._queue("message", row)
 
     def column(self, site_id: str, url: str) -> Column | None:
         return self.index(site_id).columns.get(url)
@@ -556,8 +589,21 @@ class PatrolStore:
         if by["screen"]:
             self._screen_results(by["screen"])
         SiteFinding.objects.bulk_create(by["site_finding"], batch_size=BATCH)
+        if by["message"]:
+            self._write_messages(by["message"])
         for site, fields in by["site"]:
             site.save(update_fields=fields)
+
+    @staticmethod
+    def _write_messages(rows: list) -> None:
+        from inspection.models import Message
+
+        unique = list({id(r): r for r in rows}.values())
+        Message.objects.bulk_create([r for r in unique if r.pk is None], batch_size=BATCH)
+        old = [r for r in unique if r.pk is not None]
+        fields = ["column_url", "column_name", "title", "asked", "replied", "state", "last_seen_run"]
+        if old:
+            Message.objects.bulk_update(old, fields, batch_size=BATCH)
 
     def _pending_snapshots(self, by) -> list[Snapshot]:
         out = [p.snapshot for p, _ in by["page"] if p.snapshot is not None and p.snapshot.pk is None]

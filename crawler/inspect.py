@@ -1,0 +1,286 @@
+"""The inspection checks the crawl runs (issue 10; the checks themselves: inspection.checks).
+
+A mixin of :class:`crawler.spider.PatrolSpider`. Per site:
+
+* **Site identity** — the homepage's 网站标识码 / ICP / 公安备案 / 党政机关标识; what is missing
+  becomes a ``missing_identity`` site finding (with the values found).
+* **Hidden links (暗链)** — every HTML page the patrol parses (homepage, column-tree and list pages,
+  detail pages): a page with links out of every scope and off ``.gov.cn`` is checked against its
+  inline styles, ``<style>`` blocks and the site's own stylesheets; the stylesheets in scope are
+  fetched once per patrol (a page waits until its sheets have come), never a link's target.
+  One ``hidden_link`` finding per page, its hits in ``detail.hits``.
+* **Wording and watched names** — the text of every detail page (``wording_error`` with the
+  suggestion and severity, ``watch_name`` for a page published after the name's date).
+* **互动回应** — the homepage's 互动交流 links (one level) and the homepage itself name the 政务咨询
+  columns (县长信箱, 咨询, 问政 …; not 在线访谈, 意见征集, 信访, 纪检); their list pages are walked
+  (``max_list_pages_per_column``) and a message page fetched only when the list lacks its date
+  or reply; each message is stored (inspection.Message) — never as a disclosure column, so the
+  counts do not change. Reports judge them against ``as_of``.
+
+Everything requested here passes the scope guard like every other request.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+
+import scrapy
+from scrapy.http import Response
+
+from config.patrolconf import site_for_url
+from crawler import extract
+from crawler import items as it
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_PAGES = 2000  # message pages fetched per patrol (each once; replied ones never again)
+
+
+class InspectionMixin:
+    # -- set-up ----------------------------------------------------------------------------------
+    def _inspection_init(self) -> None:
+        self.css: dict[str, str | None] = {}  # stylesheet URL → text ("" failed; None requested)
+        self.css_waiting: list[tuple[str, str, str]] = []  # pages waiting for sheets: (site, url, html)
+        self.consult_seen: set[str] = set()
+        self.message_pages = 0
+
+    @cached_property
+    def _wording(self):
+        from inspection.checks import load_wording
+
+        path = (self.conf.inspection or {}).get("wording_lexicon")
+        return load_wording([path] if path else None)
+
+    @cached_property
+    def _watch(self):
+        from inspection.checks import load_watch
+
+        path = (self.conf.inspection or {}).get("watch_names")
+        return load_watch([path] if path else None)
+
+    def _in_scope(self, url: str) -> bool:
+        return site_for_url(self.conf.sites, url) is not None
+
+    # -- homepage: identity and the way to the message columns ----------------------------------
+    def _inspect_home(self, st, url: str, html: str):
+        from inspection.checks import consult_links, interaction_links, missing_identity, site_identity
+
+        ident = site_identity(url, html)
+        missing = missing_identity(ident)
+        if missing:
+            found = {k: v for k, v in vars(ident).items() if v}
+            self._finding(st, "missing_identity", url, missing=missing, found=found)
+        yield from self._consult_columns(st, url, html, consult_links)
+        for link in interaction_links(url, html):
+            if self._owns(st, link) and link not in self.consult_seen:
+                self.consult_seen.add(link)
+                yield scrapy.Request(
+                    link,
+                    callback=self.parse_interaction,
+                    errback=self.on_error,
+                    meta={"site": st.conf.id},
+                    priority=3,
+                    dont_filter=True,
+                )
+
+    def _consult_columns(self, st, url: str, html: str, consult_links):
+        for name, link in consult_links(url, html):
+            if not self._owns(st, link) or link in self.consult_seen:
+                continue
+            self.consult_seen.add(link)
+            meta = {"site": st.conf.id, "consult": link, "consult_name": name, "page_no": 1}
+            yield scrapy.Request(
+                link,
+                callback=self.parse_messages,
+                errback=self.on_error,
+                meta=meta,
+                priority=3,
+                dont_filter=True,
+            )
+
+    def parse_interaction(self, response: Response):
+        from inspection.checks import consult_links
+
+        st = self.state[response.meta["site"]]
+        if response.status != 200:
+            return
+        html = extract.decode_html(response.body, _charset(response))
+        yield from self._consult_columns(st, response.url, html, consult_links)
+
+    # -- message columns -------------------------------------------------------------------------
+    def parse_messages(self, response: Response):
+        from inspection.checks import answered, parse_message_list
+
+        st = self.state[response.meta["site"]]
+        if response.status != 200:
+            return
+        html = extract.decode_html(response.body, _charset(response))
+        found = parse_message_list(response.url, html)
+        column, name = response.meta["consult"], response.meta["consult_name"]
+        known = self.store.messages(st.conf.id)
+        for row in found.rows:
+            if not row.url or not self._owns(st, row.url):
+                continue
+            stored = known.get(row.url)
+            settled = stored is not None and stored.replied is not None and stored.asked is not None
+            if row.asked is not None and (row.replied is not None or answered(row.state) is False):
+                need_page = False  # the list says it all (asked, and replied or plainly unanswered)
+            else:
+                need_page = not settled
+            if need_page and self.message_pages < MAX_MESSAGE_PAGES:
+                self.message_pages += 1
+                meta = {"site": st.conf.id, "consult": column, "consult_name": name, "row": row}
+                yield scrapy.Request(
+                    row.url,
+                    callback=self.parse_message,
+                    errback=self.on_error,
+                    meta=meta,
+                    priority=2,
+                    dont_filter=True,
+                )
+            else:
+                yield it.MessageSeen(
+                    st.conf.id, column, name, row.url, row.title, row.asked, row.replied, row.state
+                )
+        page_no = response.meta["page_no"]
+        nxt = found.next_url
+        if (
+            nxt
+            and nxt != response.url
+            and self._owns(st, nxt)
+            and page_no < self.conf.crawl["max_list_pages_per_column"]
+        ):
+            meta = {
+                **{k: response.meta[k] for k in ("site", "consult", "consult_name")},
+                "page_no": page_no + 1,
+            }
+            yield scrapy.Request(
+                nxt,
+                callback=self.parse_messages,
+                errback=self.on_error,
+                meta=meta,
+                priority=3,
+                dont_filter=True,
+            )
+
+    def parse_message(self, response: Response):
+        from inspection.checks import parse_message_page
+
+        st = self.state[response.meta["site"]]
+        row = response.meta["row"]
+        asked, replied, state = row.asked, row.replied, row.state
+        if response.status == 200:
+            page = parse_message_page(response.url, extract.decode_html(response.body, _charset(response)))
+            asked, replied, state = asked or page.asked, replied or page.replied, state or page.state
+        column, name = response.meta["consult"], response.meta["consult_name"]
+        yield it.MessageSeen(st.conf.id, column, name, row.url, row.title, asked, replied, state)
+
+    # -- every HTML page: hidden links; detail pages: wording ------------------------------------
+    def _inspect_page(self, st, url: str, html: str):
+        """Hidden links of one page (requests for the stylesheets it still needs)."""
+        from inspection.checks import outside_links
+
+        if not outside_links(url, html, self._in_scope):
+            return  # nothing leads out: no hidden link possible, no stylesheet needed
+        missing = self._sheets_missing(url, html)
+        if not missing:
+            self._hidden(st.conf.id, url, html)
+            return
+        self.css_waiting.append((st.conf.id, url, html))
+        yield from self._css_requests(st, missing)
+
+    def _sheets(self, url: str, html: str) -> list[str]:
+        from inspection.checks import stylesheet_imports, stylesheet_urls
+
+        out, todo = [], [u for u in stylesheet_urls(url, html) if self._in_scope(u)]
+        while todo:
+            u = todo.pop(0)
+            if u in out:
+                continue
+            out.append(u)
+            text = self.css.get(u)
+            if text:
+                todo += [i for i in stylesheet_imports(u, text) if self._in_scope(i) and i not in out]
+        return out
+
+    def _sheets_missing(self, url: str, html: str) -> list[str]:
+        return [u for u in self._sheets(url, html) if self.css.get(u) is None]
+
+    def _css_requests(self, st, urls: list[str]):
+        for u in urls:
+            if u in self.css:
+                continue  # requested already
+            self.css[u] = None
+            yield scrapy.Request(
+                u,
+                callback=self.parse_css,
+                errback=self.on_error,
+                meta={"site": st.conf.id, "css": u},
+                priority=4,
+            )
+
+    def parse_css(self, response: Response):
+        url = response.meta["css"]
+        text = ""
+        if response.status == 200:
+            text = response.body.decode(_charset(response) or "utf-8", errors="replace")
+        yield from self._css_arrived(url, text or " ")
+
+    def _css_arrived(self, url: str, text: str):
+        """A stylesheet came (or failed: empty): check the pages that were waiting for it."""
+        self.css[url] = text
+        waiting, self.css_waiting = self.css_waiting, []
+        for site_id, page_url, html in waiting:
+            missing = self._sheets_missing(page_url, html)
+            if missing:
+                self.css_waiting.append((site_id, page_url, html))
+                yield from self._css_requests(self.state[site_id], missing)
+            else:
+                self._hidden(site_id, page_url, html)
+        yield from self._drain()
+
+    def _hidden(self, site_id: str, url: str, html: str) -> None:
+        from inspection.checks import hidden_links
+
+        sheets = {u: self.css[u] for u in self._sheets(url, html) if self.css.get(u)}
+        hits = hidden_links(url, html, sheets, self._in_scope)
+        if hits:
+            detail = {"hits": [{"target": h.target, "how": h.how, "text": h.text[:200]} for h in hits]}
+            self._emit(it.SiteFindingFound(site_id, "hidden_link", url, detail))
+
+    def _inspect_text(self, st, url: str, body: bytes, content_type: str, published) -> None:
+        """Wording errors and watched names in a detail page's text."""
+        from inspection.checks import check_watch, check_wording
+        from screening.extract import extract as extract_text
+
+        text = extract_text(body, name=url, content_type=content_type or "text/html").text
+        if not text.strip():
+            return
+        wording = check_wording(text, self._wording)
+        if wording:
+            hits = [
+                {
+                    "text": h.text,
+                    "suggestion": h.suggestion,
+                    "severity": h.severity,
+                    "context": h.context,
+                    "note": h.note,
+                }
+                for h in wording
+            ]
+            self._finding(st, "wording_error", url, hits=hits)
+        watch = check_watch(text, published, self._watch) if self._watch.entries else []
+        if watch:
+            hits = [
+                {"text": h.text, "context": h.context, "since": h.since.isoformat(), "note": h.note}
+                for h in watch
+            ]
+            self._finding(st, "watch_name", url, hits=hits)
+
+
+def _charset(response: Response) -> str | None:
+    ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
+    if "charset=" in ctype:
+        return ctype.split("charset=", 1)[1].split(";")[0].strip() or None
+    return None

@@ -1,0 +1,65 @@
+"""Issue 10 end to end: a real patrol of tests/inspectnet, then ``patrol report inspection --format
+json``: every planted case found, no near-miss, the counts untouched, nothing outside any scope
+(and never a hidden link's target) requested."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.crawl_helpers import patrol
+from tests.inspectnet.network import AS_OF, InspectNetwork
+
+pytestmark = pytest.mark.xdist_group("inspectnet")
+
+
+@pytest.fixture(scope="module")
+def patrolled(tmp_path_factory):
+    net = InspectNetwork().start()
+    root = tmp_path_factory.mktemp("inspectnet")
+    cfg = net.write_config(root / "patrol.yaml")
+    data = root / "data"
+    try:
+        patrol(data, cfg, "crawl", "--quiet")
+        out = patrol(data, cfg, "report", "inspection", "--as-of", AS_OF, "--format", "json").stdout
+        counts = patrol(data, cfg, "report", "counts", "--year", "2026", "--format", "json").stdout
+        yield net, json.loads(out), json.loads(counts)
+    finally:
+        net.stop()
+
+
+def _key(f: dict, fields: list[str]) -> tuple:
+    return tuple(json.dumps(f.get(k), ensure_ascii=False, sort_keys=True) for k in fields)
+
+
+def test_every_planted_case_and_no_near_miss(patrolled):
+    net, got, _ = patrolled
+    truth = net.truth()
+    kinds = set(truth["kinds"])
+    mine = [f for f in got["findings"] if f["kind"] in kinds]
+    want = truth["findings"]
+    missing = []
+    for w in want:
+        fields = sorted(w)
+        if not any(_key(g, fields) == _key(w, fields) for g in mine):
+            missing.append(w)
+    extra = [g for g in mine if not any(_key(g, sorted(w)) == _key(w, sorted(w)) for w in want)]
+    assert not missing, json.dumps(missing, ensure_ascii=False, indent=1)
+    assert not extra, json.dumps(extra, ensure_ascii=False, indent=1)
+
+
+def test_veto_summary_equals_the_truth(patrolled):
+    net, got, _ = patrolled
+    want = {s["id"]: (s["veto"], sorted(s["reasons"])) for s in net.truth()["sites"]}
+    have = {s["id"]: (s["veto"], sorted(s["reasons"])) for s in got["sites"]}
+    assert have == want
+
+
+def test_message_columns_do_not_change_the_counts_and_nothing_left_scope(patrolled):
+    net, _, counts = patrolled
+    items = {s["id"]: s["items"] for s in counts["sites"]}
+    assert items == {"hx": 6, "jyj": 3, "qsz": 5}
+    names = {c["name"] for s in counts["sites"] for c in s["columns"]}
+    assert not names & {"县长信箱", "局长信箱", "镇长信箱", "在线访谈", "意见征集"}
+    assert net.outside_requests == []  # hidden links' targets and every other outside URL: never asked
