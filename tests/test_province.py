@@ -34,6 +34,7 @@ def province():
 
 
 def test_config_is_valid_and_every_site_answers(province, tmp_path):
+    province.reset_counters()
     cfg = province.write_config(tmp_path / "province.yaml")
     conf = patrolconf.load(cfg)
     assert len(conf.sites) == province.sites == 2 * len(DemoNetwork().network.sites)
