@@ -26,6 +26,7 @@ from scrapy.http import Response
 from config.patrolconf import PatrolConf, SiteConf, site_for_url
 from crawler import extract, render, sitefindings, store, takedown
 from crawler import items as it
+from crawler.content_images import content_images, image_urls
 from crawler.extract import discover
 from crawler.extract.profiles import scripted
 from crawler.inspect import InspectionMixin
@@ -53,6 +54,7 @@ class SiteState:
     fell_back: bool = False  # the entry gave no tree: columns come from the homepage's menus
     broken: list[str] = field(default_factory=list)  # why the walk was cut short (crawler.retire)
     shield: list[tuple[str, str]] = field(default_factory=list)  # failed tree nodes: (column URL, path)
+    template_images: set[str] = field(default_factory=set)  # images of the homepage and column pages
 
 
 def _headers(response: Response) -> dict[str, str]:
@@ -108,6 +110,7 @@ class PatrolSpider(InspectionMixin, scrapy.Spider):
         self._inspection_init()
         self.parse_takedown, self.on_error = self.parse_takedown, self.on_error
         self.detail_requested: set[str] = set()
+        self.images_requested: set[str] = set()  # an image shown by many articles is fetched once
         self.rendered: set[str] = set()  # list pages sent to Chromium once (crawler/render.py)
         self.api_from: dict[str, str] = {}  # first API page -> the list page whose script calls it
         self.counters = {
@@ -262,6 +265,7 @@ class PatrolSpider(InspectionMixin, scrapy.Spider):
             return
         st.home = (response.url, html)  # judged at the end, against the site's newest item date
         self._note_redirect(st, response)
+        st.template_images |= set(image_urls(response.url, html))  # logos and banners: no documents
         yield from self._inspect_home(st, response.url, html)  # identity, the way to 政务咨询 columns
         yield from self._inspect_page(st, response.url, html)  # hidden links
         entry = self._choose_entry(st, response.url, html)
@@ -421,6 +425,7 @@ class PatrolSpider(InspectionMixin, scrapy.Spider):
                 yield self._conditional(target, {**meta, "stub_hops": hops + 1}, self.parse_node, priority=9)
             return
         yield from self._inspect_page(st, response.url, html)
+        st.template_images |= set(image_urls(response.url, html))
         yield from self._node(
             st,
             response.url,
@@ -737,7 +742,14 @@ class PatrolSpider(InspectionMixin, scrapy.Spider):
         )
         if detail is None or soft_404 or not self.conf.crawl["fetch_attachments"]:
             return
-        for att in detail.attachments:
+        # images in the article body are read by OCR like attached scans (crawler/content_images.py)
+        images = [
+            extract.Attachment(url=u, name=n)
+            for u, n in content_images(response.url, html, st.template_images)
+            if u not in self.images_requested
+        ]
+        self.images_requested.update(a.url for a in images)
+        for att in [*detail.attachments, *images]:
             if not self._owns(st, att.url):
                 continue
             yield scrapy.Request(
