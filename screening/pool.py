@@ -181,6 +181,11 @@ def _vm_size() -> int:
     return 0
 
 
+def _rss() -> int:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
 def _limit_memory(base: int, memory_mb: int) -> None:
     """RLIMIT_AS: the worker's size after start-up (``base`` bytes) plus the document's share."""
     try:
@@ -192,7 +197,7 @@ def _limit_memory(base: int, memory_mb: int) -> None:
         pass
 
 
-def _template_main(ctl, private_lexicon, threshold, limits, max_jobs, initializer, initargs) -> None:
+def _template_main(ctl, private_lexicon, threshold, limits, recycle, initializer, initargs) -> None:
     """The template process: load everything once, then fork workers on request."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -233,7 +238,7 @@ def _template_main(ctl, private_lexicon, threshold, limits, max_jobs, initialize
                         ctl.close()
                         os.close(wake_r)
                         os.close(wake_w)
-                        code = _worker_main(fd, template, private_lexicon, threshold, limits, max_jobs)
+                        code = _worker_main(fd, template, private_lexicon, threshold, limits, recycle)
                     finally:
                         os._exit(code)
                 os.close(fd)
@@ -262,8 +267,11 @@ def _template_main(ctl, private_lexicon, threshold, limits, max_jobs, initialize
                     running = False
 
 
-def _worker_main(fd: int, template: int, private_lexicon, threshold, limits: Limits, max_jobs: int) -> int:
-    """One worker: answer jobs on its own socket until told to stop (or ``max_jobs`` done)."""
+def _worker_main(fd: int, template: int, private_lexicon, threshold, limits: Limits, recycle) -> int:
+    """One worker: answer jobs on its own socket until told to stop, or retire (exit) after
+    ``recycle = (max_jobs, max_rss)``: that many jobs, or a job that left it bigger than
+    ``max_rss`` bytes (a big document's memory goes back to the system with the process)."""
+    max_jobs, max_rss = recycle
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     _die_with_parent(template)
@@ -287,8 +295,15 @@ def _worker_main(fd: int, template: int, private_lexicon, threshold, limits: Lim
         result = screen_inline(job, private_lexicon=private_lexicon, threshold=threshold, limits=limits)
         del job, msg
         done += 1
-        retire = (max_jobs and done >= max_jobs) or memory_reason(limits) in (result.reason or "")
-        info = {"jobs": done, "builds": dict(SCREENER_BUILDS), "base_vm": base}
+        rss = _rss()
+        retire = None
+        if memory_reason(limits) in (result.reason or ""):
+            retire = "memory"
+        elif max_rss and rss > max_rss:
+            retire = "rss"
+        elif max_jobs and done >= max_jobs:
+            retire = "jobs"
+        info = {"jobs": done, "builds": dict(SCREENER_BUILDS), "base_vm": base, "rss": rss, "retired": retire}
         try:
             conn.send(("done", job_id, result, info, bool(retire)))
         except (MemoryError, TypeError, ValueError, AttributeError) as exc:  # unpicklable or too big
@@ -336,6 +351,7 @@ class ScreenPool:
         limits: Limits | None = None,
         *,
         max_jobs_per_worker: int = 1000,
+        max_worker_rss_mb: int = 200,
         initializer: Callable[..., Any] | None = None,
         initargs: Iterable[Any] = (),
     ):
@@ -343,7 +359,7 @@ class ScreenPool:
         self.private_lexicon = private_lexicon
         self.threshold = threshold
         self.limits = limits or Limits()
-        self.max_jobs = max_jobs_per_worker
+        self.recycle = (max_jobs_per_worker, max_worker_rss_mb * MB)
         self._initializer, self._initargs = initializer, tuple(initargs)
         self._lock = threading.Lock()
         self._queue: collections.deque[_Entry] = collections.deque()
@@ -362,7 +378,8 @@ class ScreenPool:
         self._failures = 0
         self._exits: dict[int, int] = {}
         self.template_builds: dict[int, int] = {}
-        self.worker_info: dict[int, dict] = {}  # pid → {"jobs", "builds"} as last reported
+        # pid → as last reported: jobs done, builds (Screeners built per pid), base_vm, rss, retired
+        self.worker_info: dict[int, dict] = {}
         self.replaced = 0
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
@@ -530,7 +547,7 @@ class ScreenPool:
                 self.private_lexicon,
                 self.threshold,
                 self.limits,
-                self.max_jobs,
+                self.recycle,
                 self._initializer,
                 self._initargs,
             ),

@@ -116,6 +116,9 @@ def _job(action: str, key: object = None) -> ScreenJob:
 # ------------------------------------------------------------------ the test-only extractor
 
 
+KEPT: list[bytes] = []
+
+
 def install_hostile_txt() -> None:
     """Initializer (runs in the pool's template): TXT files starting ``#POOLTEST:`` misbehave."""
     from screening.extract import registry
@@ -139,6 +142,9 @@ def install_hostile_txt() -> None:
             return Extracted.ok(f"分配 {len(block) // MB} MB", "txt")
         if action == "deadline":
             return _until_deadline()
+        if action.startswith("keep:"):  # memory the worker keeps after the document
+            KEPT.append(b"k" * (int(action[5:]) * MB))
+            return Extracted.ok("保留", "txt")
         if action == "pid":
             return Extracted.ok(f"进程 {os.getpid()}", "txt")
         raise ValueError(action)
@@ -320,6 +326,20 @@ def test_memory_limit_counts_from_the_worker_size_after_start_up(hostile):
     assert big.status == "unscreened" and big.reason == "memory limit (300 MB) exceeded"
     after = hostile.submit(_job(f"alloc:{size}")).result(timeout=300)
     assert after.status == "screened"
+
+
+def test_worker_left_big_by_a_document_retires_and_gives_the_memory_back(hostile):
+    before = hostile.replaced
+    result = hostile.submit(_job("keep:250")).result(timeout=300)
+    assert result.status == "screened"
+    (pid,) = [pid for pid, info in hostile.worker_info.items() if info.get("retired") == "rss"]
+    assert hostile.worker_info[pid]["rss"] > 250 * MB
+    deadline = time.monotonic() + 60
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert pid not in hostile.pids()["workers"] and not Path(f"/proc/{pid}").exists()
+    assert hostile.replaced == before  # a clean exit, not a crash
+    assert hostile.submit(ScreenJob("after", _html(), "a.html")).result(timeout=300).status == "screened"
 
 
 def _address_space_limit(pid: int) -> int:
