@@ -95,7 +95,7 @@ def running_patrols(now: datetime) -> list[PatrolRun]:
 
 def _latest_ids(model, group: tuple[str, ...]) -> set[int]:
     """Ids of the newest row with a snapshot per group, and of the newest such row answered 200."""
-    with_snap = model.objects.filter(snapshot__isnull=False)
+    with_snap = model.objects.filter(snapshot__isnull=False).order_by()  # no ordering field in the GROUP BY
     keep = set(with_snap.values(*group).annotate(m=Max("id")).values_list("m", flat=True))
     keep |= set(with_snap.filter(status=200).values(*group).annotate(m=Max("id")).values_list("m", flat=True))
     return keep
