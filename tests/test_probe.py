@@ -209,3 +209,39 @@ def test_patrol_probe_stores_each_round(servers, tmp_path, settings, capsys):
     assert Probe.objects.filter(site__site_id="bad").count() == 2
     out = capsys.readouterr().out
     assert "服务器错误" in out and "第 2 轮" in out
+
+
+def test_no_real_page_is_taken_for_an_error_page():
+    """Every saved real government page (../shared/real-pages: homes, lists, details) served on
+    loopback loads as ok: the error-page test must not fail a real site."""
+    from tests.conftest import SHARED
+
+    pages = sorted((SHARED / "real-pages" / "pages").glob("*.html"))
+    if not pages:
+        pytest.skip("../shared/real-pages is not available")
+
+    class Real(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):  # noqa: N802
+            data = (SHARED / "real-pages" / "pages" / self.path.strip("/")).read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    server = Server(("127.0.0.1", 0), Real)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        failed = {}
+        for p in pages:
+            o = probe_url(f"{base}/{p.name}", [base + "/"], 10, markers=MARKERS)
+            if not o.ok:
+                failed[p.name] = (o.failure, o.detail)
+        assert failed == {}
+    finally:
+        server.shutdown()
+        server.server_close()
