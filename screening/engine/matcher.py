@@ -73,6 +73,7 @@ class _RsAhoCorasick:
         import ahocorasick_rs
 
         self._lens = [len(p) for p in patterns]
+        self._patterns = list(patterns)
         self._ac = (
             ahocorasick_rs.BytesAhoCorasick([p.encode("utf-8", "surrogatepass") for p in patterns])
             if patterns
@@ -86,15 +87,19 @@ class _RsAhoCorasick:
         found = self._ac.find_matches_as_indexes(data, overlapping=True)
         if len(data) == len(text):  # ASCII: bytes are characters
             return [(s, e, i) for i, s, e in found]
+        # Byte order is character order. Every occurrence of every pattern is reported, so the
+        # occurrence of a pattern that starts at the next byte offset is its first one in the
+        # text after the previous match's character (or at it, for the same byte offset).
         found.sort(key=lambda m: m[1])
         out = []
-        at_byte = at_char = 0
-        lens = self._lens
+        prev_byte, prev_char = -1, -1
+        lens, patterns = self._lens, self._patterns
         for i, s, _ in found:
-            if s > at_byte:
-                at_char += len(data[at_byte:s].decode("utf-8", "surrogatepass"))
-                at_byte = s
-            out.append((at_char, at_char + lens[i], i))
+            c = text.find(patterns[i], prev_char + (s > prev_byte), len(text))
+            if c < 0:  # cannot happen; the slow way keeps the result right regardless
+                c = len(data[:s].decode("utf-8", "surrogatepass"))
+            out.append((c, c + lens[i], i))
+            prev_byte, prev_char = s, c
         return out
 
 
