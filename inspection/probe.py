@@ -7,7 +7,8 @@ load (connect, redirects and body); the outcome is one of:
 * ok — a 2xx/3xx-ended page that is not an error page;
 * ``timeout`` (not loaded within the limit), ``refused``, ``reset``, ``dns``, ``tls``;
 * ``http_5xx`` / ``http_4xx`` — the server answered with an error status;
-* ``soft_error`` — a 200 page that is an error page: the crawler's soft-404 test
+* ``soft_error`` — a 200 page that is an error page: the crawler's soft-404 test with the rules file's
+  ``soft_404_markers`` (``crawler.extract.markers``)
   (``crawler.extract.parse_detail(...).soft_404``), the rules' error-page markers on a short page
   (系统维护, Service Unavailable …), or an empty body;
 * ``offsite_redirect`` — the homepage redirects out of the site's configured scope: the target is
@@ -218,6 +219,9 @@ def probe_round(conf, site_ids: list[str] | None = None, workers: int = 8) -> li
     if unknown:
         raise KeyError(", ".join(sorted(unknown)))
     rules = load_rules(conf.rules).inspection
+    from crawler.extract import markers
+
+    markers.configure(conf.rules)  # the county's soft-404 markers, as the crawl reads them
     timeout = float(conf.inspection.get("probe_timeout_seconds") or DEFAULT_TIMEOUT)
     verify = bool(conf.crawl.get("verify_tls", False))
     rows = {}

@@ -245,3 +245,26 @@ def test_no_real_page_is_taken_for_an_error_page():
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.django_db
+def test_the_countys_own_error_markers_apply(servers, tmp_path, settings):
+    """A rules file named by patrol.yaml (``rules:``) adds its own markers: the probe reads them."""
+    import yaml
+
+    base, _ = servers
+    from reports.rules import DEFAULT_RULES
+
+    rules = yaml.safe_load(DEFAULT_RULES.read_text(encoding="utf-8"))
+    rules["inspection"]["error_page"]["markers"] = ["请稍后访问"]
+    (tmp_path / "rules.yaml").write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    cfg = tmp_path / "patrol.yaml"
+    cfg.write_text(
+        f"sites:\n  - {{id: m, name: 维护站, tier: town, url: '{base}/maint/'}}\nrules: rules.yaml\n",
+        encoding="utf-8",
+    )
+    settings.PATROL_CONFIG = str(cfg)
+    from inspection.probe import probe_round
+
+    [p] = probe_round(parse(cfg.read_text(encoding="utf-8"), str(cfg)))
+    assert (p.ok, p.failure, p.detail) == (False, "soft_error", "错误提示页（请稍后访问）")
