@@ -383,3 +383,32 @@ def test_several_wording_errors_of_one_page_in_one_row():
     WordingDecision.objects.create(url=page, text="错乙", decision="ignore")
     got = [(f["text"], f["level"], f["url"]) for f in of(judge(), "hits")]
     assert got == [("错甲", "veto", page)]
+
+
+def test_item_kinds_are_deductions():
+    s = site("items")
+    col = column(s, "通知公告", AS_OF - timedelta(days=3))
+    rows = [
+        ("late.html", date(2026, 6, 30), date(2026, 5, 1), 200),  # 成文 5-01 → 6-30: over 20 working days
+        ("undated.html", None, None, 200),
+        ("dead.html", date(2026, 6, 1), None, 404),
+    ]
+    for name, published, written, status in rows:
+        item = Item.objects.create(
+            site=s,
+            url=f"{col.url}{name}",
+            title=name,
+            publish_date=published,
+            written_date=written,
+            detail_status=status,
+        )
+        Listing.objects.create(column=col, item=item, title=name)
+    run_with(s, [("dead_link", f"{col.url}index_3.html", {"column": col.url})])
+    got = sorted((f["kind"], f["level"], f["url"].rsplit("/", 1)[1]) for f in of(judge(), "items"))
+    assert got == [
+        ("dead_link", "deduct", "dead.html"),
+        ("dead_link", "deduct", "index_3.html"),
+        ("late_publication", "deduct", "late.html"),
+        ("undated_item", "deduct", "undated.html"),
+    ]
+    assert not summary(judge(), "items")["veto"]
