@@ -17,7 +17,12 @@ fork, and a crashed worker is replaced in milliseconds. A worker:
   does not count against a document;
 - runs every extractor inline (the worker is the sandbox; no process per document);
 - screens one document at a time under a soft deadline (:func:`deadline_remaining`), and is
-  killed ``GRACE_S`` after ``limits.timeout_s`` if it has not answered by then.
+  killed ``GRACE_S`` after ``limits.timeout_s`` if it has not answered by then;
+- retires (a clean exit; a fresh fork takes its place) after ``max_jobs_per_worker`` documents,
+  after a document that left it bigger than ``max_worker_rss_mb``, or after running out of memory.
+
+Models loaded by an extractor (OCR) stay in the worker that loaded them: load them there, never
+in the template (a library that starts threads must not be loaded before a fork).
 
 The parent keeps one supervisor thread (``screen-pool``) that hands a job to an idle worker
 over that worker's own socket, reads results, enforces the hard time limit and replaces dead
@@ -351,7 +356,7 @@ class ScreenPool:
         limits: Limits | None = None,
         *,
         max_jobs_per_worker: int = 1000,
-        max_worker_rss_mb: int = 200,
+        max_worker_rss_mb: int = 640,  # above a worker with the OCR models loaded (~470 MB)
         initializer: Callable[..., Any] | None = None,
         initargs: Iterable[Any] = (),
     ):

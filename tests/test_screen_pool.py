@@ -194,6 +194,7 @@ def hostile(private_lexicon):
         workers=2,
         private_lexicon=private_lexicon,
         limits=HOSTILE_LIMITS,
+        max_worker_rss_mb=200,
         initializer=install_hostile_txt,
     )
     yield p
