@@ -250,3 +250,14 @@ def test_mark_scan_of_lines_with_the_level_character_equals_a_whole_text_scan():
         (c.kind, c.rule, c.start, c.end) for c in whole
     ]
     assert len(fast) > 500
+
+
+def test_preload_loads_all_of_jiebas_dictionary():
+    """``Screener.preload`` (for the pool's template) leaves the tokenizer holding jieba's whole
+    dictionary, the lexicon's words added on top."""
+    screener = default_screener().preload()
+    tk, full = screener.tokenizer, base_tokenizer()
+    added = set(tk.FREQ) - set(full.FREQ)
+    assert set(full.FREQ) <= set(tk.FREQ) and len(added) < 200
+    changed = [k for k, v in full.FREQ.items() if tk.FREQ[k] != v]
+    assert set(changed) <= {e.term for e in screener.lexicon.entries.values()}

@@ -46,6 +46,15 @@ class Screener:
     def tokenizer(self):
         return self._keywords.tokenizer
 
+    def preload(self) -> Screener:
+        """Load now what a screen would load on demand: the tokenizer and all of jieba's
+        dictionary. For a process that forks workers (the screening pool's template): the
+        workers then share one copy instead of each reading the buckets its pages need."""
+        tk = self.tokenizer
+        if hasattr(tk, "load_all"):
+            tk.load_all()
+        return self
+
     def screen(self, text: str, *, url: str | None = None) -> ScreenResult:
         return self._screen(text, url, "window")
 
