@@ -186,6 +186,14 @@ def _vm_size() -> int:
     return 0
 
 
+def _os_threads() -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+    return 1
+
+
 def _rss() -> int:
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -221,7 +229,7 @@ def _template_main(ctl, private_lexicon, threshold, limits, recycle, initializer
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
-    ctl.send(("ready", os.getpid(), dict(SCREENER_BUILDS)))
+    ctl.send(("ready", os.getpid(), dict(SCREENER_BUILDS), _os_threads()))
     children: set[int] = set()
     running = True
     while running or children:
@@ -582,6 +590,12 @@ class ScreenPool:
             if msg[0] == "ready":
                 self._template_ready, self._template_pid = True, msg[1]
                 self.template_builds = msg[2]
+                if msg[3] > 1:
+                    log.warning(
+                        "the screening template runs %d threads: a worker forked from it may hang; "
+                        "load libraries that start threads (OCR) in the workers, not in the initializer",
+                        msg[3],
+                    )
             elif msg[0] == "error":
                 self.error = f"screening workers could not start: {msg[1]}"
             elif msg[0] == "forked":
