@@ -210,16 +210,30 @@ def _limit_memory(base: int, memory_mb: int) -> None:
         pass
 
 
-def _template_main(ctl, private_lexicon, threshold, limits, recycle, initializer, initargs) -> None:
+@dataclass(frozen=True)
+class _Config:
+    """What the template and its workers are started with."""
+
+    private_lexicon: str | None
+    threshold: str
+    limits: Limits
+    max_jobs: int
+    max_rss: int
+    initializer: Callable[..., Any] | None  # in the template, before the forks (imports, data)
+    initargs: tuple
+    worker_initializer: Callable[[], Any] | None  # in each worker after its fork (OCR models)
+
+
+def _template_main(ctl, cfg: _Config) -> None:
     """The template process: load everything once, then fork workers on request."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         from .extract import worker  # noqa: F401  (every parser imported)
 
-        if initializer is not None:
-            initializer(*initargs)
-        patrol_screener(private_lexicon, threshold)
+        if cfg.initializer is not None:
+            cfg.initializer(*cfg.initargs)
+        patrol_screener(cfg.private_lexicon, cfg.threshold)
     except BaseException as exc:  # noqa: BLE001 - reported to the pool, which marks itself broken
         ctl.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
         return
@@ -251,7 +265,7 @@ def _template_main(ctl, private_lexicon, threshold, limits, recycle, initializer
                         ctl.close()
                         os.close(wake_r)
                         os.close(wake_w)
-                        code = _worker_main(fd, template, private_lexicon, threshold, limits, recycle)
+                        code = _worker_main(fd, template, cfg)
                     finally:
                         os._exit(code)
                 os.close(fd)
@@ -280,15 +294,17 @@ def _template_main(ctl, private_lexicon, threshold, limits, recycle, initializer
                     running = False
 
 
-def _worker_main(fd: int, template: int, private_lexicon, threshold, limits: Limits, recycle) -> int:
+def _worker_main(fd: int, template: int, cfg: _Config) -> int:
     """One worker: answer jobs on its own socket until told to stop, or retire (exit) after
-    ``recycle = (max_jobs, max_rss)``: that many jobs, or a job that left it bigger than
-    ``max_rss`` bytes (a big document's memory goes back to the system with the process)."""
-    max_jobs, max_rss = recycle
+    ``cfg.max_jobs`` jobs or a job that left it bigger than ``cfg.max_rss`` bytes (a big
+    document's memory goes back to the system with the process)."""
+    limits = cfg.limits
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     _die_with_parent(template)
     conn = connection.Connection(fd)
+    if cfg.worker_initializer is not None:
+        cfg.worker_initializer()
     base = _vm_size()
     _limit_memory(base, limits.memory_mb)
     conn.send(("ready", os.getpid(), dict(SCREENER_BUILDS), base))
@@ -305,16 +321,18 @@ def _worker_main(fd: int, template: int, private_lexicon, threshold, limits: Lim
         _, job_id, job = msg
         conn.send(("started", job_id))  # from here on, a death is this document's
         source = job.name
-        result = screen_inline(job, private_lexicon=private_lexicon, threshold=threshold, limits=limits)
+        result = screen_inline(
+            job, private_lexicon=cfg.private_lexicon, threshold=cfg.threshold, limits=limits
+        )
         del job, msg
         done += 1
         rss = _rss()
         retire = None
         if memory_reason(limits) in (result.reason or ""):
             retire = "memory"
-        elif max_rss and rss > max_rss:
+        elif cfg.max_rss and rss > cfg.max_rss:
             retire = "rss"
-        elif max_jobs and done >= max_jobs:
+        elif cfg.max_jobs and done >= cfg.max_jobs:
             retire = "jobs"
         info = {"jobs": done, "builds": dict(SCREENER_BUILDS), "base_vm": base, "rss": rss, "retired": retire}
         try:
@@ -367,13 +385,22 @@ class ScreenPool:
         max_worker_rss_mb: int = 640,  # above a worker with the OCR models loaded (~470 MB)
         initializer: Callable[..., Any] | None = None,
         initargs: Iterable[Any] = (),
+        worker_initializer: Callable[[], Any] | None = None,
     ):
         self.size = workers or default_workers()
         self.private_lexicon = private_lexicon
         self.threshold = threshold
         self.limits = limits or Limits()
-        self.recycle = (max_jobs_per_worker, max_worker_rss_mb * MB)
-        self._initializer, self._initargs = initializer, tuple(initargs)
+        self._config = _Config(
+            private_lexicon,
+            threshold,
+            self.limits,
+            max_jobs_per_worker,
+            max_worker_rss_mb * MB,
+            initializer,
+            tuple(initargs),
+            worker_initializer,
+        )
         self._lock = threading.Lock()
         self._queue: collections.deque[_Entry] = collections.deque()
         self._pending = 0
@@ -555,15 +582,7 @@ class ScreenPool:
         mine, theirs = ctx.Pipe(duplex=True)
         proc = ctx.Process(
             target=_template_main,
-            args=(
-                theirs,
-                self.private_lexicon,
-                self.threshold,
-                self.limits,
-                self.recycle,
-                self._initializer,
-                self._initargs,
-            ),
+            args=(theirs, self._config),
             name="screen-pool-template",
             daemon=True,
         )

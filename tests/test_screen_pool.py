@@ -117,6 +117,11 @@ def _job(action: str, key: object = None) -> ScreenJob:
 
 
 KEPT: list[bytes] = []
+WORKER_INIT: list[int] = []  # pids that ran the worker initializer
+
+
+def mark_worker() -> None:
+    WORKER_INIT.append(os.getpid())
 
 
 def install_hostile_txt() -> None:
@@ -145,6 +150,10 @@ def install_hostile_txt() -> None:
         if action.startswith("keep:"):  # memory the worker keeps after the document
             KEPT.append(b"k" * (int(action[5:]) * MB))
             return Extracted.ok("保留", "txt")
+        if action == "inited":  # the worker initializer ran here, after the fork, once
+            if WORKER_INIT != [os.getpid()]:
+                raise RuntimeError(f"worker initializer ran in {WORKER_INIT}")
+            return Extracted.ok("已初始化", "txt")
         if action == "pid":
             return Extracted.ok(f"进程 {os.getpid()}", "txt")
         raise ValueError(action)
@@ -196,6 +205,7 @@ def hostile(private_lexicon):
         limits=HOSTILE_LIMITS,
         max_worker_rss_mb=200,
         initializer=install_hostile_txt,
+        worker_initializer=mark_worker,
     )
     yield p
     p.close()
@@ -283,6 +293,11 @@ def test_worker_killed_mid_document_is_named_and_the_others_are_correct(hostile,
         assert results[job.key] == expected, job.key
         assert results[job.key].status == "screened"
     assert hostile.replaced >= 3
+
+
+def test_worker_initializer_runs_in_each_worker_after_its_fork(hostile):
+    futures = [hostile.submit(_job("inited", i)) for i in range(6)]
+    assert [f.result(timeout=300).status for f in futures] == ["screened"] * 6
 
 
 def test_private_lexicon_reaches_the_workers(hostile, private_lexicon):
