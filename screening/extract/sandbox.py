@@ -4,7 +4,7 @@ Workers are forked from a ``forkserver`` (a clean single-threaded process with t
 parsers preloaded), so starting one costs a fork, not an interpreter start, and it is
 safe from a multi-threaded parent (Scrapy, Django). Each worker sets RLIMIT_AS
 (``limits.memory_mb``) and RLIMIT_CPU before parsing; the parent waits at most
-``limits.timeout_s`` wall-clock seconds for the result and kills the worker after that.
+``limits.timeout_s`` wall-clock seconds plus a grace for the result and kills the worker after that.
 A worker that dies (out of memory, a crash in a C parser) is reported with its exit code.
 
 The time limit has two steps. :func:`deadline_remaining` tells an extractor how long the
