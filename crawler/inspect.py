@@ -31,6 +31,7 @@ from scrapy.http import Response
 from config.patrolconf import site_for_url
 from crawler import extract
 from crawler import items as it
+from crawler.responses import charset_of as _charset
 
 log = logging.getLogger(__name__)
 
@@ -277,10 +278,3 @@ class InspectionMixin:
                 for h in watch
             ]
             self._finding(st, "watch_name", url, hits=hits)
-
-
-def _charset(response: Response) -> str | None:
-    ctype = response.headers.get("Content-Type", b"").decode("latin-1").lower()
-    if "charset=" in ctype:
-        return ctype.split("charset=", 1)[1].split(";")[0].strip() or None
-    return None

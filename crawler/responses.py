@@ -1,0 +1,42 @@
+"""Small helpers the spider's parts share: response headers and charset, and ``emits`` (the
+outbox of items a callback's helpers queue)."""
+
+from __future__ import annotations
+
+import functools
+
+from scrapy.http import Response
+
+# statuses the callbacks see themselves (errors are recorded); redirects are left to Scrapy's
+# RedirectMiddleware, which follows them; a 304 arrives as the stored copy (crawler.revalidate)
+HANDLED = [304, *range(400, 600)]
+
+
+def headers_of(response: Response) -> dict[str, str]:
+    return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+
+
+def emits(method):
+    """A callback whose helpers queue items (site findings, site updates) in ``self.outbox``:
+    they are yielded before the callback's next request and at its end."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        out = method(self, *args, **kwargs)
+        for x in out or ():
+            yield from self._drain()
+            yield x
+        yield from self._drain()
+
+    return wrapper
+
+
+def charset_of(response: Response) -> str | None:
+    ctype = content_type_of(response)
+    if "charset=" in ctype:
+        return ctype.split("charset=", 1)[1].split(";")[0].strip() or None
+    return None
+
+
+def content_type_of(response: Response) -> str:
+    return response.headers.get("Content-Type", b"").decode("latin-1").lower()
