@@ -261,3 +261,12 @@ def test_preload_loads_all_of_jiebas_dictionary():
     assert set(full.FREQ) <= set(tk.FREQ) and len(added) < 200
     changed = [k for k, v in full.FREQ.items() if tk.FREQ[k] != v]
     assert set(changed) <= {e.term for e in screener.lexicon.entries.values()}
+
+
+def test_translation_is_idempotent_kangxi_forms_of_traditional_characters_end_simplified():
+    from screening.engine.normalize import normalize_text, translate, translation_table
+
+    table = translation_table()
+    assert all(table.get(ord(v), v) == v for v in table.values())
+    assert normalize_text("\u2ea8\u2f68\u2f3e") == translate(translate("\u2ea8\u2f68\u2f3e"))
+    assert normalize_text("⾨⼾網站") == "门户网站"  # Kangxi 門 戶 -> 门 户 in one pass

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 from . import patterns as P
 from .document import Doc
-from .normalize import normalize_text, translate
+from .normalize import normalize_text
 
 
 @dataclass(frozen=True)
@@ -178,8 +178,8 @@ def _geometry(doc: Doc, start: int, end: int) -> tuple[str, str, str, bool]:
     stop = nl if nl >= 0 else len(raw)
     tab = raw.find("\t", b, stop)
     line_end = tab if tab >= 0 else stop
-    before = normalize_text(translate(raw[line_start:a]))
-    after = normalize_text(translate(raw[b:line_end]))
+    before = normalize_text(raw[line_start:a])  # translation is idempotent (normalize.py)
+    after = normalize_text(raw[b:line_end])
     line = before + doc.text[start:end] + after
     return before, after, line, _at_head_or_foot(raw, line_start, line_end)
 

@@ -61,6 +61,16 @@ def translation_table() -> dict[int, str]:
         table[cp] = chr(cp - 0xFEE0)
     table[0x3000] = " "  # ideographic space
     table[0xFF65] = "\u00b7"  # half-width katakana middle dot
+    # close the table under composition: a Kangxi radical or compatibility form of a
+    # traditional character (⾨ -> 門) goes on to the simplified one (门) in the same pass,
+    # so translating is idempotent
+    for key, value in table.items():
+        for _ in range(4):
+            nxt = table.get(ord(value))
+            if nxt is None or nxt == value:
+                break
+            value = nxt
+        table[key] = value
     return table
 
 
