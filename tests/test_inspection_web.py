@@ -124,7 +124,9 @@ def test_decisions_are_recorded_with_the_user_and_leave_the_report(world):
     d = WordingDecision.objects.get()
     assert (d.url, d.text, d.decision, d.user, d.note) == (url, "中华人名共和国", "fixed", user, "已改")
     page = centre.get(reverse("web:wording_queue")).content.decode()
-    assert "已记录：已整改" in page and "<mark>中华人名共和国</mark>" not in page and "<mark>错词</mark>" in page
+    assert (
+        "已记录：已整改" in page and "<mark>中华人名共和国</mark>" not in page and "<mark>错词</mark>" in page
+    )
     everything = centre.get(reverse("web:wording_queue"), {"show": "all"}).content.decode()
     assert "中华人名共和国" in everything and "已整改" in everything and user.username in everything
     from reports.inspection import evaluate
