@@ -23,7 +23,9 @@ Everything requested here passes the scope guard like every other request.
 from __future__ import annotations
 
 import logging
+import re
 from functools import cached_property
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -36,6 +38,8 @@ from crawler.responses import charset_of as _charset
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_PAGES = 2000  # message pages fetched per patrol (each once; replied ones never again)
+# absolute link targets in the raw page, script strings included (href=\"…\" in document.write)
+_ABSOLUTE_HREF = re.compile(r"""href\s*=\s*\\?["']?\s*(?:https?:)?//([^/"'\\\s>?#]+)""", re.I)
 
 
 class InspectionMixin:
@@ -180,8 +184,12 @@ class InspectionMixin:
     # -- every HTML page: hidden links; detail pages: wording ------------------------------------
     def _inspect_page(self, st, url: str, html: str):
         """Hidden links of one page (requests for the stylesheets it still needs)."""
-        from inspection.checks import outside_links
+        from inspection.checks import is_gov_host, outside_links
 
+        hosts = {h.lower() for h in _ABSOLUTE_HREF.findall(html)}
+        own = urlsplit(url).netloc.lower()
+        if not any(h != own and not is_gov_host(f"http://{h}/") for h in hosts):
+            return  # every absolute link stays on this host or on government hosts: parse nothing
         if not outside_links(url, html, self._in_scope):
             return  # nothing leads out: no hidden link possible, no stylesheet needed
         missing = self._sheets_missing(url, html)
