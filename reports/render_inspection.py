@@ -196,10 +196,10 @@ def html_page(data: dict, rules: Rules | None = None) -> str:
     ]
     for lv in ("veto", "deduct", "warning"):
         rows = [r for r, f in zip(finding_rows(data), data["findings"], strict=True) if f["level"] == lv]
-        if rows:
-            parts.append(
-                html.section(f"{level(lv)}（{len(rows)}）", html.table(FINDING_HEAD, rows, url_cols=(4,)))
-            )
+        if rows:  # the section names the level: no level column
+            head = [h for i, h in enumerate(FINDING_HEAD) if i != 1]
+            body = [[v for i, v in enumerate(r) if i != 1] for r in rows]
+            parts.append(html.section(f"{level(lv)}（{len(rows)}）", html.table(head, body, url_cols=(3,))))
     return html.page(
         TITLE,
         f"检查日期：截至 {data['as_of']}；规则：国办秘函〔2019〕19号，config/rules.yaml",
