@@ -9,8 +9,9 @@ A mixin of :class:`crawler.spider.PatrolSpider`. Per site:
   inline styles, ``<style>`` blocks and the site's own stylesheets; the stylesheets in scope are
   fetched once per patrol (a page waits until its sheets have come), never a link's target.
   One ``hidden_link`` finding per page, its hits in ``detail.hits``.
-* **Wording and watched names** — the text of every detail page (``wording_error`` with the
-  suggestion and severity, ``watch_name`` for a page published after the name's date).
+* **Wording and watched names** — run in the screening workers on the text extracted for the
+  screen, pages and attachments alike (``screening.pool.inspection_checks``; stored by
+  crawler.pipelines as ``wording_error`` / ``watch_name`` with the suggestion and severity).
 * **互动回应** — the homepage's 互动交流 links (one level) and the homepage itself name the 政务咨询
   columns (县长信箱, 咨询, 问政 …; not 在线访谈, 意见征集, 信访, 纪检); their list pages are walked
   (``max_list_pages_per_column``) and a message page fetched only when the list lacks its date
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import cached_property
 from urllib.parse import urlsplit
 
 import scrapy
@@ -42,6 +42,16 @@ MAX_MESSAGE_PAGES = 2000  # message pages fetched per patrol (each once; replied
 _ABSOLUTE_HREF = re.compile(r"""href\s*=\s*\\?["']?\s*(?:https?:)?//([^/"'\\\s>?#]+)""", re.I)
 
 
+def check_lists(conf) -> None:
+    """Read the county's wording lexicon and watch list before the patrol starts, so that a wrong
+    line stops it with ``file:line`` (the screening workers load them again for the checks)."""
+    from inspection.checks import load_watch, load_wording
+
+    ins = conf.inspection or {}
+    load_wording([ins["wording_lexicon"]] if ins.get("wording_lexicon") else None)
+    load_watch([ins["watch_names"]] if ins.get("watch_names") else None)
+
+
 class InspectionMixin:
     # -- set-up ----------------------------------------------------------------------------------
     def _inspection_init(self) -> None:
@@ -49,20 +59,6 @@ class InspectionMixin:
         self.css_waiting: list[tuple[str, str, str]] = []  # pages waiting for sheets: (site, url, html)
         self.consult_seen: set[str] = set()
         self.message_pages = 0
-
-    @cached_property
-    def _wording(self):
-        from inspection.checks import load_wording
-
-        path = (self.conf.inspection or {}).get("wording_lexicon")
-        return load_wording([path] if path else None)
-
-    @cached_property
-    def _watch(self):
-        from inspection.checks import load_watch
-
-        path = (self.conf.inspection or {}).get("watch_names")
-        return load_watch([path] if path else None)
 
     def _in_scope(self, url: str) -> bool:
         return site_for_url(self.conf.sites, url) is not None
@@ -257,32 +253,3 @@ class InspectionMixin:
         if hits:
             detail = {"hits": [{"target": h.target, "how": h.how, "text": h.text[:200]} for h in hits]}
             self._emit(it.SiteFindingFound(site_id, "hidden_link", url, detail))
-
-    def _inspect_text(self, st, url: str, body: bytes, content_type: str, published) -> None:
-        """Wording errors and watched names in a detail page's text."""
-        from inspection.checks import check_watch, check_wording
-        from screening.extract import extract as extract_text
-
-        text = extract_text(body, name=url, content_type=content_type or "text/html").text
-        if not text.strip():
-            return
-        wording = check_wording(text, self._wording)
-        if wording:
-            hits = [
-                {
-                    "text": h.text,
-                    "suggestion": h.suggestion,
-                    "severity": h.severity,
-                    "context": h.context,
-                    "note": h.note,
-                }
-                for h in wording
-            ]
-            self._finding(st, "wording_error", url, hits=hits)
-        watch = check_watch(text, published, self._watch) if self._watch.entries else []
-        if watch:
-            hits = [
-                {"text": h.text, "context": h.context, "since": h.since.isoformat(), "note": h.note}
-                for h in watch
-            ]
-            self._finding(st, "watch_name", url, hits=hits)

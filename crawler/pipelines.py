@@ -127,20 +127,33 @@ class ScreenPipeline:
 
     def process_item(self, item):
         if isinstance(item, it.DetailPage) and item.screen and item.body is not None:
-            self._submit(item.page, item.body, item.url, item.content_type or "text/html", item.url, item.url)
+            ctype = item.content_type or "text/html"
+            self._submit(item, item.page, item.body, item.url, ctype, item.url, item.url)
         elif isinstance(item, it.AttachmentFile) and item.body is not None and item.attachment is not None:
             name = item.name or item.url
-            self._submit(item.attachment, item.body, name, item.content_type, item.url, item.page_url)
+            self._submit(item, item.attachment, item.body, name, item.content_type, item.url, item.page_url)
         return item
 
-    def _submit(self, target, body: bytes, name: str, ctype: str, url: str, page_url: str) -> None:
+    def _checks(self, item) -> tuple[str | None, str | None, str | None]:
+        """The inspection checks run on the same text in the worker: the county's wording lexicon
+        and watch list, and the publish date of the article (watched names count after their date)."""
+        row = self.store.index(item.site_id).items.get(item.item_url)
+        published = row.publish_date.isoformat() if row is not None and row.publish_date else None
+        conf = self.conf.inspection or {}
+        return conf.get("wording_lexicon"), conf.get("watch_names"), published
+
+    def _submit(self, item, target, body: bytes, name: str, ctype: str, url: str, page_url: str) -> None:
         from screening.pool import ScreenJob
 
         self.pending += 1
-        future = self.pool.submit(ScreenJob(key=None, data=body, name=name, content_type=ctype, url=url))
-        future.add_done_callback(lambda f: self._call(self._done, target, f, url, page_url))
+        job = ScreenJob(
+            key=None, data=body, name=name, content_type=ctype, url=url, checks=self._checks(item)
+        )
+        future = self.pool.submit(job)
+        site = item.site_id
+        future.add_done_callback(lambda f: self._call(self._done, target, f, url, page_url, site))
 
-    def _done(self, target, future, url: str, page_url: str) -> None:
+    def _done(self, target, future, url: str, page_url: str, site_id: str = "") -> None:
         self.pending -= 1
         try:
             result = future.result()
@@ -150,6 +163,13 @@ class ScreenPipeline:
             log.exception("screening of %s failed", url)
             result = DocResult(url, "unscreened", f"screening failed: {exc}"[:300], None, False, [])
         self.store.apply_screen(target, result, url=url, page_url=page_url)
+        checks = getattr(result, "checks", None) or {}
+        if checks.get("wording"):
+            self.store.apply_site_finding(site_id, "wording_error", url, {"hits": checks["wording"]})
+        if checks.get("watch"):
+            self.store.apply_site_finding(site_id, "watch_name", url, {"hits": checks["watch"]})
+        if checks.get("error"):
+            log.warning("inspection checks of %s failed: %s", url, checks["error"])
         if self.store.due:
             self.crawler.patrol_store_pipeline.flush()
         if self.pending == 0:

@@ -507,9 +507,6 @@ class PatrolSpider(ListWalkMixin, InspectionMixin, scrapy.Spider):
             soft_404 = detail.soft_404
             if not soft_404:
                 yield from self._inspect_page(st, response.url, html)
-                row = self.store.index(st.conf.id).items.get(response.meta["item"])
-                published = detail.publish_date or (row.publish_date if row is not None else None)
-                self._inspect_text(st, response.url, body, content_type_of(response), published)
         yield it.DetailPage(
             site_id=st.conf.id,
             item_url=response.meta["item"],

@@ -87,6 +87,9 @@ class ScreenJob:
     name: str  # file name or URL (type hint for detection); the result's ``source``
     content_type: str | None = None
     url: str | None = None
+    # inspection checks on the same extracted text (issue 10): (wording lexicon path or None,
+    # watch list path or None, the page's publish date as ISO or None); None: no checks
+    checks: tuple[str | None, str | None, str | None] | None = None
 
 
 class ScreenFuture(Future):
@@ -139,11 +142,53 @@ def screen_inline(
         with document_deadline(limits.timeout_s):
             extracted = extract(job.data, name=job.name, content_type=job.content_type, limits=limits)
             screener = patrol_screener(private_lexicon, threshold) if extracted.text.strip() else None
-            return screen_extracted(extracted, job.name, url=job.url, screener=screener)
+            result = screen_extracted(extracted, job.name, url=job.url, screener=screener)
+            if job.checks is not None and extracted.text.strip():
+                result.checks = inspection_checks(extracted.text, *job.checks)
+            return result
     except MemoryError:
         return unreadable(job.name, memory_reason(limits))
     except Exception as exc:  # a broken document or lexicon must never stop the patrol
         return unreadable(job.name, f"screening failed: {type(exc).__name__}: {exc}"[:300])
+
+
+def inspection_checks(text: str, wording: str | None, watch: str | None, published: str | None) -> dict:
+    """Wording errors and watched names in a document's text (inspection.checks; the lexicons are
+    loaded once per worker). Plain dicts, ``{"wording": [...], "watch": [...]}``; a failure of the
+    checks is reported in ``error`` and never costs the document its screen."""
+    import datetime as dt
+
+    try:
+        wording_lex, watch_list = _inspection_lists(wording, watch)
+        from inspection.checks import check_watch, check_wording
+
+        out: dict = {"wording": [], "watch": []}
+        for h in check_wording(text, wording_lex):
+            out["wording"].append(
+                {
+                    "text": h.text,
+                    "suggestion": h.suggestion,
+                    "severity": h.severity,
+                    "context": h.context,
+                    "note": h.note,
+                }
+            )
+        if watch_list.entries:
+            day = dt.date.fromisoformat(published) if published else None
+            for w in check_watch(text, day, watch_list):
+                out["watch"].append(
+                    {"text": w.text, "context": w.context, "since": w.since.isoformat(), "note": w.note}
+                )
+        return out
+    except Exception as exc:  # noqa: BLE001 - the screen result stands
+        return {"wording": [], "watch": [], "error": f"{type(exc).__name__}: {exc}"[:300]}
+
+
+@lru_cache(maxsize=4)
+def _inspection_lists(wording: str | None, watch: str | None):
+    from inspection.checks import load_watch, load_wording
+
+    return load_wording([wording] if wording else None), load_watch([watch] if watch else None)
 
 
 def memory_reason(limits: Limits) -> str:

@@ -63,3 +63,19 @@ def test_message_columns_do_not_change_the_counts_and_nothing_left_scope(patroll
     names = {c["name"] for s in counts["sites"] for c in s["columns"]}
     assert not names & {"县长信箱", "局长信箱", "镇长信箱", "在线访谈", "意见征集"}
     assert net.outside_requests == []  # hidden links' targets and every other outside URL: never asked
+
+
+def test_a_wrong_line_in_the_wording_lexicon_stops_the_patrol_before_any_request(tmp_path):
+    (tmp_path / "wording.yaml").write_text(
+        "- {wrong: 中华人民共合国, right: 中华人民共和国, severity: serious}\n- {wrong: 北朝鲜, severity: fatal}\n",
+        encoding="utf-8",
+    )
+    cfg = tmp_path / "patrol.yaml"
+    cfg.write_text(
+        "sites:\n  - {id: a, name: 某局, tier: department, url: 'http://127.0.0.1:9/', scope: ['http://127.0.0.1:9/']}\n"
+        "crawl: {}\ninspection: {wording_lexicon: wording.yaml}\n",
+        encoding="utf-8",
+    )
+    proc = patrol(tmp_path / "data", cfg, "crawl", "--quiet", check=False)
+    assert proc.returncode != 0
+    assert "wording.yaml:2" in proc.stderr
