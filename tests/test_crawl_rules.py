@@ -50,10 +50,12 @@ def county_rules(tmp_path):
 def test_default_markers_come_from_rules_yaml():
     data = yaml.safe_load(RULES.read_text(encoding="utf-8"))["timeliness"]
     m = markers.markers()
-    for entry in data["empty_markers"]:
-        assert f"(?:{entry})" in m.empty.pattern
-    for entry in data["soft_404_markers"]:
-        assert f"(?:{entry})" in m.soft_404.pattern
+    for key, rx in (("empty_markers", m.empty), ("soft_404_markers", m.soft_404)):
+        for entry in data[key]:
+            if re.escape(entry) == entry:  # a plain phrase: found as written
+                assert rx.search(f"（{entry}）"), entry
+            else:
+                assert entry in rx.pattern, entry
     assert parse_list("http://c.gov.cn/xxgk/tzgg/", _list_page("暂无信息")).empty
     assert parse_detail(
         "http://c.gov.cn/xxgk/tzgg/1.html", _detail_page("对不起，您访问的页面不存在")
@@ -83,6 +85,13 @@ def test_a_removed_marker_is_no_longer_read(tmp_path):
         assert parse_list("http://c.gov.cn/xxgk/tzgg/", _list_page("暂无数据")).empty
     finally:
         markers.configure(None)
+
+
+def test_an_entry_with_its_own_alternatives_stays_one_entry():
+    assert markers._top_level_bar("已撤稿|已下线") and not markers._top_level_bar("页面已(被|遭)删除")
+    assert not markers._top_level_bar(r"[|]\|x") and markers._top_level_bar(r"[]|]x|y")
+    m = markers._compile("soft_404_markers", ["已撤稿|已下线", "页面不存在"], 0)
+    assert m.search("本文已下线") and m.search("页面不存在") and not m.search("已撤")
 
 
 def test_a_bad_marker_is_refused_with_its_name(tmp_path):

@@ -42,7 +42,37 @@ def _compile(key: str, entries, flags: int) -> re.Pattern:
             re.compile(entry)
         except re.error as exc:
             raise ValueError(f"{_path}: timeliness.{key}: {entry!r} is not a valid pattern ({exc})") from exc
-    return re.compile("|".join(f"(?:{e})" for e in entries), flags)
+    # joined as they are (a group around an entry is added only where its own "|" needs one): ``re``
+    # then checks the first characters of all entries at once, and these patterns are searched in the
+    # text of every element of a list page
+    try:
+        return re.compile("|".join(f"(?:{e})" if _top_level_bar(e) else e for e in entries), flags)
+    except re.error as exc:  # an entry valid alone, not among others (an inline flag such as (?i))
+        raise ValueError(f"{_path}: timeliness.{key}: the patterns do not combine ({exc})") from exc
+
+
+def _top_level_bar(pattern: str) -> bool:
+    """True when ``pattern`` holds a "|" outside every group and character class."""
+    depth, in_class, i = 0, False, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":  # a "]" right after "[" is a literal
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 def load(path: str | Path | None = None) -> Markers:

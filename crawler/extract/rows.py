@@ -21,7 +21,6 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -226,26 +225,40 @@ class RowDate(NamedTuple):
 
 class RowEvidence:
     """What the steps read: the row element, its title link, the title as read (``anchor_title``).
-    The row's own text segments (a clock banner's dropped) are split once, on first use."""
+    The row's own text segments (a clock banner's dropped) are split once, on first use, into those
+    outside the title link and those in child elements of it."""
+
+    __slots__ = ("row", "anchor", "title", "_outside", "_inside")
 
     def __init__(self, row: etree._Element, anchor: etree._Element | None, title: str):
         self.row, self.anchor, self.title = row, anchor, title
+        self._outside: list[str] | None = None
+        self._inside: list[str] = []
 
-    @cached_property
-    def segments(self) -> list[tuple[str, etree._Element]]:
-        return [(t, e) for t, e in own_text_segments(self.row) if not P.CLOCK_RE.search(t)]
+    def _split(self) -> list[str]:
+        a = self.anchor
+        outside: list[str] = []
+        for t, e in own_text_segments(self.row):
+            if P.CLOCK_RE.search(t):
+                continue
+            if a is None or not _inside(e, a):
+                outside.append(t)
+            elif e is not a:
+                self._inside.append(t)
+        self._outside = outside
+        return outside
 
-    @cached_property
+    @property
     def outside(self) -> list[str]:
         """Texts of the row outside its title link."""
-        a = self.anchor
-        return [t for t, e in self.segments if a is None or not _inside(e, a)]
+        return self._outside if self._outside is not None else self._split()
 
-    @cached_property
+    @property
     def inside(self) -> list[str]:
         """Texts in child elements of the title link (a whole-row link's date span)."""
-        a = self.anchor
-        return [t for t, e in self.segments if a is not None and _inside(e, a) and e is not a]
+        if self._outside is None:
+            self._split()
+        return self._inside
 
 
 def _first_date_only(texts: list[str]) -> RowDate | None:
