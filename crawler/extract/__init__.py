@@ -40,7 +40,8 @@ Heuristics (and their limits):
   text in or beside the pager (EmpireCMS index_2, TRS index_1, ASP ?page=2); a ``__doPostBack``
   last-page link states the count (no GET URL); every page numbered without an ellipsis states it
   too. Limit: a pager written by an external script yields no pages and no next URL.
-* Empty: a visible 暂无信息/暂无数据/没有记录 message (not ms-if/v-if template text); rows found on
+* Empty: a visible message matching an empty marker of config/rules.yaml (暂无信息, 共0条 …;
+  ``markers``) (not ms-if/v-if template text); rows found on
   such a page are dropped when they are menu-like or far from both the message and any pager.
 * Detail: publish date from one chain - a 发布日期/发布时间… label anywhere (split by &ensp;
   allowed, in text or table cells, colon or a space before the date), a bare 时间/日期 label near

@@ -359,9 +359,6 @@ def own_text_length(url: str, html: str) -> int:
     return total
 
 
-_LIST_BOX_RE = re.compile(r"list|news|item|data|article|content|\bapp\b|\bcon\b|lb|gk|info|result", re.I)
-
-
 def _script_list_box(url: str, html: str) -> bool:
     """An empty list-like container (class/id list, news, data, app …) on a page with scripts:
     the frame a script fills with the rows."""
@@ -370,7 +367,7 @@ def _script_list_box(url: str, html: str) -> bool:
     doc = Doc(url, html)
     for el in doc.root.iter("div", "ul", "ol", "table", "tbody", "section", "dl"):
         names = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not names.strip() or not _LIST_BOX_RE.search(names) or doc.is_nav(el):
+        if not names.strip() or not P.LIST_BOX_CLASS_RE.search(names) or doc.is_nav(el):
             continue
         if not collapse(el.text_content()) and el.find(".//a") is None:
             return True

@@ -209,6 +209,8 @@ ATTACHMENT_EXT_RE = re.compile(r"\.(" + "|".join(ATTACHMENT_EXT) + r")(?:$|[?#;]
 DOWNLOAD_URL_RE = re.compile(
     r"download|downfile|down\.(asp|jsp|php|aspx)|getfile|attachment|attach\.|fileid=|file_id=|filedown", re.I
 )
+# a page a server script writes (older ASP/JSP/PHP sites: list.asp?classid=12&page=2)
+DYNAMIC_PAGE_RE = re.compile(r"\.(asp|aspx|jsp|php|do|action|cfm)$", re.I)
 SKIP_HREF_RE = re.compile(r"^\s*(javascript:|mailto:|tel:|data:|about:|#|$)", re.I)
 LISTING_FILE_RE = re.compile(
     r"^(index|default|list|more|column|lm|node)([_\-]\d+)?\.(s?html?|aspx?|jsp|php)$", re.I
@@ -438,6 +440,8 @@ NON_COLUMN_TEXT_RE = re.compile(
     r"办事服务|网上办事|在线办事|互动交流|政民互动|公众参与|在线访谈|\S{0,4}信箱)$"
 )
 COLUMN_NAME_MAX = 16
+# class/id words of the container a script fills with a column's rows (an empty one on a scripted page)
+LIST_BOX_CLASS_RE = re.compile(r"list|news|item|data|article|content|\bapp\b|\bcon\b|lb|gk|info|result", re.I)
 BREADCRUMB_CLASS_RE = re.compile(r"crumb|position|location|weizhi|dqwz|current|path|place|daohang", re.I)
 BREADCRUMB_TEXT_RE = re.compile(r"当前位置|您现在的位置|所在位置|您的位置|当前的位置")
 BREADCRUMB_SPLIT_RE = re.compile(r"\s*(?:>>|>|»|›|→|＞|/|\\|-&gt;)\s*")

@@ -14,7 +14,6 @@ from .. import patterns as P
 from ..dom import Doc
 from . import Profile, register
 
-_DYNAMIC_RE = re.compile(r"\.(asp|aspx|jsp|php|do|action|cfm)$", re.I)
 _PAGE_QUERY_RE = re.compile(r"[?&](" + "|".join(sorted(P.PAGER_URL_PARAMS)) + r")=\d+", re.I)
 
 
@@ -24,9 +23,9 @@ class AspProfile(Profile):
 
     def detect(self, doc: Doc) -> float:
         score = 0.0
-        if _DYNAMIC_RE.search(urlsplit(doc.url).path):
+        if P.DYNAMIC_PAGE_RE.search(urlsplit(doc.url).path):
             score += 3.0
         hrefs = [a.get("href") or "" for a in doc.root.iter("a")]
-        if any(_PAGE_QUERY_RE.search(h) and _DYNAMIC_RE.search(urlsplit(h).path) for h in hrefs):
+        if any(_PAGE_QUERY_RE.search(h) and P.DYNAMIC_PAGE_RE.search(urlsplit(h).path) for h in hrefs):
             score += 3.0
         return score
