@@ -400,8 +400,13 @@ def test_sigterm_stops_cleanly_and_a_second_daemon_is_refused(tmp_path, fake, da
         ("interrupted", "the scheduler was stopped (SIGTERM/SIGINT) while the patrol ran; patrol ended")
     ]
     assert d.query("select status from scheduler_jobrun where status != 'skipped'") == [("killed",)]
-    # the persistent store keeps both jobs for the next start
-    assert sorted(d.query("select id from scheduler_scheduledjob")) == [("patrol",), ("timeliness_report",)]
+    # the persistent store keeps every job for the next start (probes and the inspection report too)
+    assert sorted(d.query("select id from scheduler_scheduledjob")) == [
+        ("inspection_report",),
+        ("patrol",),
+        ("probe",),
+        ("timeliness_report",),
+    ]
 
 
 def test_hung_patrol_is_killed_and_the_daemon_goes_on(tmp_path, fake, daemons):

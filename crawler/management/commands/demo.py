@@ -95,8 +95,9 @@ class Command(BaseCommand):
 
     def _summary(self, data: Path, cfg: Path, truth_path: Path, elapsed: float) -> None:
         from config.patrolconf import load
-        from reports import labels, render_annual, render_timeliness
+        from reports import labels
         from reports.annual import annual
+        from reports.registry import Params, write_files
         from reports.timeliness import evaluate
         from screening.models import Finding
 
@@ -108,17 +109,18 @@ class Command(BaseCommand):
         timely = evaluate(AS_OF, rules, conf)
         reports = data / "reports"
         reports.mkdir(exist_ok=True)
-        written = {
-            "counts-2012.json": json.dumps(year, ensure_ascii=False, indent=1),
-            "counts-2012.html": render_counts.html_page(year, rules),
-            "annual-2012.html": render_annual.html_page(stats, rules),
-            f"timeliness-{AS_OF}.html": render_timeliness.html_page(timely, rules),
-        }
-        for name, text in written.items():
-            (reports / name).write_text(text, encoding="utf-8")
-        render_counts.xlsx(year, rules, str(reports / "counts-2012.xlsx"))
-        render_annual.xlsx(stats, rules, str(reports / "annual-2012.xlsx"))
-        render_timeliness.xlsx(timely, rules, str(reports / f"timeliness-{AS_OF}.xlsx"))
+        (reports / "counts-2012.json").write_text(
+            json.dumps(year, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+        # every report through the one registry the CLI and the web use (reports/registry.py)
+        asked = (
+            ("counts", Params(year=2012)),
+            ("annual", Params(year=2012)),
+            ("timeliness", Params(as_of=AS_OF)),
+            ("inspection", Params(as_of=AS_OF)),
+        )
+        for key, params in asked:
+            write_files(key, params, ["html", "xlsx"], reports, rules, conf)
 
         out = self.stdout.write
         out("\n" + render_counts.table(year, rules, columns=False))
