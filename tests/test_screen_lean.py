@@ -270,3 +270,12 @@ def test_translation_is_idempotent_kangxi_forms_of_traditional_characters_end_si
     assert all(table.get(ord(v), v) == v for v in table.values())
     assert normalize_text("\u2ea8\u2f68\u2f3e") == translate(translate("\u2ea8\u2f68\u2f3e"))
     assert normalize_text("⾨⼾網站") == "门户网站"  # Kangxi 門 戶 -> 门 户 in one pass
+
+
+def test_without_a_writable_cache_the_buckets_are_made_in_memory():
+    from screening.engine.dictionary import MemoryStore
+
+    full = base_tokenizer()
+    tk = lazy_tokenizer(MemoryStore(full.FREQ, full.total))
+    text = "县委保密委员会召开全县保密工作会议，要求增强保密意识。有机密封材料耐高温。"
+    assert tk.lcut(text, HMM=False) == full.lcut(text, HMM=False)

@@ -176,7 +176,22 @@ def _open_or_build() -> DictStore:
             return DictStore(path)
         except OSError as exc:
             log.warning("cannot write %s: %s", path, exc)
-    raise OSError("no writable cache folder for jieba's dictionary buckets")
+    return MemoryStore(full.FREQ, full.total)  # no writable folder: the buckets in memory
+
+
+class MemoryStore:
+    """The same buckets, made in memory from a full dictionary (when no cache can be written)."""
+
+    def __init__(self, freq: dict[str, int], total: int):
+        self.total = total
+        self.singles = {k: v for k, v in freq.items() if len(k) == 1}
+        self._buckets: dict[int, dict[str, int]] = {}
+        for k, v in freq.items():
+            if len(k) > 1:
+                self._buckets.setdefault(_bucket(k), {})[k] = v
+
+    def bucket(self, i: int) -> dict[str, int]:
+        return self._buckets.get(i, {})
 
 
 def make_tokenizer_class():
