@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
-from crawler.extract.patterns import INDEX_FILE_RE, PAGE_PARAMS
+from crawler.extract.urlrules import INDEX_FILE_RE, PAGE_PARAMS
 
 # ARCHITECTURE.md: a trailing index.html, index.htm, default.htm(l) or default.asp(x) is removed, and a
-# page-number parameter dropped (the names: crawler/extract/patterns.py, the one home of crawl rules)
+# page-number parameter dropped (the names: crawler/extract/urlrules.py, part of patterns.py, the one home of crawl rules)
 _INDEX_RE = re.compile(r"/(?:" + INDEX_FILE_RE.pattern + r")$", re.I)
 
 

@@ -81,7 +81,7 @@ __all__ = sorted(_EXPORTS)
 
 
 _SUBMODULES = {"dates", "detail", "discover", "dom", "encoding", "links", "listpage", "pager", "patterns"}
-_SUBMODULES |= {"profiles", "rows", "nextpage", "markers"}
+_SUBMODULES |= {"profiles", "rows", "nextpage", "markers", "urlrules"}
 
 
 def __getattr__(name: str):

@@ -9,6 +9,7 @@ Where each family lives (issue 9, "one home for each crawl rule, as data"):
   and a form field of such a name is a script pager's page field) and ``PAGER_URL_PARAMS`` (they
   mark the page number's digit run when a pager's URL template is inferred);
 * index-file names: ``INDEX_FILES`` (``crawler.urls``: the column URL and a scope drop them);
+  these two families are written in ``urlrules.py`` and imported here;
 * date patterns and date labels: ``FULL_DATE_RE`` … ``ROW_DATE_LABELS``, the table-column heads
   ``PUBLISH_COLUMN_HEAD_RE`` / ``OTHER_DATE_COLUMN_HEAD_RE``, the detail page's ``LABELS``;
 * navigation words and classes: ``NAV_CLASS_RE``, ``NON_COLUMN_TEXT_RE``, ``BREADCRUMB_*``;
@@ -19,12 +20,16 @@ Where each family lives (issue 9, "one home for each crawl rule, as data"):
   them. The soft-404 rules that are not phrases (a 404 title, a bare "404" on a tiny page) stay
   here (``SOFT404_*``).
 
-This module imports nothing but ``re``: ``crawler.urls`` reads it without loading lxml.
+This module imports nothing but ``re``; the URL names live in its small companion ``urlrules`` (imported
+here), which ``crawler.urls`` reads without compiling the expressions below or loading lxml.
 """
 
 from __future__ import annotations
 
 import re
+
+# the URL names of this home, kept in a small module of their own (see "URLs" below)
+from .urlrules import INDEX_FILE_RE, INDEX_FILES, PAGE_PARAMS, PAGER_URL_PARAMS  # noqa: F401
 
 # ---------------------------------------------------------------------------- encodings
 GB_FAMILY = {
@@ -228,18 +233,8 @@ ARTICLE_FILE_RE = re.compile(
 )
 # … unless the file name says it is a listing (Article_Class.asp, NewsList.asp, list.jsp)
 LISTING_WORD_RE = re.compile(r"list|class|index|more|column|channel|category|lanmu", re.I)
-# index files a server answers for its folder (ARCHITECTURE.md: the column URL drops a trailing one; a
-# scope naming one stands for its folder)
-INDEX_FILES = ("index.html", "index.htm", "default.html", "default.htm", "default.aspx", "default.asp")
-INDEX_FILE_RE = re.compile("|".join(re.escape(name) for name in INDEX_FILES), re.I)
-# query parameters that carry a list's page number (ARCHITECTURE.md: the column URL drops them); a form
-# field of one of these names is a script pager's page field
-PAGE_PARAMS = frozenset(
-    {"page", "pageno", "page_no", "pagenum", "pageindex", "curpage", "currentpage", "p", "pn", "cp"}
-)
-# ... and, when a pager's URL template is inferred, the names whose digit run is the page number: these
-# and rarer spellings and record offsets that move with the page but never name a column
-PAGER_URL_PARAMS = PAGE_PARAMS | {"ipage", "pg", "pagecurrent", "startrecord"}
+# index-file and page-parameter names (INDEX_FILES, PAGE_PARAMS, PAGER_URL_PARAMS): written in urlrules.py,
+# imported at the top of this module (crawler.urls reads them without compiling these expressions)
 
 # ---------------------------------------------------------------------------- pager text
 TOTAL_RECORDS_RES = (
