@@ -255,7 +255,7 @@ def test_mark_scan_of_lines_with_the_level_character_equals_a_whole_text_scan():
 def test_preload_loads_all_of_jiebas_dictionary():
     """``Screener.preload`` (for the pool's template) leaves the tokenizer holding jieba's whole
     dictionary, the lexicon's words added on top."""
-    screener = default_screener().preload()
+    screener = default_screener().preload(dictionary=True)
     tk, full = screener.tokenizer, base_tokenizer()
     added = set(tk.FREQ) - set(full.FREQ)
     assert set(full.FREQ) <= set(tk.FREQ) and len(added) < 200

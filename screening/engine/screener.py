@@ -46,12 +46,13 @@ class Screener:
     def tokenizer(self):
         return self._keywords.tokenizer
 
-    def preload(self) -> Screener:
-        """Load now what a screen would load on demand: the tokenizer and all of jieba's
-        dictionary. For a process that forks workers (the screening pool's template): the
-        workers then share one copy instead of each reading the buckets its pages need."""
+    def preload(self, dictionary: bool = False) -> Screener:
+        """Load now what a screen would load on demand, for a process that forks workers (the
+        screening pool's template): jieba and the lexicon's tokenizer, and with ``dictionary``
+        all of jieba's dictionary (one copy shared by the forks, instead of each worker reading
+        the buckets its pages need)."""
         tk = self.tokenizer
-        if hasattr(tk, "load_all"):
+        if dictionary and hasattr(tk, "load_all"):
             tk.load_all()
         return self
 
