@@ -143,11 +143,11 @@ def run_rapidocr(docs, screener) -> Score:
     for doc in docs:
         for n, img in enumerate(doc.pages, 1):
             w0, c0 = time.perf_counter(), time.process_time()
-            segments = ocr.run_engine(img)
+            got = ocr.read_page(img)
             score.wall += time.perf_counter() - w0
             score.cpu += time.process_time() - c0
             score.pages += 1
-            text, _ = ocr.page_text(segments, n, 0)
+            text, _ = ocr.page_text(got, n, 0)
             score.add(doc, text, screener)
     return score
 
@@ -196,7 +196,7 @@ ocr.preload()
 loaded = p.memory_info().rss
 from PIL import Image
 img = Image.open({path!r}); img.load()
-ocr.run_engine(img)
+ocr.read_page(img)
 print(loaded, p.memory_info().rss)
 """
 

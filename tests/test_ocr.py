@@ -258,3 +258,38 @@ def test_regions_survive_the_isolated_worker(results):
 def test_limits_from_config():
     limits = Limits.from_config({"ocr_max_pages": 5, "ocr_min_px": 64, "ocr_min_kb": 4})
     assert (limits.ocr_max_pages, limits.ocr_min_px, limits.ocr_min_bytes) == (5, 64, 4096)
+
+
+def turned_box(box, rot: int, size) -> tuple[float, float, float, float]:
+    """Where a box of an upright page lies once the page is turned ``rot``° counter-clockwise."""
+    w, h = size
+    pts = [(box[0], box[1]), (box[2], box[3])]
+    if rot == 90:
+        pts = [(y, w - x) for x, y in pts]
+    elif rot == 270:
+        pts = [(h - y, x) for x, y in pts]
+    else:
+        pts = [(w - x, h - y) for x, y in pts]
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rot", [90, 180])
+def test_a_page_scanned_sideways_or_upside_down_is_turned_and_read(cache, screener, rot):
+    """A landscape 低保 list scanned sideways, a notice fed upside down: found, boxes on the page as it came."""
+    rng = random.Random(31 + rot)
+    doc = scangen.id_list(rng, dpi=150) if rot == 90 else scangen.marked_notice(rng, dpi=150)
+    upright = doc.pages[0]
+    doc.pages = [upright.rotate(rot, expand=True)]
+    data = scangen.encode(doc, "png")
+    result = read(data, "png")
+    assert result.status == "screened", result.reason
+    hits = screener.screen(result.text).hits
+    for planted in doc.wanted("classified_mark") + doc.wanted("id_number"):
+        found = [
+            h for h in hits if h.kind == planted.kind and planted.text in result.text[h.start : h.end + 2]
+        ]
+        assert found, f"{planted.text} not found in {result.text!r}"
+        region = region_of(result, found[0].start, found[0].end)
+        assert near(region.box, turned_box(planted.box, rot, upright.size), 1.0), (region, planted)

@@ -39,10 +39,11 @@ from pathlib import Path
 from .base import Extracted, Limits, OcrRegion, Unscreenable
 
 # what the engine is; part of every cache entry (a different engine or setting reads anew)
-ENGINE_ID = "rapidocr3/PP-OCRv6-small/det-max1280/v1"
+ENGINE_ID = "rapidocr3/PP-OCRv6-small/det-max1280/v3"
 PDF_DPI = 200  # PDF pages are rendered at this resolution; boxes are pixels of that image
 MAX_SIDE = 2400  # larger page images are scaled down to this before OCR (boxes follow)
 MIN_SCORE = 0.5  # recognised segments below this confidence are dropped
+UPRIGHT_QUALITY = 0.88  # a page read with less confidence (by characters) is also tried upside down
 TIME_SHARE = 0.8  # share of limits.timeout_s OCR may use before it stops (no soft deadline set)
 FIRST_PAGE_S = 3.0  # expected seconds for a page before one was timed (a page is not started later)
 
@@ -80,6 +81,7 @@ def engine():
                 threads = int(os.environ.get("PATROL_OCR_THREADS", "1"))
                 params = {
                     "Global.log_level": "error",
+                    "Global.text_score": 0.0,  # run_engine drops low scores itself, and counts them
                     "Global.use_cls": False,  # scans are upright; saves a model pass per line
                     "Global.max_side_len": MAX_SIDE,
                     "Det.limit_type": "max",
@@ -108,6 +110,12 @@ class Segment:
     score: float
 
 
+class Segments(list):
+    """Recognised segments; ``detected`` counts the text boxes found, low-confidence ones too."""
+
+    detected = 0
+
+
 def run_engine(img) -> list[Segment]:
     """OCR one page image (PIL); segments with boxes in pixels of ``img``."""
     import numpy as np
@@ -118,9 +126,10 @@ def run_engine(img) -> list[Segment]:
         scale = MAX_SIDE / max(img.size)
         img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))))
     out = eng(np.asarray(img.convert("RGB")))
-    segments = []
+    segments = Segments()
     if out.boxes is None or out.txts is None:
         return segments
+    segments.detected = len(out.txts)
     for quad, text, score in zip(out.boxes, out.txts, out.scores, strict=False):
         text = (text or "").strip()
         if not text or float(score) < MIN_SCORE:
@@ -130,6 +139,78 @@ def run_engine(img) -> list[Segment]:
         box = (round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys)))
         segments.append(Segment(text, box, round(float(score), 3)))
     return segments
+
+
+@dataclass(frozen=True)
+class PageRead:
+    """What OCR read on one page: segments with boxes in the upright reading frame, the turn
+    (degrees counter-clockwise) that made the page upright, and the page image's size."""
+
+    segments: list[Segment]
+    rot: int = 0
+    size: tuple[int, int] = (0, 0)
+
+    def page_box(self, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        """A reading-frame box in pixels of the page image as it came (:func:`page_image`)."""
+        if not self.rot:
+            return box
+        w, h = self.size
+        corners = [(box[0], box[1]), (box[2], box[3])]
+        if self.rot == 90:  # turned left: reading (x, y) was page (w - y, x)
+            pts = [(w - y, x) for x, y in corners]
+        elif self.rot == 270:  # turned right: reading (x, y) was page (y, h - x)
+            pts = [(y, h - x) for x, y in corners]
+        else:  # 180
+            pts = [(w - x, h - y) for x, y in corners]
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        return (min(xs), min(ys), max(xs), max(ys))
+
+
+def quality(segments: list[Segment]) -> float:
+    """Recognition confidence weighted by characters (garbage read from a turned page is low)."""
+    chars = sum(len(s.text) for s in segments)
+    return sum(s.score * len(s.text) for s in segments) / chars if chars else 0.0
+
+
+def _upright_share(segments: list[Segment]) -> float:
+    """Share of elongated boxes that lie horizontally (text lines of an upright page)."""
+    flat = tall = 0
+    for s in segments:
+        w, h = s.box[2] - s.box[0], s.box[3] - s.box[1]
+        if w >= 1.5 * h:
+            flat += 1
+        elif h >= 1.5 * w:
+            tall += 1
+    return flat / (flat + tall) if flat + tall else 1.0
+
+
+def _looks_upside_down(segments: list[Segment]) -> bool:
+    """Text boxes found but read with low confidence, or mostly not read at all."""
+    detected = max(getattr(segments, "detected", 0), len(segments))
+    if detected < 5:
+        return False
+    return len(segments) < 0.7 * detected or quality(segments) < UPRIGHT_QUALITY
+
+
+def read_page(img) -> PageRead:
+    """OCR one page, turning it when it lies sideways or upside down.
+
+    An upright page is read once. When most text boxes stand vertically, the page is also read
+    turned by 90° and by 270°; when its text reads with low confidence, turned by 180°; the
+    reading with the best confidence (by characters) wins. Boxes stay in the reading frame;
+    :meth:`PageRead.page_box` maps them back to the page."""
+    size = (img.width, img.height)
+    best = PageRead(run_engine(img), 0, size)
+    turns: tuple[int, ...] = ()
+    if len(best.segments) >= 3 and _upright_share(best.segments) < 0.5:
+        turns = (90, 270)
+    elif _looks_upside_down(best.segments):
+        turns = (180,)
+    for rot in turns:
+        got = PageRead(run_engine(img.rotate(rot, expand=True)), rot, size)
+        if quality(got.segments) > quality(best.segments) + 0.02:
+            best = got
+    return best
 
 
 # ---------------------------------------------------------------- lines and text
@@ -178,11 +259,12 @@ def _joiner(prev: Segment, seg: Segment) -> str:
     return "" if gap < limit * height else " "
 
 
-def page_text(segments: list[Segment], page: int, offset: int) -> tuple[str, list[OcrRegion]]:
+def page_text(read: PageRead, page: int, offset: int) -> tuple[str, list[OcrRegion]]:
+    """The page's text, line by line, and a region per segment (boxes in page pixels)."""
     parts: list[str] = []
     regions: list[OcrRegion] = []
     pos = offset
-    for n, line in enumerate(group_lines(segments)):
+    for n, line in enumerate(group_lines(read.segments)):
         if n:
             parts.append("\n")
             pos += 1
@@ -192,7 +274,7 @@ def page_text(segments: list[Segment], page: int, offset: int) -> tuple[str, lis
                 parts.append(sep)
                 pos += len(sep)
             parts.append(seg.text)
-            regions.append(OcrRegion(pos, pos + len(seg.text), page, seg.box))
+            regions.append(OcrRegion(pos, pos + len(seg.text), page, read.page_box(seg.box)))
             pos += len(seg.text)
     return "".join(parts), regions
 
@@ -213,21 +295,27 @@ class PageCache:
     def __init__(self, data: bytes):
         self.key = hashlib.sha256(data).hexdigest()
         self.path = cache_dir() / self.key[:2] / f"{self.key}.json"
-        self.pages: dict[int, list[Segment]] = {}
+        self.pages: dict[int, PageRead] = {}
         try:
             raw = json.loads(self.path.read_text("utf-8"))
             if raw.get("engine") == ENGINE_ID:
-                for page, segs in raw.get("pages", {}).items():
-                    self.pages[int(page)] = [Segment(t, tuple(b), s) for t, b, s in segs]
+                for page, got in raw.get("pages", {}).items():
+                    segs = [Segment(t, tuple(b), s) for t, b, s in got["segments"]]
+                    self.pages[int(page)] = PageRead(segs, int(got["rot"]), tuple(got["size"]))
         except (OSError, ValueError, TypeError, KeyError):
             self.pages = {}
 
-    def put(self, page: int, segments: list[Segment]) -> None:
-        self.pages[page] = segments
+    def put(self, page: int, read: PageRead) -> None:
+        self.pages[page] = read
         body = {
             "engine": ENGINE_ID,
             "pages": {
-                str(p): [[s.text, list(s.box), s.score] for s in segs] for p, segs in self.pages.items()
+                str(p): {
+                    "rot": r.rot,
+                    "size": list(r.size),
+                    "segments": [[s.text, list(s.box), s.score] for s in r.segments],
+                }
+                for p, r in self.pages.items()
             },
         }
         try:
@@ -261,7 +349,7 @@ def _deadline(limits: Limits) -> float:
 class OcrPages:
     """What OCR read from some pages of a document."""
 
-    pages: dict[int, list[Segment]]  # page -> segments, for the pages read
+    pages: dict[int, PageRead]  # page -> what OCR read there, for the pages read
     stopped: str | None  # why reading stopped before the last page wanted, or None
 
 
@@ -277,7 +365,7 @@ def read_pages(
     Stops at ``limits.ocr_max_pages`` pages and at the soft deadline; ``stopped`` says why."""
     cache = PageCache(data)
     deadline = _deadline(limits)
-    done: dict[int, list[Segment]] = {}
+    done: dict[int, PageRead] = {}
     stopped = None
     spent: list[float] = []
     for n, page in enumerate(pages):
@@ -288,8 +376,8 @@ def read_pages(
                 f"(from page {rest[0]}; limit {limits.ocr_max_pages})"
             )
             break
-        segments = cache.pages.get(page)
-        if segments is None:
+        got = cache.pages.get(page)
+        if got is None:
             per_page = max(spent) if spent else FIRST_PAGE_S
             if time.monotonic() + per_page > deadline:
                 stopped = (
@@ -298,15 +386,15 @@ def read_pages(
                 )
                 break
             started = time.monotonic()
-            segments = run_engine(render(page))
+            got = read_page(render(page))
             spent.append(time.monotonic() - started)
-            cache.put(page, segments)
-        done[page] = segments
+            cache.put(page, got)
+        done[page] = got
     return OcrPages(done, stopped)
 
 
-def assemble(parts: list[tuple[int, str | list[Segment]]]) -> tuple[str, tuple[OcrRegion, ...]]:
-    """Page texts in page order: a ``str`` is a text layer, a segment list was OCR'd.
+def assemble(parts: list[tuple[int, str | PageRead]]) -> tuple[str, tuple[OcrRegion, ...]]:
+    """Page texts in page order: a ``str`` is a text layer, a :class:`PageRead` was OCR'd.
 
     Pages are joined by a newline; the OCR text is repaired (length-preserving)."""
     from screening.engine.ocrfix import ocr_repair
