@@ -10,17 +10,19 @@ Output: :class:`~screening.extract.base.Extracted` with the recognised text and 
 :class:`~screening.extract.base.OcrRegion` per recognised text segment (its offsets in the
 text, its 1-based page and its box in pixels of :func:`page_image` of that page). Segments
 on one visual line are joined into one text line (a table row reads as one line, an ID split
-into two boxes reads whole). The text is repaired for the OCR confusions that matter to the
-screen (:func:`screening.engine.ocrfix.ocr_repair`, length-preserving).
+into two boxes reads whole). A page scanned sideways or upside down is turned and read again
+(:func:`read_page`); boxes are always in pixels of the page as it came. The text is already
+repaired for the OCR confusions that matter to the screen
+(:func:`screening.engine.ocrfix.ocr_repair`, length-preserving): screen it as it is.
 
 Cost: images smaller than ``limits.ocr_min_px`` on a side or ``limits.ocr_min_bytes`` are
 logos and icons, not documents (screened, empty). At most ``limits.ocr_max_pages`` pages are
 read, and reading stops before a page that would end past the document's soft deadline
-(:func:`screening.extract.sandbox.deadline_remaining`, else a share of ``limits.timeout_s``): the document is then ``unscreened`` with the text read so far.
-Each page's OCR result is cached by the sha256 of the document bytes
-(``$PATROL_OCR_CACHE``, else ``<$PATROL_DATA or ./var>/ocr-cache/ab/abcdef….json``), so an
-unchanged attachment is never read twice, and a document cut short by a limit goes on where
-it stopped at the next patrol.
+(:func:`screening.extract.sandbox.deadline_remaining`, else a share of ``limits.timeout_s``):
+the document is then ``unscreened`` with the text read so far. Each page's OCR result is
+cached by the sha256 of the document bytes (``$PATROL_OCR_CACHE``, else
+``<$PATROL_DATA or ./var>/ocr-cache/ab/abcdef….json``), so an unchanged attachment is never
+read twice, and a document cut short by a limit goes on where it stopped at the next patrol.
 """
 
 from __future__ import annotations
