@@ -279,3 +279,25 @@ def test_without_a_writable_cache_the_buckets_are_made_in_memory():
     tk = lazy_tokenizer(MemoryStore(full.FREQ, full.total))
     text = "县委保密委员会召开全县保密工作会议，要求增强保密意识。有机密封材料耐高温。"
     assert tk.lcut(text, HMM=False) == full.lcut(text, HMM=False)
+
+
+def test_block_characters_are_jiebas_own():
+    """matcher.py names jieba's block characters without importing jieba; they must stay jieba's."""
+    import jieba
+
+    from screening.engine import matcher
+
+    assert matcher._HAN_CLASS == jieba.re_han_default.pattern[1:-2]
+
+
+def test_clean_text_screens_without_importing_jieba(tmp_path):
+    """A document with no lexicon candidate never needs token boundaries: jieba is not imported."""
+    code = (
+        "import sys; from screening.engine import default_screener;"
+        "r = default_screener().screen('县政府召开常务会议，研究部署春季农业生产工作。身份证号610922198503171234');"
+        "print('jieba' in sys.modules, len(r.hits))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, cwd=ROOT, env=_env(), timeout=120
+    )
+    assert proc.stdout.decode().split() == ["False", "0"], proc.stderr.decode()[-2000:]

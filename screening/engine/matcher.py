@@ -11,6 +11,11 @@
    gives; ``mode="whole"`` does the latter and serves as the reference.
 3. A term the segmenter splits (有机/密封, 杜绝/密切) is kept as a ``low``
    ``keyword`` hit with rule ``lexicon-substring:<term>``.
+
+Cost: jieba is imported only when a candidate needs boundaries; its dictionary is loaded
+bucket by bucket as the blocks being segmented need it (dictionary.py); a block already
+segmented is not segmented again (``block_cuts``); long texts are scanned by ahocorasick_rs
+over their UTF-8 bytes.
 """
 
 from __future__ import annotations
