@@ -293,3 +293,16 @@ def test_a_page_scanned_sideways_or_upside_down_is_turned_and_read(cache, screen
         assert found, f"{planted.text} not found in {result.text!r}"
         region = region_of(result, found[0].start, found[0].end)
         assert near(region.box, turned_box(planted.box, rot, upright.size), 1.0), (region, planted)
+
+
+def test_screen_of_an_image_attachment_reports_ocr_hits_with_page_and_box(results):
+    """The whole path: detection → the registry's image reader in the sandbox → the screen's JSON."""
+    from screening.service import screen_bytes
+
+    doc, data, _ = results["multipage_mark_on_2"]  # cached: the sandboxed worker reads the cache
+    out = screen_bytes(data, "W020260301_scan.tif", limits=Limits()).to_json()
+    assert out["status"] == "screened" and out["format"] == "image" and out["flagged"]
+    (mark,) = doc.wanted("classified_mark")
+    (hit,) = [h for h in out["hits"] if h["kind"] == "classified_mark"]
+    assert hit["ocr"] is True and hit["page"] == mark.page == 2
+    assert near(hit["box"], mark.box, 1.0)
