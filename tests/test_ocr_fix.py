@@ -123,3 +123,12 @@ def test_repair_keeps_length_on_mixed_text():
     fixed = ocr_repair(text)
     assert len(fixed) == len(text)
     assert fixed.count(VALID) == 3 and fixed.startswith("秘密★1年")
+
+
+def test_a_text_layer_of_glyphs_without_unicode_counts_as_no_text_layer():
+    from screening.extract.pdf import garbled
+
+    assert garbled("(cid:1234)(cid:88)(cid:91)(cid:3)" * 5 + "\n第1页")
+    assert garbled("\ue012\ue013\ue014\ue015\ue016\ue017\ue018\ue019\ue01a\ue01b\ue01c 1")
+    assert not garbled("关于做好春季农业生产工作的通知\n各乡镇人民政府：现将有关事项通知如下。")
+    assert not garbled("正文" * 40 + "(cid:12)")  # one unmapped glyph in a readable page

@@ -1,6 +1,7 @@
 """PDF via pdfminer.six, with its CMaps so CID fonts (STSong-Light, Adobe-GB1) decode.
 
-A page without a text layer (a scan: an image and next to no text) is rendered by PDFium
+A page without a text layer (a scan: an image and next to no text), or whose text layer is
+mostly glyphs without Unicode (``(cid:123)``: a font without ToUnicode), is rendered by PDFium
 and read by OCR (:mod:`screening.extract.ocr`); the result carries the OCR regions of those
 pages. A PDF in which nothing can be read, not even by OCR, stays ``unscreened: no text
 layer``. When OCR fails or a limit (``limits.ocr_max_pages``, time) stops it, the document is
@@ -13,11 +14,25 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 
 from .base import Extracted, Limits, Unscreenable
 
 # a page with fewer visible characters than this and an image on it is taken as scanned
 _SCAN_CHARS = 5
+# glyphs pdfminer could not map to Unicode (a font without ToUnicode): "(cid:123)", private-use
+# code points, U+FFFD; a page where they are this share of the visible text is read by OCR
+_GARBLED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd]")
+_GARBLED_SHARE = 0.3
+
+
+def garbled(page_text: str) -> bool:
+    """True when most of a page's text layer is glyphs without Unicode (not readable text)."""
+    bad = sum(len(m.group(0)) for m in _GARBLED.finditer(page_text))
+    if bad < 10:
+        return False
+    visible = sum(1 for ch in page_text if not ch.isspace())
+    return bad >= _GARBLED_SHARE * visible
 
 
 def _pages_ranges(pages: list[int]) -> str:
@@ -93,7 +108,7 @@ def extract_pdf(data: bytes, limits: Limits) -> Extracted:
             layout = device.get_result()
             page_text = "".join(el.get_text() for el in layout if isinstance(el, LTTextContainer))
             visible = sum(1 for ch in page_text if not ch.isspace())
-            if visible < _SCAN_CHARS and _has_image(layout):
+            if visible < _SCAN_CHARS and _has_image(layout) or garbled(page_text):
                 scanned.append(pages)
             texts.append(page_text.strip("\n"))
     except MemoryError:
