@@ -197,28 +197,40 @@ def prune(
             Attachment.objects.filter(id__in=atts).update(snapshot=None)
             Snapshot.objects.filter(id__in=doomed).delete()
         # committed: now the files (a kill here leaves orphans, swept by the next prune)
-        for sha in shas:
-            gone = _remove_file(sha)
-            res.files_removed += gone is True
-            res.files_missing += gone is None
+        removed, missing = _remove_files(shas)
+        res.files_removed += removed
+        res.files_missing += missing
         if log:
             log(f"已处理 {min(i + batch, len(sids))}/{len(sids)} 个候选快照")
     return res
 
 
-def _remove_file(sha: str) -> bool | None:
-    """Unlink the snapshot file unless a row for it exists again. None: there was no file."""
-    path = snapshots.path_for(sha)
-    aside = path.with_name(path.name + ASIDE)
-    try:
-        os.replace(path, aside)
-    except FileNotFoundError:
-        return None
-    if Snapshot.objects.filter(sha256=sha).exists():  # a patrol stored the same bytes meanwhile
-        os.replace(aside, path)
-        return False
-    aside.unlink()
-    return True
+def _remove_files(shas: list[str]) -> tuple[int, int]:
+    """Unlink the snapshot files whose rows are gone: each is moved aside first, then one query
+    finds rows that exist again (a patrol stored the same bytes meanwhile) and puts those back.
+    Returns (removed, missing)."""
+    aside: dict[str, Path] = {}
+    missing = 0
+    for sha in shas:
+        path = snapshots.path_for(sha)
+        moved = path.with_name(path.name + ASIDE)
+        try:
+            os.replace(path, moved)
+        except FileNotFoundError:
+            missing += 1
+            continue
+        aside[sha] = moved
+    back = (
+        set(Snapshot.objects.filter(sha256__in=list(aside)).values_list("sha256", flat=True))
+        if aside
+        else set()
+    )
+    for sha, moved in aside.items():
+        if sha in back:
+            os.replace(moved, moved.with_name(sha))
+        else:
+            moved.unlink()
+    return len(aside) - len(back), missing
 
 
 def _walk_files(root: Path):
@@ -242,6 +254,7 @@ def sweep_orphans(now: datetime, grace: timedelta = ORPHAN_GRACE) -> int:
     def flush() -> int:
         n = 0
         known = set(Snapshot.objects.filter(sha256__in=list(pending)).values_list("sha256", flat=True))
+        plain = []
         for sha, entry in pending.items():
             path = Path(entry.path)
             if sha in known:
@@ -252,7 +265,8 @@ def sweep_orphans(now: datetime, grace: timedelta = ORPHAN_GRACE) -> int:
                 path.unlink(missing_ok=True)
                 n += 1
             else:
-                n += _remove_file(sha) is True
+                plain.append(sha)
+        n += _remove_files(plain)[0]
         pending.clear()
         return n
 

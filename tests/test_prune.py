@@ -199,10 +199,10 @@ def test_a_kill_after_the_commit_leaves_only_orphan_files(site, run, monkeypatch
         page(site, run, u, f"{u} new".encode())
     files = [file_of(p) for p in olds]
 
-    def killed(sha):
+    def killed(shas):
         raise KeyboardInterrupt  # the process dies between the commit and the first unlink
 
-    monkeypatch.setattr(prune_mod, "_remove_file", killed)
+    monkeypatch.setattr(prune_mod, "_remove_files", killed)
     with pytest.raises(KeyboardInterrupt):
         prune_mod.prune(30, batch=3)
     monkeypatch.undo()
@@ -293,3 +293,13 @@ def test_prune_after_real_patrols_keeps_incremental_patrols_exact(tmp_path):
             assert sorted(map(column_key, got[sid]["columns"])) == sorted(
                 map(column_key, want[sid]["columns"])
             )
+
+
+def test_remove_files_puts_back_a_file_whose_row_exists_again(site, run):
+    """A patrol that stored the same bytes between the commit and the unlink keeps its file."""
+    stored = snapshots.store(b"stored again by a patrol")
+    gone_sha = snapshots.write(b"really gone")
+    removed, missing = prune_mod._remove_files([stored.sha256, gone_sha, "cd" * 32])
+    assert (removed, missing) == (1, 1)
+    assert file_of(stored).is_file() and not snapshots.path_for(gone_sha).exists()
+    assert not list(snapshots.root().rglob("*" + prune_mod.ASIDE))
