@@ -138,6 +138,8 @@ def run_patrol(
         "responses": int(stats.get("downloader/response_count", 0)),
         "finish_reason": str(stats.get("finish_reason", "")),
         "scope_dropped": int(stats.get("scope/dropped", 0)),  # requests the scope guard refused
+        # callbacks that raised (the page is lost, the site's walk counts as cut short)
+        "spider_exceptions": sum(int(v) for k, v in stats.items() if str(k).startswith("spider_exceptions/")),
         "not_modified": int(stats.get("revalidate/not_modified", 0)),  # 304s answered from snapshots
         "sql": sql.count,  # statements this process sent during the crawl (issue 9: <= 3 per request)
         "store_flushes": spider.store.flushes,

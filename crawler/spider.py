@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
@@ -101,6 +102,19 @@ class PatrolSpider(ListWalkMixin, InspectionMixin, scrapy.Spider):
             "findings": 0,
             "errors": 0,
         }
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_spider_error, signal=signals.spider_error)
+        return spider
+
+    def on_spider_error(self, failure, response, spider=None) -> None:
+        """A callback that raised: the page is logged and counted by Scrapy, and its site's walk is
+        cut short, so that nothing is retired on the strength of a walk that lost a page."""
+        st = self.state.get((response.meta or {}).get("site")) if response is not None else None
+        if st is not None:
+            st.broken.append(f"{response.url}: 解析出错 {failure.getErrorMessage()[:200]}")
 
     # -- helpers -------------------------------------------------------------------------------
     def _owns(self, st: SiteState, url: str) -> bool:
@@ -277,7 +291,7 @@ class PatrolSpider(ListWalkMixin, InspectionMixin, scrapy.Spider):
             return
         if column_url(entry) == column_url(response.url):
             yield from self._node(
-                st, response.url, html, depth=0, path=[], parent_id=None, status=response.status
+                st, response.url, html, depth=0, path=[], parent_url=None, status=response.status
             )
         else:
             yield self._conditional(

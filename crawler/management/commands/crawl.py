@@ -78,4 +78,6 @@ def summary_lines(stats: dict) -> list[str]:
     if cut:
         items = [f"{sid}（{why}）" for sid, why in sorted(cut.items())]
         lines.append(f"未完整巡查、不撤销栏目的网站 {len(cut)} 个: {_some(items, 5)}")
+    if stats.get("spider_exceptions"):
+        lines.append(f"解析出错的页面 {stats['spider_exceptions']} 个（详见日志；所在网站按未完整巡查处理）")
     return lines
