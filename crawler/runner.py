@@ -101,8 +101,10 @@ def run_patrol(
     unknown = [s for s in site_ids or [] if s not in {x.id for x in conf.sites}]
     if unknown:
         raise ValueError(f"unknown site id(s): {', '.join(unknown)}")
+    from .extract import markers
     from .inspect import check_lists
 
+    markers.configure(conf.rules)  # the county's own empty-column and soft-404 markers (rules.yaml)
     check_lists(conf)  # a wrong line of the wording lexicon or watch list: ConfigError, file:line
     run = store.start_run(trigger, site_ids or [s.id for s in conf.sites])
     process = CrawlerProcess(settings=scrapy_settings(conf))

@@ -17,15 +17,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from screening.engine.registry import KIND_LABELS
+
 # Chinese names of the hit kinds (RULES.md "Confidentiality screening"), for every place that shows them
-HIT_KIND_LABELS: dict[str, str] = {
-    "classified_mark": "密级标志",
-    "internal_marker": "内部资料标志",
-    "keyword": "关键词",
-    "id_number": "身份证号",
-    "bank_card": "银行卡号",
-    "mobile": "手机号码",
-}
+HIT_KIND_LABELS: dict[str, str] = dict(KIND_LABELS)  # each detector declares its label (engine registry)
 
 
 class Finding(models.Model):

@@ -278,7 +278,9 @@ def _template_main(ctl, cfg: _Config) -> None:
 
         if cfg.initializer is not None:
             cfg.initializer(*cfg.initargs)
-        patrol_screener(cfg.private_lexicon, cfg.threshold)
+        # jieba and the lexicon's tokenizer now, once for every fork (the dictionary's buckets load
+        # on demand: a worker reads only what its documents need)
+        patrol_screener(cfg.private_lexicon, cfg.threshold).preload()
     except BaseException as exc:  # noqa: BLE001 - reported to the pool, which marks itself broken
         ctl.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
         return
