@@ -21,10 +21,10 @@ _HELP = {"help", "--help", "-h"}
 VERB_SUMMARIES = {
     "demo": "启动内置演示网站群并完整巡查一次，列出汇总与报表路径",
     "crawl": "巡查配置中的网站（采集 + 保密筛查）；--site ID 只巡查一个网站",
-    "report": "生成报表：更新统计（counts）、时效性（timeliness）、年度报表（annual）",
+    "report": "生成报表：更新统计（counts）、时效性（timeliness）、检查指标（inspection）、年度报表（annual）",
     "findings": "列出保密筛查发现（默认只列待审核与未整改的）",
     "screen": "筛查本地文件或文件夹（PDF、DOCX、XLSX、XLS、DOC/WPS、HTML、TXT）",
-    "schedule": "调度守护进程：按 patrol.yaml 的时间表夜间巡查、每周出时效性报表",
+    "schedule": "调度守护进程：夜间巡查、每天多轮首页探测、每周时效性与检查指标报表",
     "probe": "首页可访问性探测：每轮请求一次各网站首页，记录状态、耗时与失败类型（调度每天至少 20 轮）",
     "runs": "巡查记录（最新在前）；--jobs 显示调度任务记录",
     "web": "启动网页端（审核队列、统计看板、管理后台）",
