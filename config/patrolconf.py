@@ -119,7 +119,12 @@ SCREENING_SCHEMA: dict[str, Key] = {
     "private_lexicon": Key(str, None, help="path to the bureau's own lexicon, outside the repo"),
     "max_document_mb": Key((int, float), 50, check=_positive),
     "max_pages": Key(int, 500, check=_positive),
-    "timeout_seconds": Key((int, float), 60, check=_positive),
+    # per document; a scanned page costs ~3 CPU s of OCR, so a 20-page scan needs about a minute
+    "timeout_seconds": Key((int, float), 180, check=_positive),
+    "ocr_max_pages": Key(int, 20, check=_positive, help="pages of a scanned document read by OCR"),
+    "ocr_min_px": Key(int, 100, check=_positive, help="images narrower or lower than this are no documents"),
+    "ocr_min_kb": Key((int, float), 2, check=_not_negative, help="images smaller than this are no documents"),
+    "workers": Key(int, 2, check=_not_negative, help="screening worker processes (0: in the crawl process)"),
 }
 
 SCHEDULE_SCHEMA: dict[str, Key] = {

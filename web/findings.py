@@ -164,9 +164,11 @@ class HitRow:
     after: str
     start: Any
     end: Any
+    index: int = 0  # position in the finding's hits (the crop of an OCR hit is asked by it)
+    ocr_page: int | None = None  # read by OCR on this page (1-based): a crop of the region is shown
 
 
-def hit_row(hit: dict) -> HitRow:
+def hit_row(hit: dict, index: int = 0) -> HitRow:
     text = str(hit.get("text") or "")
     context = str(hit.get("context") or "")
     at = context.find(text) if text else -1
@@ -185,7 +187,60 @@ def hit_row(hit: dict) -> HitRow:
         after=after,
         start=hit.get("start"),
         end=hit.get("end"),
+        index=index,
+        ocr_page=int(hit["page"]) if hit.get("ocr") and ocr_box(hit) is not None else None,
     )
+
+
+def ocr_box(hit: dict) -> tuple[int, int, int, int] | None:
+    """The pixel box an OCR hit was read from, when the hit has a sane one."""
+    box = hit.get("box")
+    if not hit.get("ocr") or not isinstance(box, list | tuple) or len(box) != 4:
+        return None
+    try:
+        x0, y0, x1, y1 = (int(v) for v in box)
+        page = int(hit.get("page") or 0)
+    except (TypeError, ValueError):
+        return None
+    if page < 1 or x1 <= x0 or y1 <= y0 or min(x0, y0) < 0:
+        return None
+    return x0, y0, x1, y1
+
+
+CROP_MARGIN = 24  # pixels around the box: the reviewer sees the mark in its corner of the page
+CROP_MAX_SIDE = 1200
+
+
+def ocr_crop(finding: Finding, index: int) -> bytes | None:
+    """PNG of the page region an OCR hit was read from (None when there is none to show)."""
+    import io
+
+    from screening.extract.ocr import page_image
+
+    hits = finding.hits or []
+    if not 0 <= index < len(hits):
+        return None
+    box = ocr_box(hits[index])
+    path = snapshot_path(finding)
+    if box is None or path is None:
+        return None
+    try:
+        img = page_image(path.read_bytes(), int(hits[index]["page"]))
+    except Exception:  # noqa: BLE001 - a page that cannot be drawn again shows no crop
+        return None
+    if img is None:
+        return None
+    x0, y0, x1, y1 = box
+    m = CROP_MARGIN
+    area = (max(0, x0 - m), max(0, y0 - m), min(img.width, x1 + m), min(img.height, y1 + m))
+    if area[2] <= area[0] or area[3] <= area[1]:
+        return None
+    crop = img.crop(area).convert("RGB")
+    if max(crop.size) > CROP_MAX_SIDE:
+        crop.thumbnail((CROP_MAX_SIDE, CROP_MAX_SIDE))
+    out = io.BytesIO()
+    crop.save(out, format="PNG")
+    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -210,7 +265,7 @@ def detail(finding: Finding) -> Detail:
     snap = finding.snapshot
     return Detail(
         row=queue_row(finding),
-        hits=[hit_row(h) for h in finding.hits or []],
+        hits=[hit_row(h, i) for i, h in enumerate(finding.hits or [])],
         sha256=snap.sha256 if snap else "",
         size=snap.size if snap else None,
         fetched_at=fetched_at,

@@ -41,6 +41,7 @@ urlpatterns = [
     path("findings/<int:pk>/", views.finding_detail, name="finding"),
     path("findings/<int:pk>/review/", views.finding_review, name="finding_review"),
     path("findings/<int:pk>/snapshot/", views.snapshot, name="snapshot"),
+    path("findings/<int:pk>/crop/<int:index>.png", views.finding_crop, name="finding_crop"),
     path("lexicon/", views.lexicon, name="lexicon"),
     path("runs/", views.runs, name="runs"),
     path("runs/start/", patrol_start.start_patrol, name="start_patrol"),

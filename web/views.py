@@ -143,6 +143,21 @@ def snapshot(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
+@require_GET
+@requires("view_findings")
+def finding_crop(request: HttpRequest, pk: int, index: int) -> HttpResponse:
+    """The region of a scanned page an OCR hit was read from, as a PNG drawn by the app (the
+    stored document itself is never sent to be rendered)."""
+    finding = _finding(pk)
+    png = findings.ocr_crop(finding, index)
+    if png is None:
+        raise Http404("没有可显示的识别区域")
+    response = HttpResponse(png, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 # ---- lexicon and runs ---------------------------------------------------------------------
 
 

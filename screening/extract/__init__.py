@@ -9,8 +9,9 @@ reads a stream (stdin) without ever holding more than the limit.
 
 Formats: HTML, TXT, PDF (pdfminer.six), DOCX, XLSX (with embedded documents), XLS/ET
 (xlrd), DOC/WPS (own Word 97 piece-table reader over olefile; see
-:mod:`screening.extract.ole` for that choice), RTF (own tokenizer). Images, archives and
-presentations are ``unscreened: unsupported format`` / ``no text layer``.
+:mod:`screening.extract.ole` for that choice), RTF (own tokenizer); images and PDF pages
+without a text layer by OCR (:mod:`screening.extract.ocr`, RapidOCR). Archives and
+presentations are ``unscreened: unsupported format``.
 """
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ class Limits:
 
     max_bytes: int = 50 * MB
     max_pages: int = 500
-    timeout_s: float = 60.0
+    timeout_s: float = 180.0  # a scanned page costs ~3 CPU s of OCR: 20 pages need about a minute
     memory_mb: int = 1536
     max_unzipped_bytes: int = 300 * MB
     max_zip_ratio: float = 200.0
