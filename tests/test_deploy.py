@@ -311,15 +311,7 @@ WAITRESS_BEHIND_PROXY = (
     "server",
     [
         pytest.param("waitress-trusting-the-proxy", id="wsgi-trusting-proxy"),
-        pytest.param(
-            "patrol-web",
-            id="patrol-web",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="patrol web starts waitress without trusted_proxy: it drops X-Forwarded-Proto, "
-                "and with PATROL_HTTPS=1 Django redirects to https forever (requested from web/'s owner)",
-            ),
-        ),
+        pytest.param("patrol-web", id="patrol-web"),
     ],
 )
 def test_nginx_in_front_of_the_real_app(nginx, tmp_path, server):

@@ -46,4 +46,13 @@ class Command(BaseCommand):
             )
         shown = f"[{host}]" if ":" in host else host
         self.stdout.write(f"政府网站巡查网页端：http://{shown}:{port}/  （Ctrl-C 停止）")
-        serve(application, host=host, port=port, threads=opts["threads"], ident="portal-patrol")
+        proxy = {}
+        if getattr(settings, "PATROL_TRUST_X_FORWARDED_FOR", False):
+            # behind the reverse proxy (PATROL_BEHIND_PROXY=1): waitress passes its
+            # X-Forwarded-Proto/-For on only from the proxy's own address
+            proxy = {
+                "trusted_proxy": os.environ.get("PATROL_TRUSTED_PROXY", "127.0.0.1"),
+                "trusted_proxy_count": 1,
+                "trusted_proxy_headers": "x-forwarded-proto x-forwarded-for",
+            }
+        serve(application, host=host, port=port, threads=opts["threads"], ident="portal-patrol", **proxy)
