@@ -23,7 +23,13 @@ def render(att: Attachment) -> bytes:
     with _lock:
         data = getattr(att, "_data", None)
         if data is None:
-            data = {"pdf": _pdf, "docx": _docx, "xlsx": _xlsx, "xls": _xls}[att.fmt](att)
+            if att.scan:
+                from demo import scans
+
+                draw = scans.red_header_pdf if att.fmt == "pdf" else scans.table_photo_jpg
+                data = draw(att, att.title)
+            else:
+                data = {"pdf": _pdf, "docx": _docx, "xlsx": _xlsx, "xls": _xls}[att.fmt](att)
             att._data = data
         return data
 

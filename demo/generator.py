@@ -375,9 +375,12 @@ def _finish_site(site: Site, rng: random.Random, offset: int = 0) -> None:
         col.sort_entries()
 
 
-def build_network(scale: str = "full", seed: int = DEFAULT_SEED) -> Network:
+def build_network(scale: str = "full", seed: int = DEFAULT_SEED, scans: bool | None = None) -> Network:
+    """The demo network; ``scans`` (default: the full scale only) adds the scanned documents that
+    only OCR can read (demo/scans.py), drawn from their own random stream: nothing else changes."""
     if scale not in ("full", "small"):
         raise ValueError("scale is 'full' or 'small'")
+    scans = scale == "full" if scans is None else scans
     sites = [_make_site(spec, random.Random(f"{seed}:{spec.id}:structure")) for spec in SITES]
     quotas = _quotas(sites, scale)
     net = Network(scale, seed, sites)
@@ -393,6 +396,12 @@ def build_network(scale: str = "full", seed: int = DEFAULT_SEED) -> Network:
             if col.traits.get("cross"):
                 _cross_list(site, col, rng)
     _reposts(sites, random.Random(f"{seed}:reposts:{scale}"))
+    if scans:
+        for site in sites:
+            rng = random.Random(f"{seed}:{site.id}:scans")
+            for col in site.list_columns():
+                if col in quotas:
+                    plants.plant_scans(site, col, rng)
     for i, site in enumerate(sites):
         same_host = sum(1 for s in sites[:i] if s.host == site.host)  # ids are unique per platform
         _finish_site(site, random.Random(f"{seed}:{site.id}:ids"), same_host * 20000)

@@ -23,6 +23,8 @@ class Attachment:
     title: str
     lines: list[str]
     hidden_sheet: list[str] = field(default_factory=list)  # xlsx/xls only
+    scan: bool = False  # drawn as a scanned page (demo/scans.py): no text layer, read by OCR only
+    inline: bool = False  # shown as a picture in the article body, not linked as an attachment
 
     def __repr__(self) -> str:
         return f"<Attachment {self.path or self.name}>"

@@ -112,6 +112,46 @@ def plant(site: Site, col: Column, rng: random.Random, pick) -> None:
         a.planted.append((None, "internal_marker"))
 
 
+def _scan_host(col: Column) -> Article:
+    """The article a scan is attached to: the column's newest own dated article not planted yet
+    (else its newest own dated article: the small network has few)."""
+    own = [
+        e.article
+        for e in col.entries
+        if e.article.home is col and e.article.date and not e.article.external_url
+    ]
+    free = [a for a in own if not a.tags]
+    a = max(free or own, key=lambda a: (a.date, a.time))
+    a.tags.add("plant")
+    return a
+
+
+def plant_scans(site: Site, col: Column, rng: random.Random) -> None:
+    """Scanned documents (issue 11), beside the text-layer plants of the same columns: a 红头文件
+    scanned to an image-only PDF with its 秘密★1年 mark, and a photographed ID list shown as a
+    picture in an article's body. OCR is the only way to read them."""
+    unit = site.variant["unit"]
+    if col.traits.get("plant_secret_pdf"):
+        a = _scan_host(col)
+        lines = ["秘密★1年", a.title, *text.body(rng, unit, 4)]
+        att = attach(a, "pdf", rng, title=f"{a.title}（扫描件）", lines=lines)
+        att.scan = True
+        a.planted.append((att, "classified_mark"))
+    if col.traits.get("plant_id_xlsx"):
+        a = _scan_host(col)
+        a.title = "2012年临时救助对象名单公示"
+        rows = ["序号\t姓名\t身份证号码\t村组\t救助金额（元）"]
+        for i, (name, born) in enumerate(
+            [("赵德明", date(1957, 9, 12)), ("孙桂兰", date(1963, 2, 27))], start=1
+        ):
+            rows.append(
+                f"{i}\t{name}\t{resident_id('610922', born, 300 + i * 41)}\t{rng.choice(text.VILLAGES)}\t{rng.randint(300, 900)}"
+            )
+        att = attach(a, "jpg", rng, title="临时救助对象名单", lines=rows)
+        att.scan = att.inline = True
+        a.planted.append((att, "id_number"))
+
+
 def collect(net: Network) -> tuple[list[dict], list[dict]]:
     pos, neg = [], []
     for site in net.sites:

@@ -38,9 +38,11 @@ LOOPBACK_CRAWL = {
 class DemoNetwork:
     """The demo portal network served on loopback addresses, one port for every host."""
 
-    def __init__(self, scale: str = "small", seed: int = DEFAULT_SEED, port: int = 0):
+    def __init__(
+        self, scale: str = "small", seed: int = DEFAULT_SEED, port: int = 0, scans: bool | None = None
+    ):
         self.scale, self.seed = scale, seed
-        self.network: Network = build_network(scale, seed)
+        self.network: Network = build_network(scale, seed, scans)
         self.port = port
         self._listeners: Listeners | None = None
         self._routes: dict[int, dict] = {}

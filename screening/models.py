@@ -23,6 +23,14 @@ from screening.engine.registry import KIND_LABELS
 HIT_KIND_LABELS: dict[str, str] = dict(KIND_LABELS)  # each detector declares its label (engine registry)
 
 
+def _hit_json(h: dict) -> dict[str, Any]:
+    """A stored hit as the contract gives it; OCR hits also carry ``ocr``, ``page`` and ``box``."""
+    out = {k: h.get(k) for k in ("kind", "rule", "severity", "text", "context", "start", "end")}
+    if h.get("ocr"):
+        out.update(ocr=True, page=h.get("page"), box=h.get("box"))
+    return out
+
+
 class Finding(models.Model):
     # the contract's status values (ARCHITECTURE.md, findings ``status``)
     STATUS = [
@@ -85,10 +93,7 @@ class Finding(models.Model):
             "flagged": self.flagged,
             "status": self.status,
             "kinds": list(self.kinds),
-            "hits": [
-                {k: h.get(k) for k in ("kind", "rule", "severity", "text", "context", "start", "end")}
-                for h in self.hits
-            ],
+            "hits": [_hit_json(h) for h in self.hits],
         }
 
     def days_open(self, now: Any = None) -> int | None:

@@ -18,6 +18,7 @@ CONTENT_TYPES = {
     "xls": "application/vnd.ms-excel",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "jpg": "image/jpeg",
 }
 
 
@@ -183,16 +184,20 @@ def metadata_table(art: Article, fmt: str = "cn0") -> str:
 
 
 def attachments_html(net: Network, art: Article) -> str:
-    if not art.attachments:
+    linked = [a for a in art.attachments if not a.inline]
+    if not linked:
         return ""
-    links = "".join(
-        f'<p><a href="{esc(a.path)}" target="_blank">{esc(a.name)}</a></p>' for a in art.attachments
-    )
+    links = "".join(f'<p><a href="{esc(a.path)}" target="_blank">{esc(a.name)}</a></p>' for a in linked)
     return f'<div class="attachments"><p>附件：</p>{links}</div>'
 
 
 def body_html(art: Article) -> str:
-    return "".join(f"<p>　　{esc(p)}</p>" for p in art.body)
+    pictures = "".join(
+        f'<p style="text-align:center"><img src="{esc(a.path)}" alt="{esc(a.title)}" width="620"></p>'
+        for a in art.attachments
+        if a.inline
+    )
+    return "".join(f"<p>　　{esc(p)}</p>" for p in art.body) + pictures
 
 
 def home_blocks(
