@@ -33,10 +33,14 @@ from scrapy.http import Response
 from config.patrolconf import site_for_url
 from crawler import extract
 from crawler import items as it
+from crawler.responses import HANDLED, headers_of
 from crawler.responses import charset_of as _charset
+from crawler.revalidate import FLAG as REVALIDATED
 
 log = logging.getLogger(__name__)
 
+# 互动交流 and message list pages are revalidated like the column tree (a 304: the stored copy)
+REVALIDATE = {"revalidate": True, "handle_httpstatus_list": HANDLED}
 MAX_MESSAGE_PAGES = 2000  # message pages fetched per patrol (each once; replied ones never again)
 # absolute link targets in the raw page, script strings included (href=\"…\" in document.write)
 _ABSOLUTE_HREF = re.compile(r"""href\s*=\s*\\?["']?\s*(?:https?:)?//([^/"'\\\s>?#]+)""", re.I)
@@ -80,7 +84,7 @@ class InspectionMixin:
                     link,
                     callback=self.parse_interaction,
                     errback=self.on_error,
-                    meta={"site": st.conf.id},
+                    meta={"site": st.conf.id, **REVALIDATE},
                     priority=3,
                     dont_filter=True,
                 )
@@ -95,9 +99,16 @@ class InspectionMixin:
                 link,
                 callback=self.parse_messages,
                 errback=self.on_error,
-                meta=meta,
+                meta={**meta, **REVALIDATE},
                 priority=3,
                 dont_filter=True,
+            )
+
+    def _fresh(self, response: Response):
+        """A 互动交流 or message list page fetched fresh: kept, so the next patrol revalidates it."""
+        if response.status == 200 and REVALIDATED not in response.flags:
+            yield it.StructuralPage(
+                response.meta["site"], response.url, "list", 200, headers_of(response), response.body
             )
 
     def parse_interaction(self, response: Response):
@@ -106,6 +117,7 @@ class InspectionMixin:
         st = self.state[response.meta["site"]]
         if response.status != 200:
             return
+        yield from self._fresh(response)
         html = extract.decode_html(response.body, _charset(response))
         yield from self._consult_columns(st, response.url, html, consult_links)
 
@@ -116,6 +128,7 @@ class InspectionMixin:
         st = self.state[response.meta["site"]]
         if response.status != 200:
             return
+        yield from self._fresh(response)
         html = extract.decode_html(response.body, _charset(response))
         found = parse_message_list(response.url, html)
         column, name = response.meta["consult"], response.meta["consult_name"]
@@ -160,7 +173,7 @@ class InspectionMixin:
                 nxt,
                 callback=self.parse_messages,
                 errback=self.on_error,
-                meta=meta,
+                meta={**meta, **REVALIDATE},
                 priority=3,
                 dont_filter=True,
             )

@@ -551,14 +551,14 @@ class PatrolStore:
             dirty_items.pop(id(item), None)
         Item.objects.bulk_create(list(new_items.values()), batch_size=BATCH)
         if dirty_items:
-            Item.objects.bulk_update(list(dirty_items.values()), _ITEM_FIELDS, batch_size=BATCH)
+            update_rows(Item, list(dirty_items.values()), _ITEM_FIELDS)
         for row in new_rows.values():
             row.column_id, row.item_id = row.column.pk, row.item.pk
             dirty_rows.pop(id(row), None)
             seen_rows.pop(id(row), None)
         Listing.objects.bulk_create(list(new_rows.values()), batch_size=BATCH)
         if dirty_rows:
-            Listing.objects.bulk_update(list(dirty_rows.values()), _LISTING_FIELDS, batch_size=BATCH)
+            update_rows(Listing, list(dirty_rows.values()), _LISTING_FIELDS)
         seen_ids = [r.pk for r in seen_rows.values() if id(r) not in dirty_rows]
         for i in range(0, len(seen_ids), BATCH):
             Listing.objects.filter(pk__in=seen_ids[i : i + BATCH]).update(last_seen_run=run)
@@ -603,7 +603,7 @@ class PatrolStore:
         old = [r for r in unique if r.pk is not None]
         fields = ["column_url", "column_name", "title", "asked", "replied", "state", "last_seen_run"]
         if old:
-            Message.objects.bulk_update(old, fields, batch_size=BATCH)
+            update_rows(Message, old, fields)
 
     def _pending_snapshots(self, by) -> list[Snapshot]:
         out = [p.snapshot for p, _ in by["page"] if p.snapshot is not None and p.snapshot.pk is None]
@@ -668,19 +668,42 @@ class PatrolStore:
                     run=self.run,
                 )
         if pages:
-            Page.objects.bulk_update(pages, ["screen_status", "screen_reason"], batch_size=BATCH)
+            update_rows(Page, pages, ["screen_status", "screen_reason"])
         if atts:
-            Attachment.objects.bulk_update(atts, ["screen_status", "screen_reason"], batch_size=BATCH)
+            update_rows(Attachment, atts, ["screen_status", "screen_reason"])
+
+
+def update_rows(model, rows: list, fields: list[str]) -> None:
+    """``UPDATE … SET the fields WHERE pk = …`` for each row, sent as one executemany.
+
+    Django's ``bulk_update`` builds a CASE expression per field and row in Python, which cost a
+    fifth of a patrol's CPU; a prepared statement executed per row costs the database the same
+    and Python almost nothing."""
+    if not rows:
+        return
+    meta = model._meta
+    cols = [meta.get_field(f) for f in fields]
+    qn = connection.ops.quote_name
+    sets = ", ".join(f"{qn(c.column)} = %s" for c in cols)
+    sql = f"UPDATE {qn(meta.db_table)} SET {sets} WHERE {qn(meta.pk.column)} = %s"
+    params = [[c.get_db_prep_save(getattr(r, c.attname), connection) for c in cols] + [r.pk] for r in rows]
+    with connection.cursor() as cur:
+        cur.executemany(sql, params)
 
 
 class QueryCounter:
-    """Counts the SQL statements this process sends (``connection.execute_wrapper``)."""
+    """Counts the SQL statements this process sends (``connection.execute_wrapper``); an
+    executemany counts once per row it executes."""
 
     def __init__(self):
         self.count = 0
 
     def __call__(self, execute, sql, params, many, context):
-        self.count += 1
+        if many:
+            params = list(params)
+            self.count += len(params)
+        else:
+            self.count += 1
         return execute(sql, params, many, context)
 
     def install(self):
