@@ -64,6 +64,7 @@ class DetailPage:
     detail: Any = None  # crawler.extract.DetailInfo, None when the page could not be parsed
     soft_404: bool = False
     screen: bool = False  # hand the body to screening
+    attachments: int = 0  # attachment requests the page gave (its row is kept until they came)
     page: Any = None  # set by the store: the Page row (object; its id exists after a flush)
 
 

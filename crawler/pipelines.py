@@ -35,7 +35,8 @@ class StorePipeline:
         self.store = None
         self.spider = None
         self._loop = None
-        self.pages: dict[str, object] = {}  # detail page URL → its Page row (attachments hang on it)
+        # detail page URL → [its Page row, attachments still to come] (attachments hang on it)
+        self.pages: dict[str, list] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -73,13 +74,18 @@ class StorePipeline:
         elif isinstance(item, it.ColumnFound):
             store.apply_column(item.column, item.fields)
         elif isinstance(item, it.DetailPage):
-            item.page = self.pages[item.url] = store.apply_detail(item)
+            item.page = store.apply_detail(item)
+            if item.attachments:
+                self.pages[item.url] = [item.page, item.attachments]
         elif isinstance(item, it.AttachmentFile):
-            page = self.pages.get(item.page_url)
-            if page is None:  # an attachment outlives nothing: its page is always stored first
+            entry = self.pages.get(item.page_url)
+            if entry is None:  # an attachment outlives nothing: its page is always stored first
                 log.error("attachment %s of an unknown page %s: not stored", item.url, item.page_url)
                 return item
-            item.attachment = store.apply_attachment(item, page)
+            item.attachment = store.apply_attachment(item, entry[0])
+            entry[1] -= 1
+            if entry[1] <= 0:  # the page's last attachment: its row is no longer needed here
+                del self.pages[item.page_url]
         elif isinstance(item, it.StructuralPage):
             store.apply_structural(item.site_id, item.url, item.kind, item.status, item.headers, item.body)
         elif isinstance(item, it.SiteFindingFound):

@@ -521,6 +521,9 @@ class PatrolSpider(ListWalkMixin, InspectionMixin, scrapy.Spider):
             soft_404 = detail.soft_404
             if not soft_404:
                 yield from self._inspect_page(st, response.url, html)
+        requests = []
+        if detail is not None and not soft_404 and self.conf.crawl["fetch_attachments"]:
+            requests = list(self._attachment_requests(st, response, html, detail))
         yield it.DetailPage(
             site_id=st.conf.id,
             item_url=response.meta["item"],
@@ -532,9 +535,11 @@ class PatrolSpider(ListWalkMixin, InspectionMixin, scrapy.Spider):
             detail=detail,
             soft_404=soft_404,
             screen=detail is not None and not soft_404,
+            attachments=len(requests),
         )
-        if detail is None or soft_404 or not self.conf.crawl["fetch_attachments"]:
-            return
+        yield from requests
+
+    def _attachment_requests(self, st: SiteState, response: Response, html: str, detail):
         # images in the article body are read by OCR like attached scans (crawler/content_images.py)
         images = [
             extract.Attachment(url=u, name=n)

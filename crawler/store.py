@@ -515,6 +515,8 @@ class PatrolStore:
         with transaction.atomic():
             self._write(by)
         self.flushes += 1
+        # written: later copies of the same bytes find their row by one query at their flush
+        self._snapshots = {sha: snap for sha, snap in self._snapshots.items() if snap.pk is None}
 
     def _write(self, by: dict[str, list]) -> None:
         run = self.run

@@ -74,7 +74,7 @@ def test_a_detail_page_is_stored_then_screened_and_its_finding_tied_to_its_snaps
     for item in (ColumnFound("a", col, fields), ListPage("a", col.url, plan)):
         sc.process_item(s.process_item(item))
     detail = DetailPage(
-        "a", url, url, 200, {}, ID_PAGE.encode(), "text/html; charset=utf-8", None, screen=True
+        "a", url, url, 200, {}, ID_PAGE.encode(), "text/html; charset=utf-8", None, screen=True, attachments=1
     )
     sc.process_item(s.process_item(detail))
     att = AttachmentFile(
@@ -94,6 +94,7 @@ def test_a_detail_page_is_stored_then_screened_and_its_finding_tied_to_its_snaps
     assert "id_number" in finding.kinds
     assert Attachment.objects.get().screen_status == "screened"
     assert spider.store.findings == 1
+    assert s.pages == {}  # the page's one attachment came: its row is no longer held
 
 
 @pytest.mark.django_db
