@@ -272,7 +272,8 @@ def test_workers_load_jieba_and_the_lexicon_once(pool):
     for info in served.values():  # built in the template, inherited by every worker, never rebuilt
         assert info["builds"] == {template: 1}
     rows = pool.memory()  # pages shared copy-on-write with the template
-    assert [r["role"] for r in rows] == ["template"] + ["worker"] * len(pool.pids()["workers"])
+    roles = [r["role"] for r in rows]  # (a worker may retire between two calls: read one snapshot)
+    assert roles[0] == "template" and len(roles) > 1 and set(roles[1:]) == {"worker"}
     assert sum(r["pss"] for r in rows) < 0.8 * sum(r["rss"] for r in rows)
 
 
