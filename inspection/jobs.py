@@ -57,63 +57,18 @@ def inspection_report_job(
     log_dir: str,
 ) -> int:
     """The weekly inspection report beside the timeliness one: ``patrol report inspection`` in each
-    format (its own process), written under ``<data>/reports/`` and mailed; returns the JobRun id."""
-    import traceback
-    from pathlib import Path
+    format (its own process), written under ``<data>/reports/`` and mailed — the timeliness report
+    job's own machinery (scheduler.reportjob); returns the JobRun id."""
+    from scheduler.reportjob import report_job
 
-    from django.core.mail import EmailMessage
-    from django.db import close_old_connections, connection
-    from django.utils import timezone
-
-    from scheduler.jobs import CHILDREN, finish, log_path
-    from scheduler.models import JobRun
-
-    close_old_connections()
-    run = JobRun.objects.create(job_id=INSPECTION_REPORT_JOB_ID, kind="report")
-    try:
-        today = timezone.localdate()
-        folder = Path(out_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        files, errors, notes = [], [], []
-        for fmt in formats:
-            out = folder / f"inspection-{today.isoformat()}.{fmt}"
-            args = ["inspection", "--as-of", today.isoformat(), "--format", fmt, "-o", str(out)]
-            outcome = CHILDREN.run([*command, *args], timeout, grace, log_path(log_dir, "report"))
-            if outcome is None or outcome.stopped:
-                errors.append(f"{fmt}: the scheduler was stopped before the report was written")
-                break
-            if outcome.ok and out.exists():
-                files.append(out)
-            else:
-                why = "passed its time limit and was killed" if outcome.timed_out else outcome.describe_exit()
-                errors.append(f"{fmt}: report {why}: {outcome.tail(800)}")
-        if files and mail_to:
-            try:
-                msg = EmailMessage(
-                    subject=f"政府网站巡查 检查指标与单项否决报告 {today.isoformat()}",
-                    body=f"政府网站巡查检查指标与单项否决报告（{today.isoformat()}），见附件：\n\n"
-                    + "\n".join(f"  {f.name}" for f in files)
-                    + "\n",
-                    to=mail_to,
-                )
-                for f in files:
-                    msg.attach_file(str(f))
-                msg.send(fail_silently=False)
-                notes.append(f"mailed to {', '.join(mail_to)}")
-            except Exception as exc:  # noqa: BLE001 - SMTP and friends: record, do not crash the daemon
-                errors.append(f"mail to {', '.join(mail_to)} failed: {exc}")
-        if not files and not errors:
-            errors.append("no report file was produced")
-        finish(
-            run,
-            "failed" if errors else "ok",
-            "\n".join(errors),
-            note="\n".join(notes),
-            output="\n".join(str(f) for f in files),
-        )
-    except Exception as exc:  # noqa: BLE001 - the daemon goes on; the failure is in the history
-        log.exception("inspection report job #%s failed", run.pk)
-        finish(run, "failed", "".join(traceback.format_exception(exc))[-4000:])
-    finally:
-        connection.close()
-    return run.pk
+    return report_job(
+        command,
+        formats,
+        out_dir,
+        mail_to,
+        timeout,
+        grace,
+        log_dir,
+        job_id=INSPECTION_REPORT_JOB_ID,
+        report="inspection",
+    )

@@ -21,12 +21,12 @@ from .models import JobRun
 
 log = logging.getLogger(__name__)
 
-TITLES = {"timeliness": "时效性报告", "counts": "近7天更新数量统计"}
+TITLES = {"timeliness": "时效性报告", "counts": "近7天更新数量统计", "inspection": "检查指标与单项否决报告"}
 
 
 def report_args(report: str, fmt: str, out: Path, today: date) -> list[str]:
-    if report == "timeliness":
-        return ["timeliness", "--as-of", today.isoformat(), "--format", fmt, "-o", str(out)]
+    if report in ("timeliness", "inspection"):
+        return [report, "--as-of", today.isoformat(), "--format", fmt, "-o", str(out)]
     return [
         "counts",
         "--from",
@@ -56,9 +56,10 @@ def build_reports(
     timeout: float,
     grace: float,
     today: date,
+    report: str = "timeliness",
 ) -> tuple[str, list[Path], list[str], list[str]]:
     """Run the report processes; returns (report, files, notes, errors)."""
-    report, files, notes, errors = "timeliness", [], [], []
+    files, notes, errors = [], [], []
     out_dir.mkdir(parents=True, exist_ok=True)
     for fmt in formats:
         while True:
@@ -114,14 +115,17 @@ def report_job(
     timeout: float,
     grace: float,
     log_dir: str,
+    *,
+    job_id: str = REPORT_JOB_ID,
+    report: str = "timeliness",
 ) -> int:
-    """Write the weekly report in each format and mail it; returns the JobRun id."""
+    """Write the weekly ``report`` in each format and mail it; returns the JobRun id."""
     close_old_connections()
-    run = JobRun.objects.create(job_id=REPORT_JOB_ID, kind="report")
+    run = JobRun.objects.create(job_id=job_id, kind="report")
     try:
         today = timezone.localdate()
         report, files, notes, errors = build_reports(
-            command, formats, Path(out_dir), log_dir, timeout, grace, today
+            command, formats, Path(out_dir), log_dir, timeout, grace, today, report
         )
         if files and mail_to:
             try:
