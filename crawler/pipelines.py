@@ -129,7 +129,7 @@ class ScreenPipeline:
     def open_spider(self):
         spider = self.crawler.spider
         self.spider, self.store, self.conf = spider, spider.store, spider.conf
-        self.pool = make_pool(self.conf)
+        self.pool = SHARED_POOL or make_pool(self.conf)
 
     def process_item(self, item):
         if isinstance(item, it.DetailPage) and item.screen and item.body is not None:
@@ -194,8 +194,13 @@ class ScreenPipeline:
         try:
             await self.drained()
         finally:
-            if self.pool is not None:
+            if self.pool is not None and self.pool is not SHARED_POOL:
                 self.pool.close(wait=False)
+
+
+# A long-lived ``patrol worker`` runs many crawls in one process: it sets one pool here, which
+# every crawl's pipeline uses and none closes (crawler/distributed.py).
+SHARED_POOL = None
 
 
 def make_pool(conf):
