@@ -333,3 +333,95 @@ def site_summary(site: Site, mine: list[dict], threshold: dict | None) -> dict:
     if identity and identity.get("found"):
         out["identity"] = identity["found"]
     return out
+
+
+# ---- identity values for display ----------------------------------------------------------
+
+IDENTITY_FIELDS = ("site_code", "icp", "psb", "gov_mark")  # inspection.checks.identity.FIELDS
+
+
+def _stored_home(site: Site, run_id: int) -> tuple[str, str, datetime] | None:
+    """(url, html, fetched_at) of the newest homepage copy the store kept up to run ``run_id``
+    (a homepage answered 304 is not stored again: the copy it was answered from is the newest).
+    A redirect stub and the page it led to are both stored: the newest copy showing every mark
+    wins, else the newest readable one."""
+    from crawler import snapshots
+    from crawler.extract import decode_html
+    from crawler.models import Page
+    from inspection.checks import site_identity
+
+    pages = (
+        Page.objects.filter(site=site, kind="home", status=200, snapshot__isnull=False, run_id__lte=run_id)
+        .select_related("snapshot")
+        .order_by("-id")[:3]
+    )
+    fallback = None
+    for page in pages:
+        try:
+            body = snapshots.read(page.snapshot)
+        except OSError:  # pruned
+            continue
+        ctype = next((str(v) for k, v in (page.headers or {}).items() if k.lower() == "content-type"), "")
+        ctype = ctype.lower()
+        charset = ctype.split("charset=", 1)[1].split(";")[0].strip() if "charset=" in ctype else None
+        home = (page.url, decode_html(body, charset or None), page.fetched_at)
+        if all(vars(site_identity(home[0], home[1])).values()):
+            return home
+        fallback = fallback or home
+    return fallback
+
+
+def identities(sites: list[Site] | None = None) -> dict[str, dict]:
+    """Every site's identity marks as its latest patrol saw them, for display (the web dashboard;
+    the report's ``sites[].identity`` keeps only what a site missing a mark showed):
+    ``{site_id: {"patrolled", "found": {field: value}, "missing": [field], "unread": [field],
+    "read_at"}}``.
+
+    A site missing a mark has a ``missing_identity`` finding holding what was found and what is
+    missing. A site missing none has no finding: its values are read again, by the same check,
+    from the newest homepage copy stored up to that patrol (``read_at`` its fetch time); a mark
+    the patrol saw but that copy no longer shows (pruned, or changed since) is ``unread``.
+    ``patrolled`` is False for a site no finished patrol covered (nothing is known)."""
+    from crawler.models import SiteFinding
+    from inspection.checks import site_identity
+
+    if sites is None:
+        sites = list(Site.objects.filter(active=True))
+    out: dict[str, dict] = {}
+    for site in sites:
+        run = sitefindings.last_run(site)
+        if run is None:
+            out[site.site_id] = {
+                "patrolled": False,
+                "found": {},
+                "missing": [],
+                "unread": [],
+                "read_at": None,
+            }
+            continue
+        finding = SiteFinding.objects.filter(site=site, run=run, kind="missing_identity").first()
+        if finding is not None:
+            detail = finding.detail or {}
+            missing = [f for f in IDENTITY_FIELDS if f in (detail.get("missing") or [])]
+            found = {k: str(v) for k, v in (detail.get("found") or {}).items() if k in IDENTITY_FIELDS and v}
+            unread = [f for f in IDENTITY_FIELDS if f not in found and f not in missing]
+            out[site.site_id] = {
+                "patrolled": True,
+                "found": found,
+                "missing": missing,
+                "unread": unread,
+                "read_at": finding.created_at,
+            }
+            continue
+        home = _stored_home(site, run.id)
+        found = {}
+        if home is not None:
+            found = {k: v for k, v in vars(site_identity(home[0], home[1])).items() if v}
+        out[site.site_id] = {
+            "patrolled": True,
+            "found": found,
+            "missing": [],
+            "unread": [f for f in IDENTITY_FIELDS if f not in found],
+            "read_at": home[2] if home else None,
+        }
+    return out

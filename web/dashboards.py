@@ -141,59 +141,6 @@ def timeliness_view(data: dict, rules: Rules) -> dict:
     }
 
 
-# ---- inspection -----------------------------------------------------------------------------
-
-
-def inspection_data(as_of: date, conf: PatrolConf | None = None) -> dict:
-    from reports.inspection import evaluate as inspect
-
-    return inspect(as_of, rules_for(conf), conf)
-
-
-def inspection_view(data: dict) -> dict:
-    """Per site veto and reasons, findings grouped by level (veto, deduct, warning), in Chinese."""
-    from reports import render_inspection as ri
-
-    names = {s["id"]: s["name"] for s in data["sites"]}
-    groups = []
-    for lv in ("veto", "deduct", "warning"):
-        rows = [
-            {
-                "site": names.get(f["site"], f["site"]),
-                "kind": ri.kind(f["kind"]),
-                "text": ri.describe(f),
-                "insufficient": bool(f.get("insufficient")),
-                "url": f["url"],
-                "href": href(f["url"]),
-            }
-            for f in data["findings"]
-            if f["level"] == lv
-        ]
-        groups.append({"level": lv, "label": ri.level(lv), "rows": rows})
-    sites = [
-        {
-            **s,
-            "tier_label": labels.tier(s.get("tier", "")),
-            "reason_text": ri.reasons_text(s),
-            "identity_text": "；".join(
-                f"{ri.IDENTITY_LABELS.get(k, k)} {v}" for k, v in s.get("identity", {}).items()
-            ),
-        }
-        for s in data["sites"]
-    ]
-    return {
-        "as_of": data["as_of"],
-        "total": len(data["findings"]),
-        "vetoed": sum(1 for s in data["sites"] if s["veto"]),
-        "by_level": [(g["label"], len(g["rows"])) for g in groups],
-        "sites": sites,
-        "groups": groups,
-        "chart": bars(
-            Counter(names.get(f["site"], f["site"]) for f in data["findings"] if f["level"] == "veto").items()
-        ),
-    }
-
-
 # ---- exports ------------------------------------------------------------------------------
 
 FORMATS = ("xlsx", "html")  # what the web offers of each report (reports.registry has them all)

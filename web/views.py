@@ -272,12 +272,20 @@ def timeliness(request: HttpRequest) -> HttpResponse:
 @require_GET
 @requires("view_reports")
 def inspection(request: HttpRequest) -> HttpResponse:
+    """Site summary, findings filtered by site / level / kind in pages, every site's identity."""
+    from reports.inspection import identities
+
+    from . import inspection_board as ib
+
     conf = dashboards.report_conf()
-    form = AsOfForm(request.GET or None)
+    sites = ib.active_sites()
+    choices = [(s.site_id, s.name) for s in sites]
+    form = ib.InspectionFilterForm(request.GET or None, sites=choices)
     as_of = form.as_of_or(dashboards.today(conf))
     if not form.is_bound:
-        form = AsOfForm(initial={"as_of": as_of.isoformat()})
-    view = dashboards.inspection_view(dashboards.inspection_data(as_of, conf))
+        form = ib.InspectionFilterForm(initial={"as_of": as_of.isoformat()}, sites=choices)
+    report = ib.data(as_of, conf)
+    view = ib.board(report, form, request.GET.get("page"), identities(sites))
     return render(request, "web/inspection.html", {"form": form, "as_of": as_of, "report": view})
 
 
