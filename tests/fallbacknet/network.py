@@ -35,14 +35,13 @@ the site findings the patrol must record as ``(site, kind, url, code)``.
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import yaml
+
+from tests.loopback import Loopback, QuietHandler
 
 IPS = {
     "stub": "127.0.0.200",
@@ -105,7 +104,7 @@ class FallbackNetwork:
         self.outside_requests: list[str] = []
         self.cols: list[Col] = []
         self._seq = 5000
-        self._servers: list[ThreadingHTTPServer] = []
+        self._servers: Loopback | None = None
         self.slow: dict[tuple[str, str], float] = {}  # (ip, path) -> seconds to wait before answering
 
     # ------------------------------------------------------------------ building
@@ -413,42 +412,22 @@ class FallbackNetwork:
 
     # ------------------------------------------------------------------ serving
     def start(self) -> FallbackNetwork:
-        ips = [*IPS.values(), OUTSIDE]
-        for _attempt in range(50):
-            with socket.socket() as sock:
-                sock.bind((ips[0], 0))
-                port = sock.getsockname()[1]
-            servers = []
-            try:
-                for ip in ips:
-                    servers.append(_Server((ip, port), self._handler()))
-            except OSError:
-                for srv in servers:
-                    srv.server_close()
-                continue
-            self.port, self._servers = port, servers
-            break
-        else:
-            raise RuntimeError("no free port on the loopback addresses")
+        self._servers = Loopback([*IPS.values(), OUTSIDE], self._handler(), reuse_address=False).bind()
+        self.port = self._servers.port
         self.build()
-        for srv in self._servers:
-            threading.Thread(target=srv.serve_forever, daemon=True).start()
+        self._servers.serve()
         return self
 
     def stop(self) -> None:
-        for srv in self._servers:
-            srv.shutdown()
-            srv.server_close()
-        self._servers = []
+        if self._servers is not None:
+            self._servers.stop()
+        self._servers = None
 
     def _handler(self):
         net = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
-
-            def log_message(self, *a):
-                pass
 
             def do_GET(self):
                 ip = self.connection.getsockname()[0]
@@ -491,8 +470,3 @@ class FallbackNetwork:
         }
         path.write_text(yaml.safe_dump(conf, allow_unicode=True, sort_keys=False), encoding="utf-8")
         return path
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = False

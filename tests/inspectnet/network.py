@@ -36,14 +36,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
-import threading
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import yaml
 
-from tests.fallbacknet.network import _Server
+from tests.loopback import Loopback, QuietHandler
 
 HERE = Path(__file__).resolve().parent
 AS_OF = "2026-11-30"
@@ -121,7 +118,7 @@ class InspectNetwork:
         self.pages: dict[tuple[str, str], tuple[int, dict, str]] = {}
         self.outside_requests: list[str] = []
         self.requests: list[tuple[str, str]] = []
-        self._servers: list = []
+        self._servers: Loopback | None = None
 
     # ------------------------------------------------------------------ addresses
     def base(self, site: str) -> str:
@@ -350,42 +347,22 @@ class InspectNetwork:
 
     # ------------------------------------------------------------------ serving
     def start(self) -> InspectNetwork:
-        ips = [*IPS.values(), OUTSIDE]
-        for _attempt in range(50):
-            with socket.socket() as sock:
-                sock.bind((ips[0], 0))
-                port = sock.getsockname()[1]
-            servers = []
-            try:
-                for ip in ips:
-                    servers.append(_Server((ip, port), self._handler()))
-            except OSError:
-                for srv in servers:
-                    srv.server_close()
-                continue
-            self.port, self._servers = port, servers
-            break
-        else:
-            raise RuntimeError("no free port on the loopback addresses")
+        self._servers = Loopback([*IPS.values(), OUTSIDE], self._handler(), reuse_address=False).bind()
+        self.port = self._servers.port
         self.build()
-        for srv in self._servers:
-            threading.Thread(target=srv.serve_forever, daemon=True).start()
+        self._servers.serve()
         return self
 
     def stop(self) -> None:
-        for srv in self._servers:
-            srv.shutdown()
-            srv.server_close()
-        self._servers = []
+        if self._servers is not None:
+            self._servers.stop()
+        self._servers = None
 
     def _handler(self):
         net = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
-
-            def log_message(self, *a):
-                pass
 
             def do_GET(self):
                 ip = self.connection.getsockname()[0]

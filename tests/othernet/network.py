@@ -24,15 +24,15 @@ import html
 import io
 import posixpath
 import random
-import socket
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import yaml
+
+from tests.loopback import Loopback, QuietHandler
 
 SEED = 7_140_412
 ALL_FROM, ALL_TO = "2010-01-01", "2014-12-31"
@@ -271,26 +271,27 @@ class OtherNetwork:
         self.requests: Counter = Counter()  # ip -> count
         self.paths: list = []
         self.lock = threading.Lock()
-        self._servers: list = []
-        self._threads: list = []
+        self._servers: Loopback | None = None
         self._attachments = None
 
     # -- public API ------------------------------------------------------------------------
 
     def start(self) -> OtherNetwork:
-        self.port = self._bind_all()
+        net = self
+
+        class Handler(_Handler):
+            network = net
+
+        self._servers = Loopback(ALL_IPS, Handler, reuse_address=False, request_queue_size=64).bind()
+        self.port = self._servers.port
         self._build()
-        for srv in self._servers:
-            t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-            t.start()
-            self._threads.append(t)
+        self._servers.serve()
         return self
 
     def stop(self) -> None:
-        for srv in self._servers:
-            srv.shutdown()
-            srv.server_close()
-        self._servers.clear()
+        if self._servers is not None:
+            self._servers.stop()
+        self._servers = None
 
     def origin(self, ip: str) -> str:
         return f"http://{ip}:{self.port}"
@@ -359,29 +360,6 @@ class OtherNetwork:
         return self.requests[CITY_IP]
 
     # -- network plumbing -------------------------------------------------------------------
-
-    def _bind_all(self) -> int:
-        net = self
-
-        class Handler(_Handler):
-            network = net
-
-        for _ in range(50):
-            probe = socket.socket()
-            probe.bind((ALL_IPS[0], 0))
-            port = probe.getsockname()[1]
-            probe.close()
-            servers = []
-            try:
-                for ip in ALL_IPS:
-                    servers.append(_Server((ip, port), Handler))
-            except OSError:
-                for srv in servers:
-                    srv.server_close()
-                continue
-            self._servers = servers
-            return port
-        raise RuntimeError("no port free on all loopback addresses")
 
     def lookup(self, ip: str, target: str):
         parts = urlsplit(target)
@@ -1689,18 +1667,9 @@ def _attachment_bytes() -> dict:
     return out
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = False
-    request_queue_size = 64
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     network: OtherNetwork = None  # set by subclass
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):  # quiet
-        pass
 
     def _serve(self, body_params: dict | None = None):
         net = self.network

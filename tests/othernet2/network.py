@@ -22,15 +22,14 @@ import datetime as dt
 import io
 import posixpath
 import random
-import socket
-import threading
 import zipfile
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import chinese_calendar
+
+from tests.loopback import Loopback, QuietHandler
 
 AS_OF = dt.date(2013, 1, 7)
 WINDOWS = {"homepage": 14, "dynamic": 14, "notice_policy": 180, "plan_personnel": 365}
@@ -1589,12 +1588,8 @@ DOCX = _docx()
 # --------------------------------------------------------------------------------------------- server
 
 
-class _Handler(BaseHTTPRequestHandler):
-    network: OtherNetwork2
+class _Handler(QuietHandler):
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, *a):
-        pass
 
     def _serve(self, body_params: dict | None = None):
         net = self.server.network
@@ -1637,46 +1632,22 @@ class OtherNetwork2:
     def __init__(self):
         self.B = build()
         self.port: int | None = None
-        self.servers: list[ThreadingHTTPServer] = []
-        self.threads: list[threading.Thread] = []
+        self.servers: Loopback | None = None
         self.renderer: Renderer | None = None
 
     # ------------------------------------------------------------------ lifecycle
-    def _bind(self) -> list[ThreadingHTTPServer]:
-        for _ in range(50):
-            probe = socket.socket()
-            probe.bind((IPS["county"], 0))
-            port = probe.getsockname()[1]
-            probe.close()
-            servers = []
-            try:
-                for ip in sorted(set(IPS.values())):
-                    srv = ThreadingHTTPServer((ip, port), _Handler)
-                    srv.daemon_threads = True
-                    servers.append(srv)
-                self.port = port
-                return servers
-            except OSError:
-                for srv in servers:
-                    srv.server_close()
-        raise RuntimeError("no free port on 127.0.0.70-74")
-
     def start(self) -> OtherNetwork2:
-        self.servers = self._bind()
+        self.servers = Loopback(sorted(set(IPS.values())), _Handler, network=self).bind()
+        self.port = self.servers.port
         self.renderer = Renderer(self.B, self.port)
         self.renderer.render()
-        for srv in self.servers:
-            srv.network = self
-            t = threading.Thread(target=srv.serve_forever, daemon=True)
-            t.start()
-            self.threads.append(t)
+        self.servers.serve()
         return self
 
     def stop(self):
-        for srv in self.servers:
-            srv.shutdown()
-            srv.server_close()
-        self.servers = []
+        if self.servers is not None:
+            self.servers.stop()
+        self.servers = None
 
     def lookup(self, ip: str, path: str, query: str):
         pages = self.renderer.pages

@@ -14,17 +14,17 @@ import datetime as dt
 import html
 import random
 import re
-import socket
 import threading
 import zipfile
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import chinese_calendar
 import yaml
+
+from tests.loopback import Loopback, QuietHandler
 
 D = dt.date
 AS_OF = D(2013, 1, 7)
@@ -164,44 +164,22 @@ class OtherNetwork3:
         # back to the county's 政府信息公开 (as real platforms do); False only for diagnosis.
         self.platform_header = platform_header
         self.port = 0
-        self.servers: list[ThreadingHTTPServer] = []
+        self.servers: Loopback | None = None
         self.requests: list[tuple[str, str, str]] = []
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> OtherNetwork3:
-        for _ in range(50):
-            probe = socket.socket()
-            probe.bind((IP_COUNTY, 0))
-            port = probe.getsockname()[1]
-            probe.close()
-            servers = []
-            try:
-                for ip in IPS:
-                    srv = ThreadingHTTPServer((ip, port), _Handler)
-                    srv.daemon_threads = True
-                    srv.network = self  # type: ignore[attr-defined]
-                    srv.ip = ip  # type: ignore[attr-defined]
-                    servers.append(srv)
-            except OSError:
-                for s in servers:
-                    s.server_close()
-                continue
-            self.port = port
-            self.servers = servers
-            break
-        else:
-            raise RuntimeError("no free port on all loopback addresses")
+        self.servers = Loopback(IPS, _Handler, network=self).bind()
+        self.port = self.servers.port
         self._build()
-        for srv in self.servers:
-            threading.Thread(target=srv.serve_forever, daemon=True).start()
+        self.servers.serve()
         return self
 
     def stop(self) -> None:
-        for srv in self.servers:
-            srv.shutdown()
-            srv.server_close()
-        self.servers = []
+        if self.servers is not None:
+            self.servers.stop()
+        self.servers = None
 
     def base(self, ip: str) -> str:
         return f"http://{ip}:{self.port}"
@@ -1362,11 +1340,8 @@ def _docx(text: str) -> bytes:
     return buf.getvalue()
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, *a) -> None:  # quiet
-        pass
 
     def _serve(self, method: str, head_only: bool = False) -> None:
         n = int(self.headers.get("Content-Length") or 0)

@@ -34,15 +34,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-import socket
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import chinese_calendar
 import yaml
+
+from tests.loopback import Loopback, QuietHandler
 
 D = dt.date
 AS_OF = D(2013, 1, 7)
@@ -201,7 +200,7 @@ class OtherNetwork4:
     def __init__(self) -> None:
         self.rng = random.Random(20130107)
         self.port: int | None = None
-        self.servers: list[ThreadingHTTPServer] = []
+        self.servers: Loopback | None = None
         self.pages: dict[tuple[str, str], tuple[int, dict, bytes]] = {}
         self.posts: dict[tuple[str, str], dict[str, tuple[int, dict, bytes]]] = {}
         self.query_ignored: set[tuple[str, str]] = set()
@@ -954,41 +953,22 @@ class OtherNetwork4:
     # ------------------------------------------------------------------ server
     def start(self) -> OtherNetwork4:
         ips = sorted(set(self.IPS.values()))
-        for _attempt in range(50):
-            with socket.socket() as s:
-                s.bind((ips[0], 0))
-                port = s.getsockname()[1]
-            servers = []
-            try:
-                for ip in ips:
-                    servers.append(_Server((ip, port), self._handler()))
-            except OSError:
-                for srv in servers:
-                    srv.server_close()
-                continue
-            self.port, self.servers = port, servers
-            break
-        else:
-            raise RuntimeError("no free port on 127.0.0.130-135")
+        self.servers = Loopback(ips, self._handler(), reuse_address=False).bind()
+        self.port = self.servers.port
         self._build_pages()
-        for srv in self.servers:
-            threading.Thread(target=srv.serve_forever, daemon=True).start()
+        self.servers.serve()
         return self
 
     def stop(self) -> None:
-        for srv in self.servers:
-            srv.shutdown()
-            srv.server_close()
-        self.servers = []
+        if self.servers is not None:
+            self.servers.stop()
+        self.servers = None
 
     def _handler(self):
         net = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
-
-            def log_message(self, *a):  # quiet
-                pass
 
             def _lookup(self) -> tuple[int, dict, bytes]:
                 ip = self.connection.getsockname()[0]
@@ -1165,11 +1145,6 @@ class OtherNetwork4:
             "counts_all": self.counts(D(2000, 1, 1), D(2012, 12, 31)),
             "timeliness_2013_01_07": self.timeliness(AS_OF, resolved),
         }
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = False
 
 
 def _canon(path: str) -> str:

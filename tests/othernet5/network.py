@@ -32,11 +32,12 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import yaml
+
+from tests.loopback import Loopback, QuietHandler
 
 ROOT = Path(__file__).resolve().parents[2]
 IP_COUNTY, IP_JYJ, IP_NCJ, IP_QSZ, IP_SMZ, IP_FOREIGN = (f"127.0.0.{n}" for n in range(160, 166))
@@ -122,18 +123,11 @@ def _days(rng: random.Random, n: int, lo: date, hi: date) -> list[date]:
     return sorted((lo + timedelta(days=rng.randrange(span + 1)) for _ in range(n)), reverse=True)
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):  # a killed patrol resets its connections
-        pass
-
-
 class OtherNetwork5:
     def __init__(self) -> None:
         self.port = 0
         self.requests: list[tuple[str, str, str, int]] = []
-        self._servers: list[_Server] = []
+        self._servers: Loopback | None = None
         self._lock = threading.Lock()
         self._lm: dict[tuple[str, str], tuple[str, datetime]] = {}
         self.reset()
@@ -583,11 +577,8 @@ class OtherNetwork5:
     def _handler(self):
         net = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):  # quiet
-                pass
 
             def do_HEAD(self):
                 self._serve(head=True)
@@ -642,31 +633,15 @@ class OtherNetwork5:
 
     def start(self) -> OtherNetwork5:
         ips = [IP_COUNTY, IP_JYJ, IP_NCJ, IP_QSZ, IP_SMZ, IP_FOREIGN]
-        handler = self._handler()
-        for _attempt in range(20):
-            servers: list[_Server] = []
-            try:
-                first = _Server((ips[0], 0), handler)
-                servers.append(first)
-                port = first.server_address[1]
-                for ip in ips[1:]:
-                    servers.append(_Server((ip, port), handler))
-            except OSError:
-                for srv in servers:
-                    srv.server_close()
-                continue
-            self.port = port
-            self._servers = servers
-            for srv in servers:
-                threading.Thread(target=srv.serve_forever, daemon=True).start()
-            return self
-        raise RuntimeError("no common free port on 127.0.0.160-165")
+        # a killed patrol resets its connections: no traceback for those
+        self._servers = Loopback(ips, self._handler(), quiet_errors=True).serve()
+        self.port = self._servers.port
+        return self
 
     def stop(self) -> None:
-        for srv in self._servers:
-            srv.shutdown()
-            srv.server_close()
-        self._servers = []
+        if self._servers is not None:
+            self._servers.stop()
+        self._servers = None
 
     def __enter__(self) -> OtherNetwork5:
         return self.start()

@@ -13,15 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-import socket
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import chinese_calendar
 import yaml
+
+from tests.loopback import Loopback, QuietHandler
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = yaml.safe_load((ROOT / "config" / "rules.yaml").read_text(encoding="utf-8"))
@@ -89,7 +88,7 @@ def _workdays_after(a: dt.date, b: dt.date) -> int:
 class OtherNetwork6:
     def __init__(self) -> None:
         self.port = 0
-        self.servers: list[ThreadingHTTPServer] = []
+        self.servers: Loopback | None = None
         self.pages: dict[tuple[str, str], tuple[int, str, bytes]] = {}
         self.hanweb: dict[str, list[str]] = {}  # columnid -> record CDATA strings
         self.sites: list[Site] = []
@@ -546,10 +545,7 @@ class OtherNetwork6:
     def _handler(self):
         net = self
 
-        class H(BaseHTTPRequestHandler):
-            def log_message(self, *a):  # noqa: D401
-                pass
-
+        class H(QuietHandler):
             def _serve(self, query_extra: str = "") -> None:
                 host = self.server.server_address[0]
                 p = urlsplit(self.path)
@@ -591,33 +587,15 @@ class OtherNetwork6:
         return H
 
     def start(self) -> OtherNetwork6:
-        for _ in range(50):
-            with socket.socket() as s:
-                s.bind((IPS["county"], 0))
-                port = s.getsockname()[1]
-            servers = []
-            try:
-                for ip in IPS.values():
-                    servers.append(ThreadingHTTPServer((ip, port), self._handler()))
-            except OSError:
-                for srv in servers:
-                    srv.server_close()
-                continue
-            self.port, self.servers = port, servers
-            break
-        else:
-            raise RuntimeError("no free port on 127.0.0.180-183")
-        for srv in self.servers:
-            srv.daemon_threads = True
-            threading.Thread(target=srv.serve_forever, daemon=True).start()
+        self.servers = Loopback(IPS.values(), self._handler()).serve()
+        self.port = self.servers.port
         self._build()
         return self
 
     def stop(self) -> None:
-        for srv in self.servers:
-            srv.shutdown()
-            srv.server_close()
-        self.servers = []
+        if self.servers is not None:
+            self.servers.stop()
+        self.servers = None
 
     def write_config(self, path: Path, crawl: dict | None = None) -> None:
         conf = {

@@ -28,11 +28,12 @@ import posixpath
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import yaml
+
+from tests.loopback import Loopback, QuietHandler
 
 IP_IN = "127.0.0.200"
 IP_OUT = "127.0.0.201"
@@ -90,7 +91,7 @@ class ScopeNetwork:
     def __init__(self) -> None:
         self.port = 0
         self.port2 = 0
-        self.servers: list[ThreadingHTTPServer] = []
+        self.servers: Loopback | None = None
         self.requests: list[tuple[str, int, str, str]] = []  # (ip, port, method, raw path)
         self.hits: dict[str, int] = defaultdict(int)
         self._lock = threading.Lock()
@@ -100,37 +101,17 @@ class ScopeNetwork:
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> ScopeNetwork:
-        for _ in range(50):
-            servers: list[ThreadingHTTPServer] = []
-            try:
-                first = ThreadingHTTPServer((IP_IN, 0), _Handler)
-                servers.append(first)
-                port = first.server_address[1]
-                for ip in (IP_OUT, IP_TOWN):
-                    servers.append(ThreadingHTTPServer((ip, port), _Handler))
-                servers.append(ThreadingHTTPServer((IP_IN, 0), _Handler))  # another port, outside
-            except OSError:
-                for s in servers:
-                    s.server_close()
-                continue
-            self.port, self.port2 = port, servers[-1].server_address[1]
-            self.servers = servers
-            break
-        else:
-            raise RuntimeError("no free port on the loopback addresses")
-        for srv in self.servers:
-            srv.daemon_threads = True
-            srv.network = self  # type: ignore[attr-defined]
+        # IP_IN, IP_OUT and IP_TOWN on one port; IP_IN once more on another port (outside)
+        self.servers = Loopback([IP_IN, IP_OUT, IP_TOWN], _Handler, network=self, extra=[IP_IN]).bind()
+        self.port, self.port2 = self.servers.port, self.servers.ports_extra[0]
         self._build()
-        for srv in self.servers:
-            threading.Thread(target=srv.serve_forever, daemon=True).start()
+        self.servers.serve()
         return self
 
     def stop(self) -> None:
-        for srv in self.servers:
-            srv.shutdown()
-            srv.server_close()
-        self.servers = []
+        if self.servers is not None:
+            self.servers.stop()
+        self.servers = None
 
     # ------------------------------------------------------------------ addresses
     @property
@@ -490,7 +471,7 @@ class ScopeNetwork:
         return page
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     protocol_version = "HTTP/1.1"
 
     def _serve(self) -> None:
@@ -509,6 +490,3 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(page.body)
 
     do_GET = do_POST = do_HEAD = _serve
-
-    def log_message(self, *args) -> None:  # quiet
-        pass

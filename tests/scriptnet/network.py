@@ -36,14 +36,13 @@ import base64
 import datetime as dt
 import json
 import re
-import socket
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import yaml
+
+from tests.loopback import Loopback, QuietHandler
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = yaml.safe_load((ROOT / "config" / "rules.yaml").read_text(encoding="utf-8"))
@@ -79,24 +78,6 @@ class Column:
     counted: bool = True
 
 
-def _free_port(host: str) -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-
-class _Server:
-    def __init__(self, host: str, handler) -> None:
-        self.srv = ThreadingHTTPServer((host, 0), handler)
-        self.srv.daemon_threads = True
-        self.port = self.srv.server_address[1]
-        threading.Thread(target=self.srv.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.srv.shutdown()
-        self.srv.server_close()
-
-
 class OutsideServer:
     """Hosts that hold no scope: every request they receive is logged (the tests want none)."""
 
@@ -104,10 +85,7 @@ class OutsideServer:
         self.log: list[str] = []
         net = self
 
-        class H(BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
+        class H(QuietHandler):
             def _any(self):
                 net.log.append(f"{self.command} {self.headers.get('Host')}{self.path}")
                 body = b'{"total": 1, "list": [{"title": "\xe5\xa4\x96\xe9\x83\xa8", "url": "/x.html", "date": "2020-01-01"}]}'
@@ -119,11 +97,10 @@ class OutsideServer:
 
             do_GET = do_POST = do_HEAD = _any  # noqa: N815
 
-        self.servers = [_Server(HOST, H), _Server(OUT_HOST, H)]
+        self.servers = [Loopback([HOST], H).serve(), Loopback([OUT_HOST], H).serve()]
 
     def url(self, i: int = 0) -> str:
-        s = self.servers[i]
-        return f"http://{s.srv.server_address[0]}:{s.port}"
+        return self.servers[i].url(path="")
 
     def stop(self) -> None:
         for s in self.servers:
@@ -135,7 +112,7 @@ class ScriptNetwork:
         self.pages: dict[str, tuple[int, str, bytes, dict]] = {}
         self.columns: list[Column] = []
         self.api: dict[str, list[Item]] = {}
-        self.server: _Server | None = None
+        self.server: Loopback | None = None
         self.outside: OutsideServer | None = None
         self.requests: list[str] = []
 
@@ -152,10 +129,7 @@ class ScriptNetwork:
     def _handler(self):
         net = self
 
-        class H(BaseHTTPRequestHandler):
-            def log_message(self, *a):
-                pass
-
+        class H(QuietHandler):
             def do_GET(self):  # noqa: N802
                 net.requests.append(self.path)
                 p = urlsplit(self.path)
@@ -206,7 +180,7 @@ class ScriptNetwork:
 
     def start(self) -> ScriptNetwork:
         self.outside = OutsideServer()
-        self.server = _Server(HOST, self._handler())
+        self.server = Loopback([HOST], self._handler()).serve()
         self._build()
         return self
 
