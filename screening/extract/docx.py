@@ -4,7 +4,8 @@ Body paragraphs and tables, headers, footers, footnotes, endnotes, comments, tex
 tracked insertions (``w:ins``, kept as ordinary runs) and tracked deletions
 (``w:delText``: deleted text is still in the file anyone can download), plus the
 title/subject/keywords of the document properties. Alternate content is read once
-(the ``mc:Fallback`` copy of a text box is skipped).
+(the ``mc:Fallback`` copy of a text box is skipped). Pictures (a scan pasted in) are read by
+OCR after the text (:mod:`screening.extract.office_images`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from lxml import etree
 
 from .base import Extracted, Limits, Unscreenable
 from .embedded import embedded_texts
+from .office_images import with_pictures
 from .ziputil import core_properties, iterparse, member, open_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -95,6 +97,8 @@ def extract_docx(data: bytes, limits: Limits, depth: int = 0) -> Extracted:
             if text:
                 chunks.append(text)
         chunks.extend(embedded_texts(zf, limits, depth))
+        if depth:  # an embedded document's own pictures are not read (one package's budget)
+            return Extracted.ok("\n".join(chunks), "docx")
+        return with_pictures(zf, "\n".join(chunks), "docx", limits)
     except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError) as exc:
         raise Unscreenable(f"corrupt DOCX: {exc}") from exc
-    return Extracted.ok("\n".join(chunks), "docx")

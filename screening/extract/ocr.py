@@ -353,6 +353,27 @@ class OcrPages:
 
     pages: dict[int, PageRead]  # page -> what OCR read there, for the pages read
     stopped: str | None  # why reading stopped before the last page wanted, or None
+    limit: str | None = None  # the limit that stopped it: "pages" or "time" (None: not stopped)
+
+
+@dataclass
+class Budget:
+    """What OCR may still spend on one document: pages (``limits.ocr_max_pages``, cached pages
+    count too) and time (up to ``deadline``, monotonic). Shared by every image of a document
+    that holds several (the pictures of a DOCX), so they are bounded together."""
+
+    deadline: float
+    pages: int
+    spent: list[float]
+
+    @classmethod
+    def of(cls, limits: Limits) -> Budget:
+        return cls(_deadline(limits), limits.ocr_max_pages, [])
+
+    def time_for_a_page(self) -> bool:
+        """A page expected to take as long as the slowest so far would end before the deadline."""
+        per_page = max(self.spent) if self.spent else FIRST_PAGE_S
+        return time.monotonic() + per_page <= self.deadline
 
 
 def read_pages(
@@ -361,46 +382,56 @@ def read_pages(
     render: Callable[[int], object],
     limits: Limits,
     total: int,
+    budget: Budget | None = None,
 ) -> OcrPages:
     """OCR ``pages`` (1-based) of a document, each drawn by ``render(page)``, cached by page.
 
-    Stops at ``limits.ocr_max_pages`` pages and at the soft deadline; ``stopped`` says why."""
+    Stops at ``limits.ocr_max_pages`` pages and at the soft deadline (both from ``budget`` when
+    one is given: it is spent here); ``stopped`` says why."""
     cache = PageCache(data)
-    deadline = _deadline(limits)
+    budget = budget or Budget.of(limits)
     done: dict[int, PageRead] = {}
-    stopped = None
-    spent: list[float] = []
+    stopped = limit = None
     for n, page in enumerate(pages):
-        if n >= limits.ocr_max_pages:
+        if budget.pages <= 0:
             rest = pages[n:]
             stopped = (
                 f"OCR page limit: {len(rest)} scanned page(s) of {total} not read "
                 f"(from page {rest[0]}; limit {limits.ocr_max_pages})"
             )
+            limit = "pages"
             break
         got = cache.pages.get(page)
         if got is None:
-            per_page = max(spent) if spent else FIRST_PAGE_S
-            if time.monotonic() + per_page > deadline:
+            if not budget.time_for_a_page():
                 stopped = (
                     f"OCR stopped by the time limit ({limits.timeout_s:g} s) before page {page} of {total}; "
                     f"{len(pages) - n} scanned page(s) not read"
                 )
+                limit = "time"
                 break
             started = time.monotonic()
             got = read_page(render(page))
-            spent.append(time.monotonic() - started)
+            budget.spent.append(time.monotonic() - started)
             cache.put(page, got)
+        budget.pages -= 1
         done[page] = got
-    return OcrPages(done, stopped)
+    return OcrPages(done, stopped, limit)
+
+
+def ocr_text(read: PageRead, page: int, offset: int) -> tuple[str, list[OcrRegion]]:
+    """One OCR'd page as text starting at ``offset`` of a document's text, repaired for OCR
+    confusions (length-preserving, so the regions stay on their characters)."""
+    from screening.engine.ocrfix import ocr_repair
+
+    text, regions = page_text(read, page, offset)
+    return ocr_repair(text), regions
 
 
 def assemble(parts: list[tuple[int, str | PageRead]]) -> tuple[str, tuple[OcrRegion, ...]]:
     """Page texts in page order: a ``str`` is a text layer, a :class:`PageRead` was OCR'd.
 
     Pages are joined by a newline; the OCR text is repaired (length-preserving)."""
-    from screening.engine.ocrfix import ocr_repair
-
     texts: list[str] = []
     regions: list[OcrRegion] = []
     pos = 0
@@ -411,8 +442,7 @@ def assemble(parts: list[tuple[int, str | PageRead]]) -> tuple[str, tuple[OcrReg
         if isinstance(content, str):
             text = content
         else:
-            text, regs = page_text(content, page, pos)
-            text = ocr_repair(text)
+            text, regs = ocr_text(content, page, pos)
             regions.extend(regs)
         texts.append(text)
         pos += len(text)
@@ -461,10 +491,15 @@ def _frame(img, index: int, limits: Limits):
 
 def page_image(data: bytes, page: int, limits: Limits | None = None):
     """The image (PIL, RGB) whose pixels the boxes of ``page`` refer to: a frame of an image
-    file or a PDF page rendered at :data:`PDF_DPI`. For the reviewer's crop of a hit."""
+    file, a PDF page rendered at :data:`PDF_DPI`, or the ``page``-th picture of a DOCX/XLSX
+    (:func:`screening.extract.office_images.page_image`). For the reviewer's crop of a hit."""
     limits = limits or Limits()
     if data[:5] == b"%PDF-":
         return render_pdf_page(data, page)
+    if data[:4] == b"PK\x03\x04":
+        from .office_images import page_image as office_page_image
+
+        return office_page_image(data, page, limits)
     return _frame(_open(data), page - 1, limits)
 
 

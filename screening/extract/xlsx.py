@@ -5,7 +5,8 @@ column of ID numbers is a real leak pattern, and the file is public whatever Exc
 shows. Each sheet starts with its name on a line of its own; cells are tab-separated,
 rows newline-separated. Cell comments and sheet headers/footers are included. Numbers
 are written as stored (integral values in exponent form are expanded, so an 11-digit
-mobile stored as a number reads as digits).
+mobile stored as a number reads as digits). Pictures (a photographed list pasted onto a
+sheet) are read by OCR after the cells (:mod:`screening.extract.office_images`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from lxml import etree
 
 from .base import Extracted, Limits, Unscreenable
 from .embedded import embedded_texts
+from .office_images import with_pictures
 from .ziputil import core_properties, iterparse, member, open_zip, parse, rels
 
 S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -149,6 +151,9 @@ def extract_xlsx(data: bytes, limits: Limits, depth: int = 0) -> Extracted:
                 if text:
                     chunks.append(text)
         chunks.extend(embedded_texts(zf, limits, depth))
+        text = "\n".join(c for c in chunks if c)
+        if depth:  # an embedded workbook's own pictures are not read (one package's budget)
+            return Extracted.ok(text, "xlsx")
+        return with_pictures(zf, text, "xlsx", limits)
     except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, KeyError) as exc:
         raise Unscreenable(f"corrupt XLSX: {exc}") from exc
-    return Extracted.ok("\n".join(c for c in chunks if c), "xlsx")

@@ -1,0 +1,160 @@
+"""Pictures inside office documents read by OCR: a scan pasted into a DOCX, a photo in an XLSX.
+
+The commonest way a scanned 红头文件 reaches a portal is a Word file with the scan pasted in;
+its ★ mark is in the picture, not in the text. The raster pictures of an OOXML package
+(``word/media/*``, ``xl/media/*``: PNG, JPEG, GIF, BMP, TIFF, WebP, told by their bytes) are read
+like an image attachment (:mod:`screening.extract.ocr`): the same engine, the same size rules
+(a logo, an icon, a 党徽, a rule line is not read), the same cache (by the picture's sha256, so
+a scan read as an attachment is not read again inside a DOCX), the same OCR repair. Every
+picture read counts against the document's page budget (``limits.ocr_max_pages``) and its
+time; a picture that limit leaves unread, that is too large or that cannot be decoded makes
+the document ``unscreened`` with the reason, never clean. Only the first frame of a picture is
+read (Word and Excel show no other). EMF/WMF (vector drawings: charts, formulas, the preview of
+an embedded object) are not read.
+
+Numbering: picture ``n`` is the ``n``-th raster member of the package in :func:`media_names`
+order (natural sort of the member names), counted whether it was read or not, so the number
+depends on the file alone: OCR regions carry it as their ``page`` and :func:`page_image` draws
+it again for the reviewer's crop. The text of each picture read follows the document's text,
+each under a line ``〔图片 n（OCR）〕``; a document without pictures read is unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+
+from .base import Extracted, Limits, OcrRegion, Unscreenable
+
+_MEDIA = re.compile(r"^(?:word|xl)/media/[^/]+$", re.I)
+_RASTER = (
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",  # JPEG
+    b"GIF87a",
+    b"GIF89a",
+    b"II*\x00",  # TIFF
+    b"MM\x00*",
+    b"BM",  # BMP (checked further in is_raster)
+)
+SEPARATOR = "\n\n〔图片 {n}（OCR）〕\n"
+
+
+def is_raster(head: bytes) -> bool:
+    """The first bytes of a picture PIL decodes and OCR can read (not EMF/WMF or others)."""
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return True
+    if head[:2] == b"BM":
+        return len(head) >= 10 and head[6:10] == b"\x00\x00\x00\x00"
+    return any(head.startswith(m) for m in _RASTER)
+
+
+def _natural(name: str) -> list:
+    return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", name)]
+
+
+def media_names(zf: zipfile.ZipFile) -> list[str]:
+    """The package's raster pictures, in picture-number order (natural sort of member names)."""
+    out = []
+    for name in sorted((n for n in zf.namelist() if _MEDIA.match(n)), key=_natural):
+        with zf.open(name) as fh:
+            if is_raster(fh.read(16)):
+                out.append(name)
+    return out
+
+
+def _image(data: bytes):
+    """The picture opened lazily (header only: its size is known, nothing decoded yet)."""
+    from PIL import Image
+
+    return Image.open(io.BytesIO(data))
+
+
+def page_image(data: bytes, page: int, limits: Limits | None = None):
+    """Picture ``page`` (1-based, :func:`media_names` order) of a DOCX/XLSX as an RGB image: the
+    pixels the boxes of its OCR regions refer to."""
+    from .ocr import _frame
+    from .ziputil import open_zip
+
+    limits = limits or Limits()
+    zf = open_zip(data, limits, "OOXML")
+    names = media_names(zf)
+    if not 1 <= page <= len(names):
+        raise Unscreenable(f"no picture {page} in the document ({len(names)} pictures)")
+    return _frame(_image(zf.read(names[page - 1])), 0, limits)
+
+
+def with_pictures(zf: zipfile.ZipFile, text: str, kind: str, limits: Limits) -> Extracted:
+    """The document's ``text`` followed by what OCR reads in its pictures; see the module doc."""
+    from . import ocr
+
+    names = media_names(zf)
+    if not names:
+        return Extracted.ok(text, kind)
+    budget = ocr.Budget.of(limits)
+    parts = [text]
+    pos = len(text)
+    regions: list[OcrRegion] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    unread: list[int] = []  # pictures a limit left unread
+    limit_reason = ""
+    for n, name in enumerate(names, 1):
+        data = zf.read(name)
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in seen:  # the same picture stored twice is read once
+            continue
+        seen.add(digest)
+        try:
+            img = _image(data)
+            width, height = img.size
+        except Exception as exc:  # noqa: BLE001 - a picture PIL cannot open
+            problems.append(f"picture {n} ({name}) could not be read: {type(exc).__name__}")
+            continue
+        if ocr.too_small(data, width, height, limits):
+            continue  # a logo, an icon, a rule line: not a document
+        if width * height > limits.ocr_max_pixels:
+            problems.append(
+                f"picture {n} too large for OCR ({width}×{height} px > {limits.ocr_max_pixels:,} px limit)"
+            )
+            continue
+        if limit_reason:
+            unread.append(n)
+            continue
+        try:
+            got = ocr.read_pages(data, [1], lambda _p, img=img: ocr._frame(img, 0, limits), limits, 1, budget)
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - OCR that fails leaves the picture unscreened
+            why = str(exc) if isinstance(exc, Unscreenable) else f"OCR failed: {type(exc).__name__}: {exc}"
+            problems.append(f"picture {n}: {why}"[:300])
+            continue
+        if got.limit:
+            unread.append(n)
+            limit_reason = (
+                f"OCR page limit ({limits.ocr_max_pages})"
+                if got.limit == "pages"
+                else f"OCR stopped by the time limit ({limits.timeout_s:g} s)"
+            )
+            continue
+        read = got.pages.get(1)
+        if read is None or not read.segments:
+            continue
+        head = SEPARATOR.format(n=n)
+        body, regs = ocr.ocr_text(read, n, pos + len(head))
+        if not body.strip():
+            continue
+        parts.extend((head, body))
+        regions.extend(regs)
+        pos += len(head) + len(body)
+    if unread:
+        problems.insert(
+            0,
+            f"{limit_reason}: {len(unread)} of {len(names)} picture(s) in the {kind.upper()} not read "
+            f"(from picture {unread[0]})",
+        )
+    full = "".join(parts)
+    if problems:
+        return Extracted(full, "unscreened", "; ".join(problems)[:400], kind, tuple(regions))
+    return Extracted(full, "screened", None, kind, tuple(regions))

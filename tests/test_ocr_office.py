@@ -1,0 +1,296 @@
+"""Pictures inside DOCX/XLSX read by OCR: a scanned 红头文件 pasted into a Word file, a photographed
+ID list pasted onto a sheet (documents generated here with python-docx / openpyxl, the scans
+degraded like real ones by tests/scans/scangen.py).
+
+A planted ★ mark and every valid ID in a picture are found, their hits carry the picture's
+number and a box on it, and the reviewer's crop draws that picture again; a picture of harmless
+text is read and flags nothing, a logo is not read at all, the document's own text comes first
+and unchanged, and a document of 200 pictures stops at the OCR page budget, unscreened with the
+reason. The real OCR engine runs once per generated picture (module fixtures, shared cache).
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+
+import pytest
+
+from screening.engine import default_screener
+from screening.extract import ocr
+from screening.extract.base import Extracted, Limits
+from screening.extract.docx import extract_docx
+from screening.extract.office_images import SEPARATOR, media_names, page_image
+from screening.extract.registry import guarded
+from screening.extract.xlsx import extract_xlsx
+from tests.scans import scangen
+
+pytestmark = pytest.mark.skipif(not scangen.have_cjk_font(), reason="no CJK font (scripts/sysdeps.sh)")
+
+INLINE = Limits(isolation="inline")
+TYPED = "关于报送春季农业生产工作材料的说明\n各乡镇人民政府：现将有关文件扫描件附后，请认真组织学习。"
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ocr-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PATROL_OCR_CACHE", str(path))
+        yield path
+
+
+@pytest.fixture(scope="module")
+def scans():
+    rng = random.Random(11)
+    return {
+        "notice": scangen.marked_notice(rng, dpi=150),
+        "ids": scangen.id_list(rng, dpi=200),
+        "harmless": scangen.secrecy_news(rng, dpi=150),
+    }
+
+
+@pytest.fixture(scope="module")
+def screener():
+    return default_screener()
+
+
+def jpg(img, quality: int = 75) -> bytes:
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, "JPEG", quality=quality)
+    return buf.getvalue()
+
+
+def png(img) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def logo() -> bytes:
+    """A 党徽-sized red emblem: 90 px, a few hundred bytes."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (90, 90), "white")
+    ImageDraw.Draw(img).ellipse((5, 5, 85, 85), fill=(200, 20, 20))
+    return png(img)
+
+
+def make_docx(paragraphs: list[str], pictures: list[bytes]) -> bytes:
+    from docx import Document
+    from docx.shared import Cm
+
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    for data in pictures:
+        doc.add_picture(io.BytesIO(data), width=Cm(15))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def make_xlsx(rows: list[list[str]], pictures: list[bytes]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.drawing.image import Image as XLImage
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "公示名单"
+    for row in rows:
+        ws.append(row)
+    for i, data in enumerate(pictures):
+        ws.add_image(XLImage(io.BytesIO(data)), f"H{1 + 40 * i}")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def picture_number(data: bytes, picture: bytes) -> int:
+    """The number the extractor gives ``picture`` inside the package ``data`` (1-based)."""
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    names = media_names(zf)
+    (n,) = [i for i, name in enumerate(names, 1) if zf.read(name) == picture]
+    return n
+
+
+def near(box, planted_box, slack: float = 25) -> bool:
+    cx = (planted_box[0] + planted_box[2]) / 2
+    cy = (planted_box[1] + planted_box[3]) / 2
+    return box[0] - slack <= cx <= box[2] + slack and box[1] - slack <= cy <= box[3] + slack
+
+
+def hits_of(screener, result: Extracted, kind: str, text: str):
+    return [
+        h
+        for h in screener.screen(result.text).hits
+        if h.kind == kind and text in result.text[h.start : h.end + 2].replace(" ", "")
+    ]
+
+
+@pytest.fixture(scope="module")
+def notice_docx(cache, scans):
+    """Typed text, a tiny logo, then the scanned marked notice pasted in (JPEG)."""
+    scan = jpg(scans["notice"].pages[0])
+    data = make_docx(TYPED.split("\n"), [logo(), scan])
+    return data, scan, guarded("docx", extract_docx, data, INLINE)
+
+
+@pytest.fixture(scope="module")
+def ids_xlsx(cache, scans):
+    scan = png(scans["ids"].pages[0])
+    data = make_xlsx([["序号", "说明"], ["1", "名单见右侧图片"]], [scan])
+    return data, scan, guarded("xlsx", extract_xlsx, data, INLINE)
+
+
+def test_a_mark_in_a_scan_pasted_into_a_docx_is_found_on_that_picture(notice_docx, scans, screener):
+    data, scan, result = notice_docx
+    assert result.status == "screened", result.reason
+    n = picture_number(data, scan)
+    assert n == 2  # the logo before it keeps its number, read or not
+    text_only = make_docx(TYPED.split("\n"), [])
+    assert result.text.startswith(guarded("docx", extract_docx, text_only, INLINE).text)
+    assert SEPARATOR.format(n=n) in result.text and SEPARATOR.format(n=1) not in result.text
+    (mark,) = scans["notice"].wanted("classified_mark")
+    hits = hits_of(screener, result, "classified_mark", mark.text)
+    assert hits, f"{mark.text} not found in {result.text!r}"
+    (region,) = list(ocr.iter_regions(result, hits[0].start, hits[0].end))[:1]
+    assert region.page == n
+    assert near(region.box, mark.box)  # python-docx stores the picture's own pixels: scale 1
+
+
+def test_every_valid_id_in_a_picture_on_a_sheet_is_found(ids_xlsx, scans, screener):
+    data, scan, result = ids_xlsx
+    assert result.status == "screened", result.reason and result.kind == "xlsx"
+    assert result.text.startswith("公示名单\n序号\t说明\n1\t名单见右侧图片")
+    n = picture_number(data, scan)
+    planted = scans["ids"].wanted("id_number")
+    assert len(planted) >= 3
+    for ident in planted:
+        hits = hits_of(screener, result, "id_number", ident.text)
+        assert hits, f"{ident.text} not found in {result.text!r}"
+        (region,) = list(ocr.iter_regions(result, hits[0].start, hits[0].end))[:1]
+        assert region.page == n and near(region.box, ident.box)
+    # the masked IDs of the list are no hits: every ID hit is one of the planted valid ones
+    found = [result.text[h.start : h.end] for h in screener.screen(result.text).hits if h.kind == "id_number"]
+    assert found and all("*" not in f for f in found), found
+
+
+def test_a_picture_of_harmless_text_is_read_and_flags_nothing(cache, scans, screener):
+    data = make_docx(["附件：工作简报"], [jpg(scans["harmless"].pages[0]), logo()])
+    result = guarded("docx", extract_docx, data, INLINE)
+    assert result.status == "screened", result.reason
+    assert len(result.text) > 80 and result.regions  # read, not skipped
+    assert {r.page for r in result.regions} == {1}
+    screen = screener.screen(result.text)
+    assert not screen.flagged, [(h.kind, h.text) for h in screen.hits]
+
+
+def test_logos_and_documents_without_pictures_are_unchanged(monkeypatch):
+    monkeypatch.setattr(ocr, "run_engine", lambda img: pytest.fail("a logo must not be OCR'd"))
+    plain = make_docx(TYPED.split("\n"), [])
+    with_logo = make_docx(TYPED.split("\n"), [logo()])
+    a = guarded("docx", extract_docx, plain, INLINE)
+    b = guarded("docx", extract_docx, with_logo, INLINE)
+    assert a == Extracted.ok(a.text, "docx") and TYPED.split("\n")[1] in a.text
+    assert b == a
+    sheet = make_xlsx([["姓名", "电话"]], [logo()])
+    assert guarded("xlsx", extract_xlsx, sheet, INLINE) == Extracted.ok("公示名单\n姓名\t电话", "xlsx")
+
+
+def test_vector_pictures_are_not_read(monkeypatch):
+    """EMF/WMF (charts, formulas, an embedded object's preview) are left out, by their bytes."""
+    monkeypatch.setattr(ocr, "run_engine", lambda img: pytest.fail("EMF must not be OCR'd"))
+    emf = bytearray(4096)
+    emf[0:4] = b"\x01\x00\x00\x00"
+    emf[40:44] = b" EMF"
+    src = make_docx(["正文"], [logo()])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info))
+        zout.writestr("word/media/image9.emf", bytes(emf))
+    zf = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    assert media_names(zf) == ["word/media/image1.png"]
+    assert guarded("docx", extract_docx, out.getvalue(), INLINE).status == "screened"
+
+
+def noise_picture(rng: random.Random) -> bytes:
+    """A distinct 160×120 picture above the size rules (mostly white, a band of noise)."""
+    from PIL import Image
+
+    img = Image.new("L", (160, 120), 255)
+    img.putdata([255 if y > 20 else rng.randrange(256) for y in range(120) for _ in range(160)])
+    return png(img)
+
+
+@pytest.fixture(scope="module")
+def bomb():
+    rng = random.Random(3)
+    pictures = [noise_picture(rng) for _ in range(200)]
+    assert len({*pictures}) == 200 and min(len(p) for p in pictures) >= 2048
+    return make_docx(["见下图"], pictures)
+
+
+def test_a_docx_of_200_pictures_stops_at_the_page_budget(bomb, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATROL_OCR_CACHE", str(tmp_path))
+    calls = []
+
+    def fake_engine(img):
+        calls.append(img.size)
+        return ocr.Segments()
+
+    monkeypatch.setattr(ocr, "run_engine", fake_engine)
+    result = guarded("docx", extract_docx, bomb, INLINE.with_(ocr_max_pages=20))
+    assert len(calls) == 20
+    assert result.status == "unscreened"
+    assert "OCR page limit (20): 180 of 200 picture(s) in the DOCX not read (from picture 21)" in result.reason
+    assert "见下图" in result.text
+
+
+def test_a_docx_of_pictures_stops_at_the_time_limit_with_what_was_read(bomb, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATROL_OCR_CACHE", str(tmp_path))
+    monkeypatch.setattr(ocr, "run_engine", lambda img: pytest.fail("no time was left for a picture"))
+    result = guarded("docx", extract_docx, bomb, INLINE.with_(timeout_s=0.0))
+    assert result.status == "unscreened" and "time limit" in result.reason
+    assert "200 of 200 picture(s)" in result.reason and "见下图" in result.text
+
+
+def test_a_picture_that_ocr_cannot_read_leaves_the_docx_unscreened(tmp_path, monkeypatch, scans):
+    monkeypatch.setenv("PATROL_OCR_CACHE", str(tmp_path))
+
+    def broken(img):
+        raise RuntimeError("onnx session failed")
+
+    monkeypatch.setattr(ocr, "run_engine", broken)
+    data = make_docx(["正文"], [jpg(scans["harmless"].pages[0])])
+    result = guarded("docx", extract_docx, data, INLINE)
+    assert result.status == "unscreened" and "picture 1: OCR failed" in result.reason
+    assert result.text.endswith("正文")  # the typed text is still screened
+    huge = guarded("docx", extract_docx, data, INLINE.with_(ocr_max_pixels=10_000))
+    assert huge.status == "unscreened" and "too large for OCR" in huge.reason
+
+
+def test_the_bomb_in_the_sandboxed_worker_is_reported_not_hung(cache, bomb):
+    """The real engine in the bounded worker: 20 pictures read, the rest reported."""
+    from screening.service import screen_bytes
+
+    out = screen_bytes(bomb, "附件1.docx", limits=Limits(ocr_max_pages=20)).to_json()
+    assert out["format"] == "docx" and out["status"] == "unscreened"
+    assert "180 of 200 picture(s)" in out["reason"] or "time limit" in out["reason"], out["reason"]
+
+
+def test_screen_json_and_the_crop_name_the_picture(notice_docx, scans):
+    """The whole path (sandboxed reader → JSON): the hit carries ocr/page/box of the picture, and
+    the picture drawn again for the crop is the scan, at its own size."""
+    from screening.service import screen_bytes
+
+    data, scan, _ = notice_docx
+    out = screen_bytes(data, "关于报送材料的说明.docx", limits=Limits()).to_json()
+    assert out["status"] == "screened" and out["flagged"]
+    (mark,) = scans["notice"].wanted("classified_mark")
+    (hit,) = [h for h in out["hits"] if h["kind"] == "classified_mark"]
+    assert hit["ocr"] is True and hit["page"] == 2 and near(hit["box"], mark.box)
+    drawn = page_image(data, hit["page"])
+    assert drawn.size == scans["notice"].pages[0].size
+    assert ocr.page_image(data, 1).size == (90, 90)  # the logo is picture 1
