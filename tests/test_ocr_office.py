@@ -244,7 +244,9 @@ def test_a_docx_of_200_pictures_stops_at_the_page_budget(bomb, tmp_path, monkeyp
     result = guarded("docx", extract_docx, bomb, INLINE.with_(ocr_max_pages=20))
     assert len(calls) == 20
     assert result.status == "unscreened"
-    assert "OCR page limit (20): 180 of 200 picture(s) in the DOCX not read (from picture 21)" in result.reason
+    assert (
+        "OCR page limit (20): 180 of 200 picture(s) in the DOCX not read (from picture 21)" in result.reason
+    )
     assert "见下图" in result.text
 
 
@@ -294,3 +296,49 @@ def test_screen_json_and_the_crop_name_the_picture(notice_docx, scans):
     drawn = page_image(data, hit["page"])
     assert drawn.size == scans["notice"].pages[0].size
     assert ocr.page_image(data, 1).size == (90, 90)  # the logo is picture 1
+
+
+@pytest.mark.django_db
+def test_the_review_crop_of_a_hit_in_a_docx_shows_its_picture(settings, tmp_path):
+    """The crop view (/findings/<pk>/crop/<i>.png) redraws the picture a DOCX hit was read from."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+    from PIL import Image
+
+    from crawler import snapshots
+    from crawler.models import Attachment, Item, Page, Site
+    from screening.models import Finding
+    from web.roles import SECRECY_BUREAU, assign_role
+
+    settings.DATA_DIR = tmp_path / "data"
+    box = [60, 40, 260, 90]
+    scan = Image.new("RGB", (800, 1100), "white")
+    scan.paste((200, 0, 0), tuple(box))  # the "mark": a red block
+    data = make_docx(["正文"], [logo(), png(scan)])  # the scan is picture 2
+    site = Site.objects.create(
+        site_id="s", name="某县", tier="county", url="http://a.gov.cn/", scope=["http://a.gov.cn/"]
+    )
+    item = Item.objects.create(site=site, url="http://a.gov.cn/t1.html", title="通知")
+    page = Page.objects.create(
+        site=site, item=item, url=item.url, status=200, snapshot=snapshots.store(b"<html></html>")
+    )
+    snap = snapshots.store(data)
+    att = Attachment.objects.create(
+        page=page, item=item, url="http://a.gov.cn/a.docx", name="a.docx", snapshot=snap
+    )
+    hit = {"kind": "classified_mark", "severity": "high", "text": "秘密★1年", "context": "秘密★1年",
+           "start": 0, "end": 5, "ocr": True, "page": 2, "box": box}  # fmt: skip
+    finding = Finding.objects.create(
+        url=att.url, page_url=page.url, page=page, attachment=att, snapshot=snap, severity="high",
+        flagged=True, kinds=["classified_mark"], hits=[hit],
+    )  # fmt: skip
+    user = get_user_model().objects.create_user("bureau", password="Patrol-test-passw0rd")
+    assign_role(user, SECRECY_BUREAU)
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    resp = client.get(reverse("web:finding_crop", args=[finding.pk, 0]))
+    assert resp.status_code == 200 and resp["Content-Type"] == "image/png"
+    img = Image.open(io.BytesIO(resp.content)).convert("RGB")
+    assert img.size == (box[2] - box[0] + 48, box[3] - box[1] + 48)
+    assert img.getpixel((img.width // 2, img.height // 2)) == (200, 0, 0)
