@@ -253,7 +253,9 @@ def test_summary_lists_every_site_vetoes_first_with_counts_and_links(network):
     assert 'data-site="zdept"' in rows[1] and ">121<" in rows[1]  # 119 + unreadable + identity
     assert "?as_of=2026-07-01&amp;site=zdept#findings" in rows[1]
     assert "site=zdept&amp;level=deduct#findings" in rows[1]
-    by_tier = _rows(sup.get(reverse("web:inspection"), {**AS_OF, "sort": "tier"}).content.decode(), "site-summary")
+    by_tier = _rows(
+        sup.get(reverse("web:inspection"), {**AS_OF, "sort": "tier"}).content.decode(), "site-summary"
+    )
     assert [r.split('data-site="')[1].split('"')[0] for r in by_tier] == ["county", "zdept", "znew", "town"]
 
 
@@ -309,13 +311,17 @@ def test_identity_is_shown_for_every_site(network):
     assert "6109000001" in county and "陕ICP备05001234号-1" in county and "61092202000123" in county
     assert "bszs.conac.cn/sitename" in county and "缺失" not in county
     dept = rows["zdept"]
-    assert "6109220001" in dept and dept.count("badge missing") == 2 and "ICP备案号、公安机关备案号" in dept
+    assert "6109220001" in dept and dept.count("badge missing") == 2 and "缺 2 项" in dept
     assert IMG not in page and "&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in dept  # found text, escaped
     assert "未巡查" in rows["znew"]
     assert "有缺失 1 个" in page
     one = sup.get(reverse("web:inspection"), {**AS_OF, "site": "county"}).content.decode()
     card = one.split('class="meta selected-site"', 1)[1].split("</table>", 1)[0]
     assert "某县政府" in card and "6109000001" in card
+    card = sup.get(reverse("web:inspection"), {**AS_OF, "site": "zdept"}).content.decode()
+    assert (
+        "ICP备案号、公安机关备案号" in card.split('class="meta selected-site"', 1)[1].split("</table>", 1)[0]
+    )
 
 
 def test_identity_values_are_for_display_only(network):
@@ -348,3 +354,15 @@ def test_filters_do_not_open_the_page_to_other_roles(network):
     assert Client().get(reverse("web:inspection"), {"site": "town"}).status_code == 302
     centre, _ = _client(INFO_CENTRE)
     assert "某局" in centre.get(reverse("web:inspection"), {**AS_OF, "site": "zdept"}).content.decode()
+
+
+def test_the_default_date_is_shown_and_kept_in_every_link(network, monkeypatch):
+    from web import dashboards
+
+    monkeypatch.setattr(dashboards, "today", lambda conf=None: date(2026, 7, 1))
+    sup, _ = _client(SUPERVISOR)
+    page = sup.get(reverse("web:inspection"), {"site": "town"}).content.decode()
+    assert 'name="as_of" value="2026-07-01"' in page  # the date judged, in the picker
+    assert "截至 2026-07-01" in page
+    assert "?site=zdept&amp;as_of=2026-07-01#findings" in page  # a site's link keeps the date
+    assert "共 5 项" in page  # the town's findings as of that day (its probes are that week's)

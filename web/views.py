@@ -279,14 +279,15 @@ def inspection(request: HttpRequest) -> HttpResponse:
 
     conf = dashboards.report_conf()
     sites = ib.active_sites()
-    choices = [(s.site_id, s.name) for s in sites]
-    form = ib.InspectionFilterForm(request.GET or None, sites=choices)
+    query = request.GET.copy()  # the links keep every filter, and the date shown even when defaulted
+    if not query.get("as_of"):
+        query["as_of"] = dashboards.today(conf).isoformat()
+    form = ib.InspectionFilterForm(query, sites=[(s.site_id, s.name) for s in sites])
     as_of = form.as_of_or(dashboards.today(conf))
-    if not form.is_bound:
-        form = ib.InspectionFilterForm(initial={"as_of": as_of.isoformat()}, sites=choices)
     report = ib.data(as_of, conf)
     view = ib.board(report, form, request.GET.get("page"), identities(sites))
-    return render(request, "web/inspection.html", {"form": form, "as_of": as_of, "report": view})
+    context = {"form": form, "as_of": as_of, "report": view, "query": query}
+    return render(request, "web/inspection.html", context)
 
 
 @require_GET

@@ -66,8 +66,9 @@ def test_supervisor_reads_the_veto_summary_and_downloads_it(browser_page, app_se
     row = page.locator("table.units tbody tr.bad", has_text=site)
     assert row.count() == 1
     assert "暗链（隐藏外链）" in row.inner_text() and "表述错误" in row.inner_text()
-    veto = page.locator("h2#level-veto + table")
-    assert "bet.example.com" in veto.inner_text()
+    with page.expect_navigation():
+        page.click("nav.levels a:has-text('单项否决')")
+    assert "bet.example.com" in page.locator("table#finding-list").inner_text()
     shot(page, "inspection-dashboard")
     with page.expect_download() as info:
         page.click("a:has-text('检查指标 Excel')")
