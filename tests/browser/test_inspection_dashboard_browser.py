@@ -139,3 +139,14 @@ def test_supervisor_works_through_the_dashboard(browser_page, app_server, users,
     assert dialogs == []
     page.goto(app_server.url + "/reports/inspection/")
     shot(page, "inspection-board-top", full_page=False)
+
+
+def test_dashboard_fits_a_phone(browser_page, app_server, users, login, shot):
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, *users[SUPERVISOR])
+    page.goto(app_server.url + "/reports/inspection/")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, f"the dashboard is {width}px wide at a 390px viewport"
+    assert page.locator("#id_site").is_visible() and page.locator("table#site-summary").is_visible()
+    shot(page, "mobile-390-supervisor-inspection", full_page=False)
