@@ -20,12 +20,13 @@ _HELP = {"help", "--help", "-h"}
 # one line each for ``patrol --help`` (a verb not listed here shows its own ``help`` text)
 VERB_SUMMARIES = {
     "demo": "启动内置演示网站群并完整巡查一次，列出汇总与报表路径",
-    "crawl": "巡查配置中的网站（采集 + 保密筛查）；--site ID 只巡查一个网站",
+    "crawl": "巡查配置中的网站（采集 + 保密筛查）；--site ID 只巡查一个网站；--wait 交给共享队列的工作进程",
     "report": "生成报表：更新统计（counts）、时效性（timeliness）、检查指标（inspection）、年度报表（annual）",
     "findings": "列出保密筛查发现（默认只列待审核与未整改的）",
     "screen": "筛查本地文件或文件夹（PDF、DOCX、XLSX、XLS、DOC/WPS、HTML、TXT）",
     "schedule": "调度守护进程：夜间巡查、每天多轮首页探测、每周时效性与检查指标报表",
     "probe": "首页可访问性探测：每轮请求一次各网站首页，记录状态、耗时与失败类型（调度每天至少 20 轮）",
+    "worker": "扩展部署的采集工作进程：从共享队列（PATROL_QUEUE）领取巡查单元，直到停止",
     "runs": "巡查记录（最新在前）；--jobs 显示调度任务记录",
     "web": "启动网页端（审核队列、统计看板、管理后台）",
     "createuser": "创建网页端账户并指定角色（保密局、信息中心、督查）",
@@ -87,12 +88,57 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     if rest[0] not in _NO_DB_VERBS:
-        call_command("migrate", verbosity=0, interactive=False)
+        with _migration_lock():
+            call_command("migrate", verbosity=0, interactive=False)
     try:
         execute_from_command_line(["patrol", *rest])
     except SystemExit as exc:  # management commands report their exit status this way
         return int(exc.code or 0) if isinstance(exc.code, int) else (1 if exc.code else 0)
     return 0
+
+
+_MIGRATE_LOCK = 0x70617472  # "patr": one PostgreSQL advisory lock id for migrations
+
+
+def _migration_lock():
+    """Processes starting at once on a fresh store (a scheduler and its workers) migrate one after
+    the other: the others then find nothing to do. PostgreSQL: an advisory lock; SQLite: a lock
+    file beside the database."""
+    import contextlib
+
+    from django.db import connection
+
+    @contextlib.contextmanager
+    def pg():
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s)", [_MIGRATE_LOCK])
+            try:
+                yield
+            finally:
+                cur.execute("SELECT pg_advisory_unlock(%s)", [_MIGRATE_LOCK])
+
+    @contextlib.contextmanager
+    def sqlite():
+        import fcntl
+        from pathlib import Path
+
+        name = str(connection.settings_dict.get("NAME") or "")
+        if not name or name == ":memory:" or name.startswith("file:"):
+            yield
+            return
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        with open(name + ".migrate.lock", "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    if connection.vendor == "postgresql":
+        return pg()
+    if connection.vendor == "sqlite":
+        return sqlite()
+    return contextlib.nullcontext()
 
 
 def _screen(argv: list[str]) -> int:

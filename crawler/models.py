@@ -37,6 +37,33 @@ class PatrolRun(models.Model):
         ordering = ["-started_at"]
 
 
+class WorkUnit(models.Model):
+    """A share of a queued patrol (scale-out, crawler/distributed.py): the sites on one group of
+    hosts, crawled by one worker at a time. PostgreSQL holds the truth (state, lease, owner); the
+    Redis queue only says which units to look at. A worker owns a unit while its lease lasts and
+    proves it in every write transaction (the fence), so a worker that lost its unit writes nothing."""
+
+    STATES = [("queued", "排队"), ("running", "巡查中"), ("done", "完成"), ("failed", "失败")]
+    run = models.ForeignKey(PatrolRun, on_delete=models.CASCADE, related_name="units")
+    key = models.CharField(max_length=300)  # the group's first host (unique within the run)
+    sites = models.JSONField(default=list)
+    hosts = models.JSONField(default=list)
+    full = models.BooleanField(default=False)
+    state = models.CharField(max_length=16, choices=STATES, default="queued", db_index=True)
+    owner = models.CharField(max_length=200, blank=True, default="")  # worker token while running
+    lease_until = models.DateTimeField(null=True, blank=True)
+    pushed_at = models.DateTimeField(null=True, blank=True)  # last put on the Redis queue
+    attempts = models.IntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, default="")
+    stats = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "key"], name="workunit_run_key")]
+        ordering = ["pk"]
+
+
 class Site(models.Model):
     site_id = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=200)

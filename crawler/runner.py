@@ -128,41 +128,69 @@ def run_patrol(
         store.finish_run(run, "failed", "".join(traceback.format_exception(exc))[-4000:])
         raise
     spider = crawler.spider
-    spider.counters["findings"] = spider.store.findings
-    stats = crawler.stats.get_stats()
+    outcome = CrawlOutcome.of(crawler, sql.count)
     run.refresh_from_db()
-    run.requests = int(stats.get("downloader/request_count", 0))
-    run.pages = spider.counters["list_pages"] + spider.counters["details"]
-    run.new_items = spider.counters["new_items"]
-    run.findings = spider.counters["findings"]
-    run.stats = {
-        **spider.counters,
-        "responses": int(stats.get("downloader/response_count", 0)),
-        "finish_reason": str(stats.get("finish_reason", "")),
-        "scope_dropped": int(stats.get("scope/dropped", 0)),  # requests the scope guard refused
-        # callbacks that raised (the page is lost, the site's walk counts as cut short)
-        "spider_exceptions": sum(int(v) for k, v in stats.items() if str(k).startswith("spider_exceptions/")),
-        "not_modified": int(stats.get("revalidate/not_modified", 0)),  # 304s answered from snapshots
-        "sql": sql.count,  # statements this process sent during the crawl (issue 9: <= 3 per request)
-        "store_flushes": spider.store.flushes,
-        "sites": sitestats.collect(stats),
-    }
+    outcome.apply(run)
     if progress is not None:
         progress(spider.counters, run.requests, force=True)
-    reason = str(stats.get("finish_reason", ""))
-    if stats.get("store/failed"):  # the store could not write: the crawl is not stored whole
-        reason = f"store_failed: {stats['store/failed']}"
-    status = "ok" if reason == "finished" else "failed"
+    status, reason = outcome.status, outcome.reason
     # a site's columns are the ones its latest complete patrol found: retire the rest, link moves
-    walks = {sid: retire.SiteWalk(st.site, st.broken, st.shield) for sid, st in spider.state.items()}
     try:
-        run.stats.update(moves=spider.moves, **retire.settle(run, walks, status == "ok"))
+        run.stats.update(moves=spider.moves, **retire.settle(run, site_walks(spider), status == "ok"))
     except Exception as exc:  # noqa: BLE001 - the crawl itself is stored; say what went wrong
         store.finish_run(run, "failed", "".join(traceback.format_exception(exc))[-4000:])
         raise
     store.finish_run(run, status, "" if status == "ok" else f"crawl ended: {reason}")
     alert_after_patrol(conf, run.pk)
     return run.pk
+
+
+class CrawlOutcome:
+    """What one finished crawl did: the run's figures, its stats, and whether it finished whole."""
+
+    def __init__(self, totals: dict, stats: dict, reason: str):
+        self.totals, self.stats, self.reason = totals, stats, reason
+        self.status = "ok" if reason == "finished" else "failed"
+
+    @classmethod
+    def of(cls, crawler, sql_count: int | None) -> CrawlOutcome:
+        spider = crawler.spider
+        spider.counters["findings"] = spider.store.findings
+        stats = crawler.stats.get_stats()
+        totals = {
+            "requests": int(stats.get("downloader/request_count", 0)),
+            "pages": spider.counters["list_pages"] + spider.counters["details"],
+            "new_items": spider.counters["new_items"],
+            "findings": spider.counters["findings"],
+        }
+        out = {
+            **spider.counters,
+            "responses": int(stats.get("downloader/response_count", 0)),
+            "finish_reason": str(stats.get("finish_reason", "")),
+            "scope_dropped": int(stats.get("scope/dropped", 0)),  # requests the scope guard refused
+            # callbacks that raised (the page is lost, the site's walk counts as cut short)
+            "spider_exceptions": sum(
+                int(v) for k, v in stats.items() if str(k).startswith("spider_exceptions/")
+            ),
+            "not_modified": int(stats.get("revalidate/not_modified", 0)),  # 304s answered from snapshots
+            "sql": sql_count,  # statements this process sent during the crawl (issue 9: <= 3 per request)
+            "store_flushes": spider.store.flushes,
+            "sites": sitestats.collect(stats),
+        }
+        reason = str(stats.get("finish_reason", ""))
+        if stats.get("store/failed"):  # the store could not write: the crawl is not stored whole
+            reason = f"store_failed: {stats['store/failed']}"
+        return cls(totals, out, reason)
+
+    def apply(self, run) -> None:
+        for name, value in self.totals.items():
+            setattr(run, name, value)
+        run.stats = {**(run.stats or {}), **self.stats}
+
+
+def site_walks(spider) -> dict:
+    """Each site's walk as crawler.retire judges it (broken pages, failed tree nodes)."""
+    return {sid: retire.SiteWalk(st.site, st.broken, st.shield) for sid, st in spider.state.items()}
 
 
 def alert_after_patrol(conf: PatrolConf, run_id: int) -> None:

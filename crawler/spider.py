@@ -65,6 +65,7 @@ class PatrolSpider(ListWalkMixin, InspectionMixin, scrapy.Spider):
         run_id: int,
         site_ids: list[str] | None = None,
         full: bool = False,
+        sync_sites: bool = True,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -73,7 +74,8 @@ class PatrolSpider(ListWalkMixin, InspectionMixin, scrapy.Spider):
         self.full = full or conf.crawl["full"]
         wanted = set(site_ids or [s.id for s in conf.sites])
         self.moves: dict[str, dict] = {}  # site id → changed URL/scope, homepage redirect (retire.py)
-        sites = store.sync_sites(conf, self.moves)
+        # a queued patrol's sites were stored once when it was queued (crawler/distributed.py)
+        sites = store.sync_sites(conf, self.moves) if sync_sites else store.stored_sites(conf)
         if self.moves:  # kept even if this patrol is cut short: a later one links the moved items
             PatrolRun.objects.filter(pk=run_id).update(stats={"moves": self.moves})
         self.state = {s.id: SiteState(conf=s, site=sites[s.id]) for s in conf.sites if s.id in wanted}

@@ -57,6 +57,8 @@ def _pid_alive(pid: int | None) -> bool:
 
 def start_run(trigger: str, site_ids: list[str]) -> PatrolRun:
     for run in PatrolRun.objects.filter(status="running"):
+        if (run.stats or {}).get("queue"):
+            continue  # a queued patrol belongs to no process: its workers and units finish it
         if not _pid_alive(run.pid) or run.pid == os.getpid():
             run.status = "interrupted"
             run.finished_at = run.finished_at or timezone.now()
@@ -93,6 +95,16 @@ def sync_sites(conf: PatrolConf, moves: dict | None = None) -> dict[str, Site]:
         )
         out[s.id] = site
     Site.objects.exclude(site_id__in=[s.id for s in conf.sites]).update(active=False)
+    return out
+
+
+def stored_sites(conf: PatrolConf) -> dict[str, Site]:
+    """The configured sites as stored (a worker of a queued patrol: ``sync_sites`` ran when the
+    patrol was queued); a configured site the store does not know is a config that differs."""
+    out = {s.site_id: s for s in Site.objects.filter(site_id__in=[c.id for c in conf.sites])}
+    missing = [c.id for c in conf.sites if c.id not in out]
+    if missing:
+        raise ValueError(f"sites not in the store (the worker's config differs): {', '.join(missing[:5])}")
     return out
 
 
@@ -216,6 +228,9 @@ class PatrolStore:
         self._messages: dict[str, dict] = {}  # site id → message URL → inspection.Message
         self.flushes = 0
         self.findings = 0  # pages and attachments with a finding recorded
+        # called first inside every write transaction: a queued patrol's worker proves there that
+        # it still owns its unit (raises otherwise, and nothing of the batch is written)
+        self.fence = None
 
     # -- reading (the spider) -------------------------------------------------------------------
     def index(self, site_id: str) -> SiteIndex:
@@ -513,6 +528,8 @@ class PatrolStore:
         for kind, payload in ops:
             by[kind].append(payload)
         with transaction.atomic():
+            if self.fence is not None:
+                self.fence()
             self._write(by)
         self.flushes += 1
         # written: later copies of the same bytes find their row by one query at their flush
@@ -576,7 +593,17 @@ class PatrolStore:
                     snap.pk = known[sha]
                 else:
                     missing.append(snap)
-            Snapshot.objects.bulk_create(missing, batch_size=BATCH)
+            # another patrol process may insert the same bytes at the same moment (scale-out: units
+            # crawled side by side): its row wins, ours is skipped, and both read the one id back
+            Snapshot.objects.bulk_create(missing, batch_size=BATCH, ignore_conflicts=True)
+            if missing:
+                ids = dict(
+                    Snapshot.objects.filter(sha256__in=[m.sha256 for m in missing]).values_list(
+                        "sha256", "id"
+                    )
+                )
+                for snap in missing:
+                    snap.pk = ids[snap.sha256]
         pages = [p for p, _ in by["page"]]
         for p in pages:
             p.snapshot_id = p.snapshot.pk if p.snapshot is not None else None

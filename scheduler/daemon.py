@@ -10,6 +10,7 @@ within the misfire grace time, and recorded as skipped otherwise.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -45,6 +46,8 @@ def patrol_command(config: str, data: str) -> list[str]:
         "--trigger",
         "schedule",
         "--quiet",
+        # scale-out: the patrol goes on the shared queue and the workers crawl it (crawler/distributed.py)
+        *(["--wait"] if os.environ.get("PATROL_QUEUE") else []),
     ]
 
 

@@ -20,12 +20,27 @@ class Command(BaseCommand):
         parser.add_argument("--full", action="store_true", help="walk every list page even when unchanged")
         parser.add_argument("--trigger", default="manual")
         parser.add_argument("--quiet", action="store_true", help="no progress lines")
+        parser.add_argument(
+            "--wait",
+            action="store_true",
+            help="scale-out: put the patrol on the shared queue (PATROL_QUEUE) for `patrol worker`s "
+            "and return when it is done",
+        )
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            default=None,
+            metavar="S",
+            help="with --wait: stop waiting after S seconds (the patrol stays queued; exit status 3)",
+        )
 
     def handle(self, *args, **opts):
         try:
             conf = load(settings.PATROL_CONFIG)
         except ConfigError as exc:
             raise CommandError(str(exc)) from None
+        if opts["wait"]:
+            return self._queued(conf, opts)
         try:
             run_id = run_patrol(
                 conf,
@@ -36,6 +51,32 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
+        self._report(run_id)
+
+    def _queued(self, conf, opts):
+        from crawler import distributed
+
+        try:
+            run = distributed.enqueue(conf, opts["sites"], trigger=opts["trigger"], full=opts["full"])
+        except (ValueError, ConfigError, distributed.QueueError) as exc:
+            raise CommandError(str(exc)) from None
+        except Exception as exc:  # redis.ConnectionError and the like: say where, not a traceback
+            raise CommandError(f"共享队列不可用（PATROL_QUEUE）：{type(exc).__name__}: {exc}") from None
+        units = run.stats["queue"]["units"]
+        self.stderr.write(
+            f"巡查 #{run.pk} 已排队：{units} 个单元（按主机分组），等待工作进程（patrol worker）…"
+        )
+        run = distributed.wait(
+            run.pk,
+            timeout=opts["timeout"],
+            progress=None if opts["quiet"] else QueueProgress(self.stderr),
+            conf=conf,
+        )
+        if run.status == "running":
+            raise CommandError(f"巡查 #{run.pk} 在 {opts['timeout']:g} 秒内未完成，仍在队列中", returncode=3)
+        self._report(run.pk)
+
+    def _report(self, run_id: int) -> None:
         from crawler.models import PatrolRun
 
         run = PatrolRun.objects.get(pk=run_id)
@@ -47,6 +88,28 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if run.status != "ok":
             raise CommandError(run.error or "patrol failed")
+
+
+class QueueProgress:
+    """A line every few seconds while a queued patrol is crawled: units done, running, queued."""
+
+    def __init__(self, stream, every: float = 5.0):
+        import time
+
+        self.stream, self.every, self.last, self.clock = stream, every, 0.0, time.monotonic
+
+    def __call__(self, run) -> None:
+        from django.db.models import Count
+
+        now = self.clock()
+        if now - self.last < self.every:
+            return
+        self.last = now
+        states = dict(run.units.values_list("state").annotate(n=Count("pk")))
+        self.stream.write(
+            f"排队巡查 #{run.pk}: 完成 {states.get('done', 0)}  巡查中 {states.get('running', 0)}  "
+            f"排队 {states.get('queued', 0)}  失败 {states.get('failed', 0)}"
+        )
 
 
 def _some(items: list[str], limit: int = 8) -> str:
