@@ -11,8 +11,10 @@ reason. The real OCR engine runs once per generated picture (module fixtures, sh
 
 from __future__ import annotations
 
+import hashlib
 import io
 import random
+import struct
 import zipfile
 
 import pytest
@@ -22,6 +24,7 @@ from screening.extract import ocr
 from screening.extract.base import Extracted, Limits
 from screening.extract.docx import extract_docx
 from screening.extract.office_images import SEPARATOR, media_names, page_image
+from screening.extract.ole import extract_ole
 from screening.extract.registry import guarded
 from screening.extract.xlsx import extract_xlsx
 from tests.scans import scangen
@@ -342,3 +345,135 @@ def test_the_review_crop_of_a_hit_in_a_docx_shows_its_picture(settings, tmp_path
     img = Image.open(io.BytesIO(resp.content)).convert("RGB")
     assert img.size == (box[2] - box[0] + 48, box[3] - box[1] + 48)
     assert img.getpixel((img.width // 2, img.height // 2)) == (200, 0, 0)
+
+
+# ---------------------------------------------------------------- Word 97 (DOC, WPS) pictures
+
+
+def record(ver: int, instance: int, rec_type: int, body: bytes) -> bytes:
+    """An OfficeArt record ([MS-ODRAW] 2.2.1): header then body."""
+    return struct.pack("<HHI", ver | instance << 4, rec_type, len(body)) + body
+
+
+def blip(data: bytes) -> bytes:
+    """The BLIP record of a PNG, a JPEG or a DIB (one UID, a tag byte, the picture's bytes)."""
+    if data.startswith(b"\x89PNG"):
+        instance, rec_type = 0x6E0, 0xF01E
+    elif data.startswith(b"\xff\xd8"):
+        instance, rec_type = 0x46A, 0xF01D
+    else:
+        instance, rec_type = 0x7A8, 0xF01F
+    return record(0, instance, rec_type, hashlib.md5(data).digest() + b"\xff" + data)
+
+
+def inline_picture(data: bytes) -> bytes:
+    """What Word writes in the Data stream for an inline picture: a PICF, then the shape
+    container and the BLIP store entry holding the BLIP ([MS-DOC] PICFAndOfficeArtData)."""
+    shape = record(0xF, 0, 0xF004, record(2, 75, 0xF00A, struct.pack("<II", 1025, 0xA00)))
+    b = blip(data)
+    fbse = record(
+        2, 5, 0xF007, bytes([5, 5]) + bytes(16) + struct.pack("<HIIIBBBB", 0, len(b), 1, 0, 0, 0, 0, 0) + b
+    )
+    body = shape + fbse
+    picf = struct.pack("<IH", 68 + len(body), 0x44).ljust(68, b"\x00")
+    return picf + body
+
+
+def compound_file(streams: dict[str, bytes]) -> bytes:
+    """A CFB v3 file of root-level streams (≥ 4096 bytes each, at most three), as many FAT
+    sectors as they need (tests/corpus/oledoc.py writes one-FAT-sector files only)."""
+    from tests.corpus.oledoc import ENDOFCHAIN, FATSECT, FREESECT, NOSTREAM, SECTOR, _dir_entry
+
+    names = list(streams)
+    counts = {n: -(-len(streams[n]) // SECTOR) for n in names}
+    data_sectors = sum(counts.values())
+    per_fat = SECTOR // 4
+    n_fat = 1
+    while n_fat * per_fat < n_fat + 1 + data_sectors:
+        n_fat += 1
+    assert n_fat <= 109
+    fat = [FATSECT] * n_fat + [ENDOFCHAIN]  # FAT sectors, then the directory sector
+    starts, nxt = {}, n_fat + 1
+    for n in names:
+        starts[n] = nxt
+        fat += [nxt + i + 1 if i < counts[n] - 1 else ENDOFCHAIN for i in range(counts[n])]
+        nxt += counts[n]
+    fat += [FREESECT] * (n_fat * per_fat - len(fat))
+    ordered = sorted(names, key=lambda n: (len(n), n.upper()))
+    ids = {n: i + 1 for i, n in enumerate(ordered)}
+    entries = [_dir_entry("Root Entry", 5, NOSTREAM, NOSTREAM, ids[ordered[0]], ENDOFCHAIN, 0)]
+    for i, n in enumerate(ordered):
+        right = ids[ordered[i + 1]] if i + 1 < len(ordered) else NOSTREAM
+        entries.append(_dir_entry(n, 2, NOSTREAM, right, NOSTREAM, starts[n], len(streams[n])))
+    entries += [_dir_entry("", 0, NOSTREAM, NOSTREAM, NOSTREAM, 0, 0)] * (4 - len(entries))
+    header = bytearray(SECTOR)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 24, 0x003E, 0x0003, 0xFFFE, 9, 6)
+    struct.pack_into("<I", header, 44, n_fat)
+    struct.pack_into("<I", header, 48, n_fat)  # first directory sector
+    struct.pack_into("<I", header, 56, 4096)
+    struct.pack_into("<II", header, 60, ENDOFCHAIN, 0)
+    struct.pack_into("<II", header, 68, ENDOFCHAIN, 0)
+    struct.pack_into("<109I", header, 76, *(list(range(n_fat)) + [FREESECT] * (109 - n_fat)))
+    body = struct.pack(f"<{len(fat)}I", *fat) + b"".join(entries)
+    for n in names:
+        body += streams[n].ljust(counts[n] * SECTOR, b"\x00")
+    return bytes(header) + body
+
+
+def word97(text: str, pictures: list[bytes]) -> bytes:
+    """A DOC (or WPS: the same layout) with ``text`` and ``pictures`` inline in its Data stream."""
+    from tests.corpus.oledoc import word_streams
+
+    word, table = word_streams(text)
+    data = b"".join(inline_picture(p) for p in pictures).ljust(4096, b"\x00")
+    return compound_file({"WordDocument": word, "1Table": table, "Data": data})
+
+
+@pytest.fixture(scope="module")
+def notice_doc(cache, scans):
+    scan = jpg(scans["notice"].pages[0])
+    data = word97(TYPED, [logo(), scan])
+    return data, scan, guarded("ole", extract_ole, data, INLINE)
+
+
+def test_a_mark_in_a_scan_pasted_into_a_doc_is_found_on_that_picture(notice_doc, scans, screener):
+    data, scan, result = notice_doc
+    assert result.kind == "doc" and result.status == "screened", result.reason
+    assert result.text.startswith(guarded("ole", extract_ole, word97(TYPED, []), INLINE).text)
+    (mark,) = scans["notice"].wanted("classified_mark")
+    hits = hits_of(screener, result, "classified_mark", mark.text)
+    assert hits, f"{mark.text} not found in {result.text!r}"
+    (region,) = list(ocr.iter_regions(result, hits[0].start, hits[0].end))[:1]
+    assert region.page == 2 and near(region.box, mark.box)  # the logo is picture 1
+    assert ocr.page_image(data, 2).size == scans["notice"].pages[0].size  # the crop's picture
+    # the same file named .wps (Kingsoft Writer) is read the same way, from the cache
+    from screening.extract import extract
+
+    wps = extract(data, "关于报送材料的说明.wps", limits=INLINE)
+    assert wps.kind == "wps" and wps.text == result.text and wps.regions == result.regions
+
+
+def test_doc_pictures_are_found_by_their_blip_records_only():
+    from PIL import Image
+
+    from screening.extract.office_images import blip_pictures, ole_pictures
+
+    img = Image.new("RGB", (120, 110), "white")
+    img.paste((10, 120, 30), (20, 30, 90, 60))
+    bmp = io.BytesIO()
+    img.save(bmp, "BMP")
+    dib = bmp.getvalue()[14:]  # a BLIP holds the DIB without the BMP file header
+    stream = b"\x00" * 37 + inline_picture(png(img)) + blip(dib) + b"\xa0\x46\x1d\xf0\xff\xff\xff\x7f"
+    found = blip_pictures(stream)  # a BLIP header whose length runs past the stream is no picture
+    assert len(found) == 2
+    assert [Image.open(io.BytesIO(f)).convert("RGB").getpixel((50, 40)) for f in found] == [(10, 120, 30)] * 2
+    assert ole_pictures({"Data": stream, "WordDocument": b"no pictures"}.get) == found
+    assert blip_pictures(b"\xa0\x46\x1d\xf0" + struct.pack("<I", 40) + bytes(40)) == []  # no JPEG inside
+
+
+def test_a_doc_without_pictures_is_unchanged(monkeypatch):
+    monkeypatch.setattr(ocr, "run_engine", lambda img: pytest.fail("nothing to OCR"))
+    plain = guarded("ole", extract_ole, word97(TYPED, []), INLINE)
+    assert plain == Extracted.ok(plain.text, "doc") and "认真组织学习" in plain.text
+    assert guarded("ole", extract_ole, word97(TYPED, [logo()]), INLINE) == plain

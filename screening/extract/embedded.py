@@ -3,7 +3,8 @@
 A spreadsheet of names and ID numbers pasted into a Word notice as an object is a real
 leak pattern: the reader sees a picture, the file holds the whole workbook. Embedded
 DOCX/XLSX and OLE objects (DOC, XLS, ``oleObject*.bin``) are read one level deep, each
-under the same zip and text limits as the package around them.
+under the same zip and text limits as the package around them; their own pictures are not
+read by OCR (the package's pictures are, within its one page budget).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def embedded_texts(zf: zipfile.ZipFile, limits: Limits, depth: int) -> list[str]
                 elif b"xl/workbook" in data:
                     result = extract_xlsx(data, limits, depth=depth + 1)
             elif data.startswith(OLE_MAGIC):
-                result = extract_ole(data, limits)
+                result = extract_ole(data, limits, pictures=False)
         except Unscreenable:
             result = None
         if result is not None and result.text.strip():

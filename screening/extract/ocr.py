@@ -491,8 +491,8 @@ def _frame(img, index: int, limits: Limits):
 
 def page_image(data: bytes, page: int, limits: Limits | None = None):
     """The image (PIL, RGB) whose pixels the boxes of ``page`` refer to: a frame of an image
-    file, a PDF page rendered at :data:`PDF_DPI`, or the ``page``-th picture of a DOCX/XLSX
-    (:func:`screening.extract.office_images.page_image`). For the reviewer's crop of a hit."""
+    file, a PDF page rendered at :data:`PDF_DPI`, or the ``page``-th picture of a DOCX/XLSX or
+    DOC/WPS (:mod:`screening.extract.office_images`). For the reviewer's crop of a hit."""
     limits = limits or Limits()
     if data[:5] == b"%PDF-":
         return render_pdf_page(data, page)
@@ -500,6 +500,10 @@ def page_image(data: bytes, page: int, limits: Limits | None = None):
         from .office_images import page_image as office_page_image
 
         return office_page_image(data, page, limits)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE: a DOC/WPS
+        from .office_images import ole_page_image
+
+        return ole_page_image(data, page, limits)
     return _frame(_open(data), page - 1, limits)
 
 

@@ -24,7 +24,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import struct
 import zipfile
+from collections.abc import Callable, Iterable
 
 from .base import Extracted, Limits, OcrRegion, Unscreenable
 
@@ -86,11 +88,24 @@ def page_image(data: bytes, page: int, limits: Limits | None = None):
 
 
 def with_pictures(zf: zipfile.ZipFile, text: str, kind: str, limits: Limits) -> Extracted:
-    """The document's ``text`` followed by what OCR reads in its pictures; see the module doc."""
+    """The package's ``text`` followed by what OCR reads in its pictures; see the module doc."""
+    names = media_names(zf)
+    pictures = ((n, name, lambda name=name: zf.read(name)) for n, name in enumerate(names, 1))
+    return read_pictures(pictures, len(names), text, kind, limits)
+
+
+def read_pictures(
+    pictures: Iterable[tuple[int, str, Callable[[], bytes]]],
+    total: int,
+    text: str,
+    kind: str,
+    limits: Limits,
+) -> Extracted:
+    """``text`` followed by what OCR reads in ``pictures`` (number, name, a function giving the
+    bytes; ``total`` of them), within one page budget; see the module doc."""
     from . import ocr
 
-    names = media_names(zf)
-    if not names:
+    if not total:
         return Extracted.ok(text, kind)
     budget = ocr.Budget.of(limits)
     parts = [text]
@@ -100,8 +115,8 @@ def with_pictures(zf: zipfile.ZipFile, text: str, kind: str, limits: Limits) -> 
     seen: set[str] = set()
     unread: list[int] = []  # pictures a limit left unread
     limit_reason = ""
-    for n, name in enumerate(names, 1):
-        data = zf.read(name)
+    for n, name, load in pictures:
+        data = load()
         digest = hashlib.sha256(data).hexdigest()
         if digest in seen:  # the same picture stored twice is read once
             continue
@@ -151,10 +166,115 @@ def with_pictures(zf: zipfile.ZipFile, text: str, kind: str, limits: Limits) -> 
     if unread:
         problems.insert(
             0,
-            f"{limit_reason}: {len(unread)} of {len(names)} picture(s) in the {kind.upper()} not read "
+            f"{limit_reason}: {len(unread)} of {total} picture(s) in the {kind.upper()} not read "
             f"(from picture {unread[0]})",
         )
     full = "".join(parts)
     if problems:
         return Extracted(full, "unscreened", "; ".join(problems)[:400], kind, tuple(regions))
     return Extracted(full, "screened", None, kind, tuple(regions))
+
+
+# ---------------------------------------------------------------- Word 97 (DOC, WPS) pictures
+
+# OfficeArt BLIP records ([MS-ODRAW] 2.2.23-2.2.30) of raster pictures: the first four bytes of
+# the record header (recVer 0 | recInstance << 4, recType), and how many 16-byte UIDs follow it
+_BLIP_HEADS = {
+    struct.pack("<HH", instance << 4, rec_type): 2 if instance & 1 else 1  # odd instance: two UIDs
+    for rec_type, instances in (
+        (0xF01D, (0x46A, 0x46B, 0x6E2, 0x6E3)),  # JPEG (RGB, CMYK)
+        (0xF02A, (0x46A, 0x46B, 0x6E2, 0x6E3)),  # JPEG
+        (0xF01E, (0x6E0, 0x6E1)),  # PNG
+        (0xF01F, (0x7A8, 0x7A9)),  # DIB
+        (0xF029, (0x6E4, 0x6E5)),  # TIFF
+    )
+    for instance in instances
+}
+_BLIP_RE = re.compile(b"|".join(re.escape(h) for h in _BLIP_HEADS))
+# streams of a Word 97 file that hold pictures: inline ones in Data, floating ones in the delay
+# stream (WordDocument) or in the table stream's BLIP store
+_PICTURE_STREAMS = ("Data", "WordDocument", "1Table", "0Table")
+
+
+def _dib_as_bmp(dib: bytes) -> bytes | None:
+    """A device-independent bitmap (BLIP data) with the BMP file header PIL needs."""
+    if len(dib) < 40:
+        return None
+    (header,) = struct.unpack_from("<I", dib, 0)
+    (bits,) = struct.unpack_from("<H", dib, 14)
+    (compression,) = struct.unpack_from("<I", dib, 16)
+    (colors,) = struct.unpack_from("<I", dib, 32)
+    if header not in (40, 52, 56, 108, 124):
+        return None
+    palette = 4 * (colors or (1 << bits if bits <= 8 else 0))
+    masks = 12 if header == 40 and compression in (3, 6) else 0
+    offset = 14 + header + masks + palette
+    return b"BM" + struct.pack("<IHHI", 14 + len(dib), 0, 0, offset) + dib
+
+
+def blip_pictures(stream: bytes) -> list[bytes]:
+    """The raster pictures stored as OfficeArt BLIP records in ``stream``, in stream order: a
+    record counts when its length fits the stream and its data opens like its format."""
+    out = []
+    pos = 0
+    while True:
+        m = _BLIP_RE.search(stream, pos)
+        if m is None:
+            return out
+        at = m.start()
+        pos = at + 1
+        if at + 8 > len(stream):
+            continue
+        rec_len = struct.unpack_from("<I", stream, at + 4)[0]
+        skip = 16 * _BLIP_HEADS[m.group(0)] + 1  # UIDs and the tag byte
+        if rec_len <= skip or at + 8 + rec_len > len(stream):
+            continue
+        data = stream[at + 8 + skip : at + 8 + rec_len]
+        if stream[at + 2 : at + 4] == b"\x1f\xf0":  # DIB: no file header of its own
+            data = _dib_as_bmp(data) or b""
+        if data and is_raster(data[:16]):
+            out.append(data)
+            pos = at + 8 + rec_len
+    return out
+
+
+def ole_pictures(read_stream: Callable[[str], bytes | None]) -> list[bytes]:
+    """The raster pictures of a Word 97 document (DOC, WPS), in picture-number order."""
+    out: list[bytes] = []
+    for name in _PICTURE_STREAMS:
+        data = read_stream(name)
+        if data:
+            out.extend(blip_pictures(data))
+    return out
+
+
+def with_ole_pictures(
+    read_stream: Callable[[str], bytes | None], text: str, kind: str, limits: Limits
+) -> Extracted:
+    """A DOC/WPS's ``text`` followed by what OCR reads in its pictures (BLIP records)."""
+    found = ole_pictures(read_stream)
+    pictures = ((n, f"BLIP {n}", lambda d=d: d) for n, d in enumerate(found, 1))
+    return read_pictures(pictures, len(found), text, kind, limits)
+
+
+def ole_page_image(data: bytes, page: int, limits: Limits | None = None):
+    """Picture ``page`` (1-based, :func:`ole_pictures` order) of a DOC/WPS as an RGB image."""
+    import olefile
+
+    from .ocr import _frame
+
+    limits = limits or Limits()
+    ole = olefile.OleFileIO(io.BytesIO(data))
+    try:
+        lower = {"/".join(p).lower(): p for p in ole.listdir(streams=True, storages=False)}
+
+        def read(name: str) -> bytes | None:
+            path = lower.get(name.lower())
+            return ole.openstream(path).read() if path else None
+
+        pictures = ole_pictures(read)
+    finally:
+        ole.close()
+    if not 1 <= page <= len(pictures):
+        raise Unscreenable(f"no picture {page} in the document ({len(pictures)} pictures)")
+    return _frame(_image(pictures[page - 1]), 0, limits)

@@ -16,8 +16,11 @@ so this module reads the text itself, with olefile for the container, from the W
 
 Kingsoft WPS Writer files (.wps, WPS 2000 and later) use the same ``WordDocument``
 layout and are read the same way; spreadsheets (``Workbook``/``Book`` streams, .xls and
-WPS .et) go to xlrd. Word 6/95 files, encrypted files, and DOS-era WPS files (not OLE)
-are reported ``unscreened`` with the reason rather than guessed at.
+WPS .et) go to xlrd. The raster pictures of a DOC/WPS (OfficeArt BLIP records: a scan pasted
+in) are read by OCR after the text (:mod:`screening.extract.office_images`); those of an XLS/ET
+are not (their drawing records are cut into BIFF CONTINUE records). Word 6/95 files,
+encrypted files, and DOS-era WPS files (not OLE) are reported ``unscreened`` with the reason
+rather than guessed at.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import io
 import struct
 
 from .base import Extracted, Limits, Unscreenable
+from .office_images import with_ole_pictures
 from .xls import extract_xls
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -140,7 +144,7 @@ def word_text(word: bytes, table_0: bytes | None, table_1: bytes | None, limits:
     return _clean("".join(parts))
 
 
-def extract_ole(data: bytes, limits: Limits, hint: str = "doc") -> Extracted:
+def extract_ole(data: bytes, limits: Limits, hint: str = "doc", pictures: bool = True) -> Extracted:
     import olefile
 
     try:
@@ -163,7 +167,9 @@ def extract_ole(data: bytes, limits: Limits, hint: str = "doc") -> Extracted:
                 text = word_text(read("WordDocument") or b"", read("0Table"), read("1Table"), limits)
             except (struct.error, IndexError) as exc:
                 raise Unscreenable(f"corrupt {kind.upper()}: {exc}") from exc
-            return Extracted.ok(text, kind)
+            if not pictures:
+                return Extracted.ok(text, kind)
+            return with_ole_pictures(read, text, kind, limits)
         if "workbook" in lower or "book" in lower:
             kind = "et" if hint == "et" else "xls"
             return extract_xls(data, limits, kind)
