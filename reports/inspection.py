@@ -45,7 +45,7 @@ from zoneinfo import ZoneInfo
 
 from config.patrolconf import PatrolConf
 from crawler import sitefindings
-from crawler.models import Site
+from crawler.models import PatrolRun, Site
 
 from . import timeliness
 from .rules import Rules
@@ -340,8 +340,8 @@ def site_summary(site: Site, mine: list[dict], threshold: dict | None) -> dict:
 IDENTITY_FIELDS = ("site_code", "icp", "psb", "gov_mark")  # inspection.checks.identity.FIELDS
 
 
-def _stored_home(site: Site, run_id: int) -> tuple[str, str, datetime] | None:
-    """(url, html, fetched_at) of the newest homepage copy the store kept up to run ``run_id``
+def _stored_home(site: Site, run_id: int) -> tuple[str, str] | None:
+    """(url, html) of the newest homepage copy the store kept up to run ``run_id``
     (a homepage answered 304 is not stored again: the copy it was answered from is the newest).
     A redirect stub and the page it led to are both stored: the newest copy showing every mark
     wins, else the newest readable one."""
@@ -364,64 +364,69 @@ def _stored_home(site: Site, run_id: int) -> tuple[str, str, datetime] | None:
         ctype = next((str(v) for k, v in (page.headers or {}).items() if k.lower() == "content-type"), "")
         ctype = ctype.lower()
         charset = ctype.split("charset=", 1)[1].split(";")[0].strip() if "charset=" in ctype else None
-        home = (page.url, decode_html(body, charset or None), page.fetched_at)
+        home = (page.url, decode_html(body, charset or None))
         if all(vars(site_identity(home[0], home[1])).values()):
             return home
         fallback = fallback or home
     return fallback
 
 
+def _last_runs(sites: list[Site]) -> dict[str, PatrolRun]:
+    """``crawler.sitefindings.last_run`` of every site, in one pass over the runs."""
+    pending = {s.site_id for s in sites}
+    out: dict[str, PatrolRun] = {}
+    for run in PatrolRun.objects.exclude(status="running").order_by("-id").only("id", "sites", "started_at"):
+        for sid in set(run.sites or []) & pending:
+            out[sid] = run
+        pending -= out.keys()
+        if not pending:
+            break
+    return out
+
+
 def identities(sites: list[Site] | None = None) -> dict[str, dict]:
     """Every site's identity marks as its latest patrol saw them, for display (the web dashboard;
     the report's ``sites[].identity`` keeps only what a site missing a mark showed):
     ``{site_id: {"patrolled", "found": {field: value}, "missing": [field], "unread": [field],
-    "read_at"}}``.
+    "patrol": when that patrol started}}``.
 
     A site missing a mark has a ``missing_identity`` finding holding what was found and what is
     missing. A site missing none has no finding: its values are read again, by the same check,
-    from the newest homepage copy stored up to that patrol (``read_at`` its fetch time); a mark
-    the patrol saw but that copy no longer shows (pruned, or changed since) is ``unread``.
-    ``patrolled`` is False for a site no finished patrol covered (nothing is known)."""
+    from the newest homepage copy stored up to that patrol; a mark the patrol saw but that copy
+    no longer shows (pruned, or changed since) is ``unread``. ``patrolled`` is False for a site
+    no finished patrol covered (nothing is known)."""
     from crawler.models import SiteFinding
     from inspection.checks import site_identity
 
     if sites is None:
         sites = list(Site.objects.filter(active=True))
+    runs = _last_runs(sites)
+    findings = {
+        (f.site_id, f.run_id): f
+        for f in SiteFinding.objects.filter(
+            kind="missing_identity", run_id__in={r.id for r in runs.values()}, site__in=sites
+        )
+    }
     out: dict[str, dict] = {}
     for site in sites:
-        run = sitefindings.last_run(site)
+        run = runs.get(site.site_id)
         if run is None:
-            out[site.site_id] = {
-                "patrolled": False,
-                "found": {},
-                "missing": [],
-                "unread": [],
-                "read_at": None,
-            }
+            out[site.site_id] = {"patrolled": False, "found": {}, "missing": [], "unread": [], "patrol": None}
             continue
-        finding = SiteFinding.objects.filter(site=site, run=run, kind="missing_identity").first()
+        finding = findings.get((site.id, run.id))
         if finding is not None:
             detail = finding.detail or {}
             missing = [f for f in IDENTITY_FIELDS if f in (detail.get("missing") or [])]
             found = {k: str(v) for k, v in (detail.get("found") or {}).items() if k in IDENTITY_FIELDS and v}
-            unread = [f for f in IDENTITY_FIELDS if f not in found and f not in missing]
-            out[site.site_id] = {
-                "patrolled": True,
-                "found": found,
-                "missing": missing,
-                "unread": unread,
-                "read_at": finding.created_at,
-            }
-            continue
-        home = _stored_home(site, run.id)
-        found = {}
-        if home is not None:
-            found = {k: v for k, v in vars(site_identity(home[0], home[1])).items() if v}
+        else:
+            home = _stored_home(site, run.id)
+            missing = []
+            found = {k: v for k, v in vars(site_identity(home[0], home[1])).items() if v} if home else {}
         out[site.site_id] = {
             "patrolled": True,
             "found": found,
-            "missing": [],
-            "unread": [f for f in IDENTITY_FIELDS if f not in found],
-            "read_at": home[2] if home else None,
+            "missing": missing,
+            "unread": [f for f in IDENTITY_FIELDS if f not in found and f not in missing],
+            "patrol": run.started_at,
         }
     return out

@@ -366,3 +366,32 @@ def test_the_default_date_is_shown_and_kept_in_every_link(network, monkeypatch):
     assert "截至 2026-07-01" in page
     assert "?site=zdept&amp;as_of=2026-07-01#findings" in page  # a site's link keeps the date
     assert "共 5 项" in page  # the town's findings as of that day (its probes are that week's)
+
+
+def test_identity_follows_the_latest_finished_patrol(network):
+    """A mark put up since an older patrol is no longer missing; a running patrol is not read; a
+    homepage copy pruned from the store leaves the marks the patrol saw as present, values unread."""
+    from crawler import snapshots
+    from crawler.models import Page
+    from reports.inspection import identities
+
+    county = Site.objects.get(site_id="county")
+    old = PatrolRun.objects.order_by("id").first()  # the world's first run: the county missing its code
+    old.sites = [*old.sites, "county"]
+    old.save()
+    SiteFinding.objects.create(
+        run=old, site=county, kind="missing_identity", url=county.url, detail={"missing": ["site_code"]}
+    )
+    PatrolRun.objects.create(status="running", sites=["county"])  # still going: not read
+    got = identities([county])["county"]
+    assert got["missing"] == [] and got["found"]["site_code"] == "6109000001"
+
+    page = Page.objects.get(site=county, kind="home")
+    snapshots.path_for(page.snapshot.sha256).unlink()
+    got = identities([county])["county"]
+    assert (got["patrolled"], got["found"], got["missing"]) == (True, {}, [])
+    assert got["unread"] == ["site_code", "icp", "psb", "gov_mark"]
+    sup, _ = _client(SUPERVISOR)
+    html = sup.get(reverse("web:inspection"), AS_OF).content.decode()
+    row = next(r for r in _rows(html, "identity-list") if 'data-site="county"' in r)
+    assert row.count("已具备（原值未读到）") == 4 and "齐全" in row

@@ -160,7 +160,7 @@ def identity_rows(report: dict, found: dict[str, dict]) -> list[dict]:
                 "patrolled": ident["patrolled"],
                 "cells": cells,
                 "missing": [ri.IDENTITY_LABELS[m] for m in ident["missing"] if m in ri.IDENTITY_LABELS],
-                "read_at": ident.get("read_at"),
+                "patrol": ident.get("patrol"),
             }
         )
     return out
