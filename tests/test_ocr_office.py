@@ -477,3 +477,17 @@ def test_a_doc_without_pictures_is_unchanged(monkeypatch):
     plain = guarded("ole", extract_ole, word97(TYPED, []), INLINE)
     assert plain == Extracted.ok(plain.text, "doc") and "认真组织学习" in plain.text
     assert guarded("ole", extract_ole, word97(TYPED, [logo()]), INLINE) == plain
+
+
+def test_a_picture_read_once_is_not_read_again_as_an_attachment_or_in_another_document(
+    notice_docx, monkeypatch
+):
+    """The cache is keyed by the picture's own bytes: the same scan attached as a JPG, or pasted
+    into another document, is served from what OCR read in the first DOCX."""
+    data, scan, first = notice_docx
+    monkeypatch.setattr(ocr, "run_engine", lambda img: pytest.fail("OCR ran again on a cached picture"))
+    alone = ocr.extract_image(scan, INLINE)
+    assert alone.status == "screened" and "★" in alone.text
+    other = guarded("docx", extract_docx, make_docx(["另一份通知"], [scan]), INLINE)
+    assert other.status == "screened" and alone.text in other.text
+    assert first.text.endswith(alone.text)
