@@ -257,6 +257,9 @@ def test_summary_lists_every_site_vetoes_first_with_counts_and_links(network):
         sup.get(reverse("web:inspection"), {**AS_OF, "sort": "tier"}).content.decode(), "site-summary"
     )
     assert [r.split('data-site="')[1].split('"')[0] for r in by_tier] == ["county", "zdept", "znew", "town"]
+    by_deduct = sup.get(reverse("web:inspection"), {**AS_OF, "sort": "deduct"}).content.decode()
+    assert 'data-site="zdept"' in _rows(by_deduct, "site-summary")[0]  # the most deductions first
+    assert "<b>扣分项多在前</b>" in by_deduct
 
 
 def test_findings_are_paged_and_filtered_by_site_level_and_kind(network):

@@ -110,21 +110,20 @@ def summary_rows(report: dict, sort: str, selected: str) -> list[dict]:
                 "order": i,
             }
         )
-    if sort == "tier":
-        key = lambda r: r["order"]  # noqa: E731 - the report's order: tier, then id
-    elif sort in ("deduct", "warning"):
-        key = lambda r: (-r["levels"][sort], r["order"])  # noqa: E731
-    elif sort == "total":
-        key = lambda r: (-r["total"], r["order"])  # noqa: E731
-    else:
-        key = lambda r: (  # noqa: E731
-            not r["veto"],
-            -r["levels"]["veto"],
-            -r["levels"]["deduct"],
-            -r["levels"]["warning"],
-            r["order"],
-        )
-    return sorted(rows, key=key)
+    keys = {
+        "tier": lambda r: r["order"],  # the report's order: tier, then id
+        "deduct": lambda r: (-r["levels"]["deduct"], r["order"]),
+        "warning": lambda r: (-r["levels"]["warning"], r["order"]),
+        "total": lambda r: (-r["total"], r["order"]),
+    }
+    vetoes_first = lambda r: (  # noqa: E731 - the default
+        not r["veto"],
+        -r["levels"]["veto"],
+        -r["levels"]["deduct"],
+        -r["levels"]["warning"],
+        r["order"],
+    )
+    return sorted(rows, key=keys.get(sort, vetoes_first))
 
 
 def identity_rows(report: dict, found: dict[str, dict]) -> list[dict]:
@@ -169,12 +168,10 @@ def identity_rows(report: dict, found: dict[str, dict]) -> list[dict]:
 def finding_row(f: dict, names: dict[str, str]) -> dict:
     return {
         "site": names.get(f["site"], f["site"]),
-        "site_id": f["site"],
         "level": f["level"],
         "level_label": ri.level(f["level"]),
         "kind": ri.kind(f["kind"]),
         "text": ri.describe(f),
-        "insufficient": bool(f.get("insufficient")),
         "url": f["url"],
         "href": href(f["url"]),
     }
