@@ -491,3 +491,21 @@ def test_a_picture_read_once_is_not_read_again_as_an_attachment_or_in_another_do
     other = guarded("docx", extract_docx, make_docx(["另一份通知"], [scan]), INLINE)
     assert other.status == "screened" and alone.text in other.text
     assert first.text.endswith(alone.text)
+
+
+def test_a_damaged_picture_loses_that_picture_not_the_text(monkeypatch):
+    monkeypatch.setattr(ocr, "run_engine", lambda img: pytest.fail("nothing readable to OCR"))
+    src = make_docx(TYPED.split("\n"), [noise_picture(random.Random(5))])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+    raw = bytearray(out.getvalue())
+    at = raw.find(b"word/media/image1.png") + len("word/media/image1.png") + 40  # inside its data
+    raw[at : at + 64] = bytes(64)  # the deflated bytes broken: CRC or inflate error on read
+    result = guarded("docx", extract_docx, bytes(raw), INLINE)
+    assert (
+        result.status == "unscreened"
+        and "picture 1 (word/media/image1.png) could not be read" in result.reason
+    )
+    assert "认真组织学习" in result.text

@@ -40,6 +40,7 @@ _RASTER = (
     b"MM\x00*",
     b"BM",  # BMP (checked further in is_raster)
 )
+_RASTER_EXTENSIONS = {"png", "jpg", "jpeg", "jpe", "gif", "bmp", "dib", "tif", "tiff", "webp"}
 SEPARATOR = "\n\n〔图片 {n}（OCR）〕\n"
 
 
@@ -60,9 +61,13 @@ def media_names(zf: zipfile.ZipFile) -> list[str]:
     """The package's raster pictures, in picture-number order (natural sort of member names)."""
     out = []
     for name in sorted((n for n in zf.namelist() if _MEDIA.match(n)), key=_natural):
-        with zf.open(name) as fh:
-            if is_raster(fh.read(16)):
-                out.append(name)
+        try:
+            with zf.open(name) as fh:
+                raster = is_raster(fh.read(16))
+        except Exception:  # noqa: BLE001 - damaged: its name says what it was meant to be
+            raster = name.rpartition(".")[2].lower() in _RASTER_EXTENSIONS
+        if raster:
+            out.append(name)
     return out
 
 
@@ -116,7 +121,13 @@ def read_pictures(
     unread: list[int] = []  # pictures a limit left unread
     limit_reason = ""
     for n, name, load in pictures:
-        data = load()
+        try:
+            data = load()
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a damaged member loses that picture, not the text
+            problems.append(f"picture {n} ({name}) could not be read: {type(exc).__name__}")
+            continue
         digest = hashlib.sha256(data).hexdigest()
         if digest in seen:  # the same picture stored twice is read once
             continue
