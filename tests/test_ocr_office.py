@@ -509,3 +509,74 @@ def test_a_damaged_picture_loses_that_picture_not_the_text(monkeypatch):
         and "picture 1 (word/media/image1.png) could not be read" in result.reason
     )
     assert "认真组织学习" in result.text
+
+
+def with_drawing_group(book: bytes, pictures: list[bytes]) -> bytes:
+    """A BIFF8 workbook stream with ``pictures`` in an OfficeArt drawing group, as Excel writes
+    it: the BLIP store in an MSODRAWINGGROUP record cut into CONTINUE records of ≤ 8,224 bytes,
+    before the globals' EOF; each sheet's BOUNDSHEET offset moved by the bytes put in."""
+    store = b"".join(
+        record(
+            2,
+            6,
+            0xF007,
+            bytes([6, 6]) + bytes(16) + struct.pack("<HIIIBBBB", 0, len(b), 1, 0, 0, 0, 0, 0) + b,
+        )
+        for b in map(blip, pictures)
+    )
+    dgg = record(0xF, 0, 0xF000, record(0xF, len(pictures), 0xF001, store))
+    chunks = [dgg[i : i + 8224] for i in range(0, len(dgg), 8224)]
+    group = b"".join(
+        struct.pack("<HH", 0x00EB if i == 0 else 0x003C, len(c)) + c for i, c in enumerate(chunks)
+    )
+    out, pos, boundsheets, put = bytearray(), 0, [], False
+    while pos + 4 <= len(book):
+        rec_type, size = struct.unpack_from("<HH", book, pos)
+        if rec_type == 0x000A and not put:  # the globals' EOF
+            out += group
+            put = True
+        if rec_type == 0x0085:
+            boundsheets.append(len(out) + 4)
+        out += book[pos : pos + 4 + size]
+        pos += 4 + size
+    out += book[pos:]
+    for at in boundsheets:
+        struct.pack_into("<I", out, at, struct.unpack_from("<I", out, at)[0] + len(group))
+    return bytes(out)
+
+
+def make_xls(rows: list[list[str]], pictures: list[bytes]) -> bytes:
+    import olefile
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("公示名单")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            ws.write(r, c, value)
+    buf = io.BytesIO()
+    wb.save(buf)
+    book = olefile.OleFileIO(io.BytesIO(buf.getvalue())).openstream("Workbook").read()
+    return compound_file({"Workbook": with_drawing_group(book, pictures).ljust(4096, b"\x00")})
+
+
+def test_every_valid_id_in_a_picture_in_an_xls_or_et_is_found(ids_xlsx, scans, screener):
+    """The same photographed list in an Excel 97 workbook (and named .et, WPS 表格): read from the
+    cache filled by the XLSX, found, on picture 2 (the logo is picture 1)."""
+    from screening.extract import extract
+
+    _, scan, _ = ids_xlsx
+    data = make_xls([["序号", "说明"], ["1", "名单见图片"]], [logo(), scan])
+    result = guarded("ole", extract_ole, data, INLINE, hint="xls")
+    assert result.kind == "xls" and result.status == "screened", result.reason
+    assert result.text.startswith("公示名单\n序号\t说明\n1\t名单见图片")
+    for ident in scans["ids"].wanted("id_number"):
+        hits = hits_of(screener, result, "id_number", ident.text)
+        assert hits, f"{ident.text} not found in {result.text!r}"
+        (region,) = list(ocr.iter_regions(result, hits[0].start, hits[0].end))[:1]
+        assert region.page == 2 and near(region.box, ident.box)
+    assert ocr.page_image(data, 2).size == scans["ids"].pages[0].size
+    et = extract(data, "低保名单.et", limits=INLINE)
+    assert et.kind == "et" and et.text == result.text
+    plain = guarded("ole", extract_ole, make_xls([["序号", "说明"]], []), INLINE, hint="xls")
+    assert plain == Extracted.ok("公示名单\n序号\t说明", "xls")

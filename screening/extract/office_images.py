@@ -186,7 +186,7 @@ def read_pictures(
     return Extracted(full, "screened", None, kind, tuple(regions))
 
 
-# ---------------------------------------------------------------- Word 97 (DOC, WPS) pictures
+# ---------------------------------------------------------------- Office 97 (DOC, WPS, XLS, ET) pictures
 
 # OfficeArt BLIP records ([MS-ODRAW] 2.2.23-2.2.30) of raster pictures: the first four bytes of
 # the record header (recVer 0 | recInstance << 4, recType), and how many 16-byte UIDs follow it
@@ -249,8 +249,37 @@ def blip_pictures(stream: bytes) -> list[bytes]:
     return out
 
 
+_MSODRAWINGGROUP = 0x00EB
+_CONTINUE = 0x003C
+_EOF = 0x000A
+
+
+def biff_drawing_group(book: bytes) -> bytes:
+    """The OfficeArt drawing group of a BIFF8 workbook stream (XLS, ET), whose BLIP store holds
+    the workbook's pictures: its MSODRAWINGGROUP records and their CONTINUE records joined (a
+    BIFF record holds at most 8,224 bytes, so a picture is cut across them). It lies in the
+    workbook globals, which end at the first EOF record: the sheets are not walked."""
+    parts: list[bytes] = []
+    pos, inside = 0, False
+    while pos + 4 <= len(book):
+        rec_type, size = struct.unpack_from("<HH", book, pos)
+        if rec_type == _EOF:
+            break
+        if rec_type == _MSODRAWINGGROUP or inside and rec_type == _CONTINUE:
+            parts.append(book[pos + 4 : pos + 4 + size])
+            inside = True
+        else:
+            inside = False
+        pos += 4 + size
+    return b"".join(parts)
+
+
 def ole_pictures(read_stream: Callable[[str], bytes | None]) -> list[bytes]:
-    """The raster pictures of a Word 97 document (DOC, WPS), in picture-number order."""
+    """The raster pictures of a Word 97 document (DOC, WPS) or an Excel 97 workbook (XLS, ET),
+    in picture-number order."""
+    book = read_stream("Workbook") or read_stream("Book")
+    if book:
+        return blip_pictures(biff_drawing_group(book))
     out: list[bytes] = []
     for name in _PICTURE_STREAMS:
         data = read_stream(name)
@@ -269,7 +298,7 @@ def with_ole_pictures(
 
 
 def ole_page_image(data: bytes, page: int, limits: Limits | None = None):
-    """Picture ``page`` (1-based, :func:`ole_pictures` order) of a DOC/WPS as an RGB image."""
+    """Picture ``page`` (1-based, :func:`ole_pictures` order) of a DOC/WPS/XLS/ET as an RGB image."""
     import olefile
 
     from .ocr import _frame

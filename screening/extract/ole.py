@@ -16,11 +16,10 @@ so this module reads the text itself, with olefile for the container, from the W
 
 Kingsoft WPS Writer files (.wps, WPS 2000 and later) use the same ``WordDocument``
 layout and are read the same way; spreadsheets (``Workbook``/``Book`` streams, .xls and
-WPS .et) go to xlrd. The raster pictures of a DOC/WPS (OfficeArt BLIP records: a scan pasted
-in) are read by OCR after the text (:mod:`screening.extract.office_images`); those of an XLS/ET
-are not (their drawing records are cut into BIFF CONTINUE records). Word 6/95 files,
-encrypted files, and DOS-era WPS files (not OLE) are reported ``unscreened`` with the reason
-rather than guessed at.
+WPS .et) go to xlrd. The raster pictures of a DOC/WPS/XLS/ET (OfficeArt BLIP records: a scan
+pasted in) are read by OCR after the text (:mod:`screening.extract.office_images`). Word 6/95
+files, encrypted files, and DOS-era WPS files (not OLE) are reported ``unscreened`` with the
+reason rather than guessed at.
 """
 
 from __future__ import annotations
@@ -154,13 +153,13 @@ def extract_ole(data: bytes, limits: Limits, hint: str = "doc", pictures: bool =
     try:
         streams = {"/".join(p) for p in ole.listdir(streams=True, storages=False)}
         lower = {s.lower(): s for s in streams}
+
+        def read(name: str) -> bytes | None:
+            real = lower.get(name.lower())
+            return ole.openstream(real).read() if real else None
+
         if "wordDocument".lower() in lower:
             kind = "wps" if hint == "wps" else "doc"
-
-            def read(name: str) -> bytes | None:
-                real = lower.get(name.lower())
-                return ole.openstream(real).read() if real else None
-
             if "encryptedpackage" in lower:
                 raise Unscreenable("encrypted document (password required)")
             try:
@@ -172,7 +171,10 @@ def extract_ole(data: bytes, limits: Limits, hint: str = "doc", pictures: bool =
             return with_ole_pictures(read, text, kind, limits)
         if "workbook" in lower or "book" in lower:
             kind = "et" if hint == "et" else "xls"
-            return extract_xls(data, limits, kind)
+            book = extract_xls(data, limits, kind)
+            if not pictures:
+                return book
+            return with_ole_pictures(read, book.text, kind, limits)
         if "encryptedpackage" in lower:
             raise Unscreenable("encrypted Office document (password required)")
         if "powerpoint document" in lower:
