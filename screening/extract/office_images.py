@@ -17,6 +17,13 @@ order (natural sort of the member names), counted whether it was read or not, so
 depends on the file alone: OCR regions carry it as their ``page`` and :func:`page_image` draws
 it again for the reviewer's crop. The text of each picture read follows the document's text,
 each under a line ``〔图片 n（OCR）〕``; a document without pictures read is unchanged.
+
+Office 97 files (DOC, WPS, XLS, ET) keep their pictures as OfficeArt BLIP records ([MS-ODRAW]):
+a Word file in its Data stream (inline pictures) and its WordDocument stream (floating ones), a
+workbook in the drawing group of its globals. No maintained Python library reads them (olefile
+reads the container only), so :func:`blip_pictures` finds the raster BLIPs (JPEG, PNG, DIB,
+TIFF) by their record headers and keeps those whose length fits and whose data opens like its
+format; they are numbered in stream order (:func:`ole_pictures`) and read the same way.
 """
 
 from __future__ import annotations
