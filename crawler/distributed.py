@@ -32,6 +32,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 import time
 import traceback
 import uuid
@@ -40,7 +41,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.db import close_old_connections, connection, transaction
-from django.db.models import F
+from django.db.models import DateTimeField, ExpressionWrapper, F
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from config.patrolconf import PatrolConf
@@ -63,8 +65,21 @@ def lease_seconds() -> float:
     return float(os.environ.get("PATROL_LEASE_SECONDS", "60"))
 
 
+def grace_seconds() -> float:
+    """How long past its end a lease is still honoured before the unit is taken from its worker:
+    the worker itself stops fetching for a unit as soon as it cannot renew its lease (LeaseGuard),
+    so by the time the unit is taken over, nothing of the old crawl is in flight any more."""
+    return lease_seconds() / 2
+
+
 def repush_seconds() -> float:
     return max(1.0, lease_seconds() / 6)
+
+
+def lease_end():
+    """The end of a lease taken now, on the database's clock (workers on several machines compare
+    leases on one clock, not on theirs)."""
+    return ExpressionWrapper(Now() + timedelta(seconds=lease_seconds()), output_field=DateTimeField())
 
 
 class QueueError(RuntimeError):
@@ -193,8 +208,9 @@ def reap(queue: Queue | None) -> int:
     may have restarted empty). Returns how many units were put back."""
     now = timezone.now()
     back: list[int] = []
-    for unit in WorkUnit.objects.filter(state="running", lease_until__lt=now, run__status="running"):
-        expired = WorkUnit.objects.filter(pk=unit.pk, state="running", lease_until__lt=now)
+    cutoff = ExpressionWrapper(Now() - timedelta(seconds=grace_seconds()), output_field=DateTimeField())
+    for unit in WorkUnit.objects.filter(state="running", lease_until__lt=cutoff, run__status="running"):
+        expired = WorkUnit.objects.filter(pk=unit.pk, state="running", lease_until__lt=cutoff)
         if unit.attempts >= MAX_ATTEMPTS:
             why = f"工作进程 {MAX_ATTEMPTS} 次未完成此单元（进程中断或租约过期）"
             if expired.update(state="failed", owner="", finished_at=now, error=why):
@@ -321,6 +337,7 @@ class Worker:
         # unit id → (its Scrapy crawler, the claim's token): a token per claim, so that a unit this
         # process lost and then took again is never written by its first, stale crawl
         self.running: dict[int, tuple[object, str]] = {}
+        self.leases: dict[int, Lease] = {}  # unit id → what this process knows of its lease
         self.taken = 0
         self.stopping = False
         self.idle_since = time.monotonic()
@@ -351,6 +368,11 @@ class Worker:
         markers.configure(self.conf.rules)
         check_lists(self.conf)
         configure_logging(settings)
+        # every request of a unit passes the lease guard first (the scope guard comes right after)
+        settings["DOWNLOADER_MIDDLEWARES"] = {
+            **settings["DOWNLOADER_MIDDLEWARES"],
+            f"{__name__}.LeaseGuard": 10,
+        }
         self.runner = CrawlerRunner(settings)
         pipelines.SHARED_POOL = pipelines.make_pool(self.conf)
         self._warm(pipelines.SHARED_POOL)
@@ -359,8 +381,12 @@ class Worker:
             signal.signal(sig, lambda *_: reactor.callFromThread(self.stop, "收到停止信号"))
         self.say(f"启动：每次最多 {self.slots} 个单元，队列 {self.queue.key}")
         task.LoopingCall(self.poll).start(0.5)
-        task.LoopingCall(self.heartbeat).start(max(0.5, lease_seconds() / 4), now=False)
+        self._beat_stop = threading.Event()
+        beat = threading.Thread(target=self.heartbeats, name="patrol-lease", daemon=True)
+        beat.start()
         reactor.run(installSignalHandlers=False)
+        self._beat_stop.set()
+        beat.join(10)
         pool = pipelines.SHARED_POOL
         pipelines.SHARED_POOL = None
         if pool is not None:
@@ -428,10 +454,12 @@ class Worker:
     def claim(self, uid: int) -> None:
         now = timezone.now()
         token = f"{self.token}/{uuid.uuid4().hex[:6]}"
+        if uid in self.running:
+            return  # its earlier crawl here is still ending (lease lost): not two crawls of one host
         got = WorkUnit.objects.filter(pk=uid, state="queued", run__status="running").update(
             state="running",
             owner=token,
-            lease_until=now + timedelta(seconds=lease_seconds()),
+            lease_until=lease_end(),
             attempts=F("attempts") + 1,
             started_at=now,
         )
@@ -468,15 +496,19 @@ class Worker:
 
         crawler = self.runner.create_crawler(PatrolSpider)
         self.running[unit.pk] = (crawler, token)
+        crawler.patrol_lease = self.leases[unit.pk] = Lease()
         uid = unit.pk
 
         def fence() -> None:
             """Inside the store's write transaction: still ours, or nothing is written."""
+            asked = time.monotonic()
             renewed = WorkUnit.objects.filter(pk=uid, owner=token, state="running").update(
-                lease_until=timezone.now() + timedelta(seconds=lease_seconds())
+                lease_until=lease_end()
             )
             if not renewed:
+                crawler.patrol_lease.lost = True
                 raise LeaseLost(f"unit {uid} is no longer this worker's")
+            crawler.patrol_lease.renewed(asked)
 
         def opened(spider) -> None:
             spider.store.fence = fence
@@ -487,21 +519,39 @@ class Worker:
         )
         d.addBoth(self.finished, unit, crawler, token)
 
-    def heartbeat(self) -> None:
-        until = timezone.now() + timedelta(seconds=lease_seconds())
-        for uid, (crawler, token) in list(self.running.items()):
-            try:
-                ok = WorkUnit.objects.filter(pk=uid, owner=token, state="running").update(lease_until=until)
-            except Exception as exc:  # noqa: BLE001 - the database away: the fence decides at the next write
-                log.warning("lease renewal of unit %s failed: %s", uid, exc)
-                continue
-            if not ok:
-                self.say(f"单元 #{uid} 已被收回（租约过期），停止其巡查")
-                self._close(crawler, "lease_lost")
+    def heartbeats(self) -> None:
+        """Renew the leases from a thread of its own: a reactor busy parsing for a while must not
+        lose its units (a lost unit is crawled again elsewhere, and then two crawls would share its
+        hosts for a moment). A lease is lost only when this process is dead, frozen or cut off
+        from the database longer than the lease."""
+        every = max(0.5, lease_seconds() / 4)
+        try:
+            while not self._beat_stop.wait(every):
+                for uid, (crawler, token) in list(self.running.items()):
+                    asked = time.monotonic()
+                    try:
+                        ok = WorkUnit.objects.filter(pk=uid, owner=token, state="running").update(
+                            lease_until=lease_end()
+                        )
+                    except Exception as exc:  # noqa: BLE001 - the database away: the guard stops fetching
+                        log.warning("lease renewal of unit %s failed: %s", uid, exc)
+                        continue
+                    if ok:
+                        crawler.patrol_lease.renewed(asked)
+                    else:
+                        crawler.patrol_lease.lost = True
+                        self.reactor.callFromThread(self._lost, uid, crawler)
+        finally:
+            connection.close()
+
+    def _lost(self, uid: int, crawler) -> None:
+        self.say(f"单元 #{uid} 已被收回（租约过期），停止其巡查")
+        self._close(crawler, "lease_lost")
 
     def finished(self, result, unit: WorkUnit, crawler, token: str) -> None:
         if self.running.get(unit.pk, (None,))[0] is crawler:
             del self.running[unit.pk]
+            self.leases.pop(unit.pk, None)
         try:
             self.settle(unit, crawler, token, result)
         except Exception:  # noqa: BLE001 - the unit's lease runs out and another worker retries it
@@ -522,10 +572,14 @@ class Worker:
             return
         outcome = CrawlOutcome.of(crawler, None)
         reason = outcome.reason
-        if reason in ("shutdown", "lease_lost") or reason.startswith("store_failed: LeaseLost"):
-            if reason == "shutdown":
-                self._give_back(unit, token, "工作进程停止", count=False)
-            return  # lost: its new owner goes on; nothing more is written from here
+        lease = getattr(crawler, "patrol_lease", None)
+        lost = (lease is not None and lease.lost) or reason == "lease_lost"
+        if reason == "shutdown" or lost or reason.startswith("store_failed: LeaseLost"):
+            # not done: if the unit is still ours, back on the queue now; if another worker has
+            # it, it goes on there (nothing of this crawl is written from here on)
+            why = "工作进程停止" if reason == "shutdown" else "租约未能续期，本次巡查作废"
+            self._give_back(unit, token, why, count=reason != "shutdown")
+            return
         ok = outcome.status == "ok"
         unit_stats = {
             **outcome.stats,
@@ -579,6 +633,46 @@ class Worker:
         )
         self.say(f"单元 #{unit.pk} 失败：{why}")
         finish_if_complete(unit.run_id, self.conf)
+
+
+class Lease:
+    """A unit's lease as its worker sees it: valid while renewed within the last 3/4 of a lease
+    (measured from when the renewal was *asked*, on this machine's monotonic clock)."""
+
+    def __init__(self):
+        self.asked = time.monotonic()
+        self.lost = False
+
+    def renewed(self, asked: float) -> None:
+        self.asked = max(self.asked, asked)
+
+    def valid(self) -> bool:
+        return not self.lost and time.monotonic() - self.asked < lease_seconds() * 0.75
+
+
+class LeaseGuard:
+    """Downloader middleware of ``patrol worker``: no request of a unit whose lease this worker
+    cannot vouch for leaves the process (the unit may already be another worker's, and two crawls
+    of one host would break its politeness). The crawl then ends and writes nothing more."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request, spider=None):
+        lease = getattr(self.crawler, "patrol_lease", None)
+        if lease is not None and not lease.valid():
+            from scrapy.exceptions import IgnoreRequest
+
+            self.crawler.stats.inc_value("lease/refused")
+            if not lease.lost:
+                lease.lost = True
+                Worker._close(self.crawler, "lease_lost")  # its outcome is never stored as done
+            raise IgnoreRequest("the unit's lease is not renewed: not fetched")
+        return None
 
 
 class LeaseLost(RuntimeError):

@@ -531,6 +531,8 @@ class PatrolStore:
             if self.fence is not None:
                 self.fence()
             self._write(by)
+            if self.fence is not None:
+                self.fence()  # again at the end: the lease counts from the commit, not the start
         self.flushes += 1
         # written: later copies of the same bytes find their row by one query at their flush
         self._snapshots = {sha: snap for sha, snap in self._snapshots.items() if snap.pk is None}

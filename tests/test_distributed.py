@@ -1,0 +1,268 @@
+"""Scale-out against the real PostgreSQL and Redis (issue 12): two ``patrol worker`` processes, one
+SIGKILLed halfway, the Redis queue emptied as by a restart — and the counts, timeliness and
+findings equal a one-process patrol of the same network, with no row duplicated and no host ever
+served more requests at once than its politeness allows."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from crawler.distributed import host_groups
+from demo.province import Province
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("distributed")]
+
+PG = ("127.0.0.1", 5432)
+REDIS = ("127.0.0.1", 6379)
+AS_OF = "2013-01-07"
+CONCURRENCY = 2  # the config's concurrency_per_site
+TABLES = [
+    "crawler_column",
+    "crawler_item",
+    "crawler_listing",
+    "crawler_page",
+    "crawler_attachment",
+    "crawler_snapshot",
+    "crawler_sitefinding",
+    "screening_finding",
+    "inspection_message",
+]
+
+
+def _up(addr: tuple[str, int]) -> bool:
+    try:
+        with socket.create_connection(addr, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _psql(db: str, sql: str) -> str:
+    out = subprocess.run(
+        ["psql", "-h", PG[0], "-U", "postgres", "-d", db, "-tAqc", sql],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
+@pytest.fixture
+def pg_db():
+    if not _up(PG) or not _up(REDIS):
+        pytest.skip("PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) are needed for scale-out tests")
+    name = f"patrol_dist_{uuid.uuid4().hex[:10]}"
+    _psql("postgres", f"CREATE DATABASE {name}")
+    try:
+        yield name
+    finally:
+        _psql("postgres", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+class InFlight:
+    """Requests a host has received and not yet answered, at most, per host: every answer of the
+    demo server is held back a little so that overlapping requests really overlap."""
+
+    def __init__(self, delay: float = 0.01):
+        self.delay, self.now, self.peak = delay, Counter(), Counter()
+
+    def install(self):
+        from demo import httpd
+
+        original = httpd._Connection._reply
+        tracker = self
+
+        def _reply(conn, status, headers, data, version, keep, length=-1):
+            host = conn.address
+            tracker.now[host] += 1
+            tracker.peak[host] = max(tracker.peak[host], tracker.now[host])
+
+            def send():
+                tracker.now[host] -= 1
+                if conn.transport is not None and not conn.transport.is_closing():
+                    original(conn, status, headers, data, version, keep, length)
+
+            conn.owner.loop.call_later(tracker.delay, send)
+
+        httpd._Connection._reply = _reply
+        return original
+
+
+def patrol(data: Path, cfg: Path, *args: str, env: dict, timeout: float = 600) -> subprocess.CompletedProcess:
+    out = subprocess.run(
+        [sys.executable, "-m", "config.cli", "--config", str(cfg), "--data", str(data), *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert out.returncode == 0, f"patrol {' '.join(args)}: {out.stdout[-2000:]}\n{out.stderr[-3000:]}"
+    return out
+
+
+def _reports(data: Path, cfg: Path, env: dict) -> dict:
+    def run(*args):
+        return json.loads(patrol(data, cfg, *args, env=env).stdout)
+
+    findings = run("findings", "--status", "all", "--format", "json")["findings"]
+    for f in findings:  # review status and ids are not the crawl's
+        f.pop("id", None)
+    return {
+        "counts_2012": run("report", "counts", "--year", "2012", "--format", "json"),
+        "counts_all": run("report", "counts", "--from", "2000-01-01", "--to", AS_OF, "--format", "json"),
+        "timeliness": run("report", "timeliness", "--as-of", AS_OF, "--format", "json"),
+        "findings": sorted(findings, key=lambda f: (f["url"], f["page"])),
+    }
+
+
+def _rows_sqlite(path: Path) -> dict:
+    with sqlite3.connect(path) as db:
+        return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}  # noqa: S608
+
+
+def _rows_pg(db: str) -> dict:
+    return {t: int(_psql(db, f"SELECT count(*) FROM {t}")) for t in TABLES}
+
+
+def _units(db: str) -> list[tuple]:
+    out = _psql(db, "SELECT id, state, owner, attempts FROM crawler_workunit ORDER BY id")
+    return [tuple(line.split("|")) for line in out.splitlines() if line]
+
+
+def _cli(cfg: Path, data: Path, env: dict, *args: str, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "config.cli", "--config", str(cfg), "--data", str(data), *args],
+        env=env,
+        stdout=open(log, "wb"),  # noqa: SIM115 - closed with the process
+        stderr=subprocess.STDOUT,
+    )
+
+
+def test_two_workers_and_a_kill_give_the_one_process_patrol(tmp_path, pg_db):
+    from demo import httpd
+
+    inflight = InFlight()
+    original = inflight.install()
+    prov = Province(counties=1).start()
+    procs: list[subprocess.Popen] = []
+    try:
+        cfg = prov.write_config(
+            tmp_path / "province.yaml",
+            crawl={"concurrency_per_site": CONCURRENCY, "concurrency_per_host": CONCURRENCY},
+        )
+        # one process, SQLite: the reference
+        ref_data = tmp_path / "one"
+        patrol(ref_data, cfg, "crawl", "--quiet", env={"DATABASE_URL": ""})
+        want = _reports(ref_data, cfg, {"DATABASE_URL": ""})
+        want_rows = _rows_sqlite(ref_data / "patrol.sqlite3")
+        inflight.peak.clear()
+
+        # the same network by two workers over PostgreSQL and Redis
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{pg_db}",
+            "PATROL_QUEUE": "redis://127.0.0.1:6379/0",
+            "PATROL_LEASE_SECONDS": "8",
+            "PATROL_CONFIG": str(cfg),
+        }
+        data = tmp_path / "dist"
+        waiter = _cli(cfg, data, env, "crawl", "--wait", "--timeout", "600", log=tmp_path / "wait.log")
+        procs.append(waiter)
+        deadline = time.monotonic() + 120
+        while not _units_ready(pg_db):
+            assert time.monotonic() < deadline, (tmp_path / "wait.log").read_text()
+            time.sleep(0.5)
+        a = _cli(cfg, data, env, "worker", "--slots", "3", log=tmp_path / "a.log")
+        b = _cli(cfg, data, env, "worker", "--slots", "3", "--idle-exit", "30", log=tmp_path / "b.log")
+        procs += [a, b]
+        # halfway: some units done, and the first worker holding units → SIGKILL it
+        deadline = time.monotonic() + 300
+        while True:
+            units = _units(pg_db)
+            done = sum(u[1] == "done" for u in units)
+            a_running = [u for u in units if u[1] == "running" and f":{a.pid}:" in u[2]]
+            if done >= 3 and a_running:
+                break
+            assert waiter.poll() is None, (tmp_path / "wait.log").read_text()
+            assert time.monotonic() < deadline, f"no halfway point: {units}"
+            time.sleep(0.2)
+        a.send_signal(signal.SIGKILL)
+        a.wait(10)
+        # and Redis restarts empty: the ready set is gone (the database still knows every unit)
+        import redis
+
+        r = redis.Redis.from_url(env["PATROL_QUEUE"])
+        for key in r.scan_iter("patrol:*:ready"):
+            r.delete(key)
+        assert waiter.wait(600) == 0, (tmp_path / "wait.log").read_text()[-3000:]
+        b.wait(120)
+
+        units = _units(pg_db)
+        assert all(u[1] == "done" for u in units), units
+        taken_over = [u for u in units if int(u[3]) > 1]
+        assert {u[0] for u in a_running} <= {u[0] for u in taken_over}, (a_running, units)
+        got = _reports(data, cfg, env)
+        assert got["counts_2012"] == want["counts_2012"]
+        assert got["counts_all"] == want["counts_all"]
+        assert got["timeliness"] == want["timeliness"]
+        assert got["findings"] == want["findings"]
+        assert want["counts_2012"]["total"] > 0 and want["findings"]
+        # nothing lost, nothing twice: the same rows as the one-process store
+        assert _rows_pg(pg_db) == want_rows
+        # politeness across workers: no host ever had more requests in flight than allowed
+        assert inflight.peak and max(inflight.peak.values()) <= CONCURRENCY, inflight.peak.most_common(3)
+        run = json.loads(_psql(pg_db, "SELECT row_to_json(r) FROM crawler_patrolrun r"))
+        assert run["status"] == "ok" and run["stats"]["queue"]["attempts"] > len(units)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait(10)
+        prov.stop()
+        httpd._Connection._reply = original
+
+
+def _units_ready(db: str) -> bool:
+    try:
+        return _psql(db, "SELECT count(*) FROM crawler_workunit") not in ("", "0")
+    except AssertionError:
+        return False  # not migrated yet
+
+
+def test_host_groups_keep_every_shared_host_in_one_unit(tmp_path):
+    """Sites sharing a host — in their URL or through a scope entry — are one unit; others apart."""
+    from config import patrolconf
+
+    cfg = tmp_path / "p.yaml"
+    cfg.write_text(
+        "sites:\n"
+        "  - {id: a, name: A, tier: county, url: 'http://a.gov.cn/'}\n"
+        "  - {id: b, name: B, tier: department, url: 'http://a.gov.cn/b/'}\n"
+        "  - {id: c, name: C, tier: department, url: 'http://c.gov.cn/', scope: ['http://c.gov.cn/', 'http://files.gov.cn/c/']}\n"
+        "  - {id: d, name: D, tier: town, url: 'http://d.gov.cn/', scope: ['http://d.gov.cn/', 'http://files.gov.cn/d/']}\n"
+        "  - {id: e, name: E, tier: town, url: 'http://e.gov.cn:8080/'}\n",
+        encoding="utf-8",
+    )
+    conf = patrolconf.load(cfg)
+    groups = host_groups(conf, [s.id for s in conf.sites])
+    assert [(k, s) for k, s, _ in groups] == [
+        ("a.gov.cn", ["a", "b"]),
+        ("c.gov.cn", ["c", "d"]),
+        ("e.gov.cn", ["e"]),
+    ]
+    assert groups[1][2] == ["c.gov.cn", "files.gov.cn", "d.gov.cn"]
+    # a subset groups only what it patrols
+    assert [s for _, s, _ in host_groups(conf, ["b", "d"])] == [["b"], ["d"]]
