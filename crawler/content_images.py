@@ -15,6 +15,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
+from crawler.extract.dom import HTML_PARSER
+
 MAX_PER_PAGE = 12
 MIN_SIDE = 100  # a declared width or height below this is an icon, not a page
 _CHROME_TAGS = {"header", "nav", "footer", "menu", "aside"}
@@ -23,6 +25,9 @@ _CHROME_NAME = re.compile(
     r"wechat|weibo|icon|btn|button|toolbar|print|close|arrow|gotop|backtop|jiathis|bdshare",
     re.I,
 )
+
+
+_IMG_TAG_RE = re.compile(r"<img", re.I)
 
 
 def _attr(el, names: tuple[str, ...]) -> str:
@@ -61,7 +66,7 @@ def _in_chrome(el) -> bool:
 def image_urls(page_url: str, html: str) -> list[str]:
     """Every image a page shows, absolute (the template images of a site, for ``template``)."""
     try:
-        root = lxml_html.fromstring(html)
+        root = lxml_html.fromstring(html, parser=HTML_PARSER)  # the lookup in C
     except (ValueError, lxml_html.etree.ParserError):
         return []
     base = root.xpath("string(//base/@href)") or page_url
@@ -77,8 +82,10 @@ def content_images(
     page_url: str, html: str, template: set[str] | frozenset = frozenset()
 ) -> list[tuple[str, str]]:
     """``[(url, name)]`` of the images an article's body shows, in document order."""
+    if not _IMG_TAG_RE.search(html):
+        return []  # no <img> in the source: nothing to parse for
     try:
-        root = lxml_html.fromstring(html)
+        root = lxml_html.fromstring(html, parser=HTML_PARSER)  # the lookup in C
     except (ValueError, lxml_html.etree.ParserError):
         return []
     base = root.xpath("string(//base/@href)") or page_url

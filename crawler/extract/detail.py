@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from . import patterns as P
 from .dates import is_date_only, parse_date, parse_datetime_str, signature_date
 from .dom import Doc, class_id, collapse, norm_space, text_lines
-from .links import doc_links, is_attachment_url
+from .links import is_attachment_url, link_of
 from .markers import markers
 
 
@@ -239,13 +239,17 @@ def _signature_written(lines: list[str], start: int, pub: dt.date | None) -> dt.
 
 
 def _attachments(doc: Doc) -> list[Attachment]:
+    """The page's attachment links, first occurrence of each URL, named as ``doc_links`` names
+    them (text, else an image's alt/title, else the link's title, else the file name); only the
+    links that are attachments are looked at further."""
     out, seen = [], set()
-    for link, _ in doc_links(doc):
-        if link.url in seen or not is_attachment_url(link.url):
+    for a in doc.root.iter("a", "area"):
+        url = doc.resolve(a.get("href"))
+        if not url or url in seen or not is_attachment_url(url):
             continue
-        seen.add(link.url)
-        name = link.text or link.title or link.url.rsplit("/", 1)[-1]
-        out.append(Attachment(url=link.url, name=name))
+        seen.add(url)
+        link = link_of(doc, a, url)
+        out.append(Attachment(url=url, name=link.text or link.title or url.rsplit("/", 1)[-1]))
     return out
 
 

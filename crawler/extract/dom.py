@@ -37,15 +37,36 @@ def collapse(text: str | None) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
+def _parser() -> etree.HTMLParser:
+    """lxml.html's parser options with a lookup done in C: every element an ``HtmlElement``.
+
+    lxml.html's own lookup is a Python method called for every element proxy made (a fifth of
+    the time of parsing a small page); it only picks form-specific classes (``FormElement``,
+    ``InputElement`` …), whose form helpers the extractors never use."""
+    parser = etree.HTMLParser()
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    return parser
+
+
+HTML_PARSER = _parser()
+
+
 def parse_html(html: str) -> lxml.html.HtmlElement:
     """Parse possibly broken HTML into a document root; never raises on odd input."""
     html = _EARLY_END_RE.sub("", _XML_DECL_RE.sub("", html or ""))
     if not html.strip():
         html = "<html><body></body></html>"
     try:
-        return lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(html, parser=HTML_PARSER)
     except (etree.ParserError, ValueError):
-        return lxml.html.document_fromstring("<html><body>" + html + "</body></html>")
+        return lxml.html.document_fromstring("<html><body>" + html + "</body></html>", parser=HTML_PARSER)
 
 
 @lru_cache(maxsize=4096)
@@ -72,14 +93,23 @@ def is_template(el: etree._Element) -> bool:
     return any(k.lower().startswith(P.TEMPLATE_ATTR_PREFIXES) for k in el.attrib)
 
 
-def drop_noise(root: lxml.html.HtmlElement) -> None:
-    """Remove scripts, styles, comments and client-side template rows, in place."""
+# an attribute name a client-side template row may carry appears in the page's source as written
+_TEMPLATE_ATTR_HINT_RE = re.compile("|".join(re.escape(p) for p in P.TEMPLATE_ATTR_PREFIXES), re.I)
+
+
+def drop_noise(root: lxml.html.HtmlElement, html: str | None = None) -> None:
+    """Remove scripts, styles, comments and client-side template rows, in place.
+
+    ``html``: the source ``root`` was parsed from; when no template attribute name occurs in it,
+    the walk over every element for template rows is skipped (none can be there)."""
     for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
         if el.getparent() is not None:
             el.drop_tree()
     for el in list(root.iter(*P.DROP_TAGS)):
         if el.getparent() is not None:
             el.drop_tree()
+    if html is not None and not _TEMPLATE_ATTR_HINT_RE.search(html):
+        return
     for el in [e for e in root.iter() if isinstance(e.tag, str) and is_template(e)]:
         if el.getparent() is not None:
             el.drop_tree()
@@ -111,7 +141,7 @@ class Doc:
             parent = sc.getparent()
             if parent is not None and sc.text and P.PAGER_SCRIPT_RE.search(sc.text):
                 parent.set(PAGER_MARK, "1")  # remember where a script-written pager sits
-        drop_noise(root)
+        drop_noise(root, self.html)
         self.root = root
 
     @cached_property

@@ -25,16 +25,20 @@ def doc_links(doc: Doc) -> list[tuple[Link, object]]:
     out = []
     for a in doc.root.iter("a", "area"):
         url = doc.resolve(a.get("href"))
-        if not url:
-            continue
-        text = norm_space(a.text_content())
-        if not text:
-            img = a.find(".//img")
-            if img is not None:
-                text = norm_space(img.get("alt") or img.get("title") or "")
-        title = norm_space(a.get("title")) or None
-        out.append((Link(url=url, text=text, title=title, nav=doc.is_nav(a) or doc.is_hidden(a)), a))
+        if url:
+            out.append((link_of(doc, a, url), a))
     return out
+
+
+def link_of(doc: Doc, a, url: str) -> Link:
+    """The ``Link`` of one <a>/<area> whose href resolved to ``url``."""
+    text = norm_space(a.text_content())
+    if not text:
+        img = a.find(".//img")
+        if img is not None:
+            text = norm_space(img.get("alt") or img.get("title") or "")
+    title = norm_space(a.get("title")) or None
+    return Link(url=url, text=text, title=title, nav=doc.is_nav(a) or doc.is_hidden(a))
 
 
 def page_links(url: str, html: str) -> list[Link]:
