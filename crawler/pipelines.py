@@ -4,10 +4,12 @@
 :class:`crawler.store.PatrolStore`, which queues the write and flushes in bulk (every
 ``store.FLUSH_OPS`` writes or ``store.FLUSH_SECONDS``, and at the end).
 
-``ScreenPipeline`` (400) sends the bytes of each detail page and attachment to the screening
-pool (:mod:`screening.pool`: long-lived worker processes with jieba, the lexicon and the
-extractors loaded once, time and memory limits per document) and returns at once: downloads go
-on while documents are screened. Each result comes back on the reactor thread and is queued in
+``ScreenPipeline`` (400) sends each detail page and attachment to the screening pool
+(:mod:`screening.pool`: long-lived worker processes with jieba, the lexicon and the extractors
+loaded once, time and memory limits per document) as the path of its content-addressed
+snapshot, which the store pipeline has just written (the worker reads the file and checks it
+against its sha256 name: no bytes pickled through the pool or held in its queue), and returns
+at once: downloads go on while documents are screened. Each result comes back on the reactor thread and is queued in
 the store against the page or attachment it belongs to. When the spider closes, the store
 pipeline waits until the pool is drained, lets the spider add its closing items (homepage
 dates), writes the last batch and judges the takedown checks.
@@ -152,9 +154,14 @@ class ScreenPipeline:
         from screening.pool import ScreenJob
 
         self.pending += 1
-        job = ScreenJob(
-            key=None, data=body, name=name, content_type=ctype, url=url, checks=self._checks(item)
-        )
+        snap = getattr(target, "snapshot", None)
+        if snap is not None and snap.sha256:  # written by the store already: the worker reads the file
+            from .snapshots import path_for
+
+            where = {"data": b"", "path": str(path_for(snap.sha256)), "size": len(body)}
+        else:
+            where = {"data": body}
+        job = ScreenJob(key=None, name=name, content_type=ctype, url=url, checks=self._checks(item), **where)
         future = self.pool.submit(job)
         site = item.site_id
         future.add_done_callback(lambda f: self._call(self._done, target, f, url, page_url, site))

@@ -63,6 +63,8 @@ from .service import DocResult, unreadable
 __all__ = [
     "ScreenJob",
     "ScreenFuture",
+    "job_data",
+    "job_size",
     "ScreenPool",
     "screen_inline",
     "deadline_remaining",
@@ -90,6 +92,30 @@ class ScreenJob:
     # inspection checks on the same extracted text (issue 10): (wording lexicon path or None,
     # watch list path or None, the page's publish date as ISO or None); None: no checks
     checks: tuple[str | None, str | None, str | None] | None = None
+    # the bytes as a content-addressed file (``…/<sha256>``, crawler.snapshots) instead of ``data``:
+    # the worker reads them itself (nothing big is pickled through the supervisor or held in the
+    # queue) and checks them against the name, so it screens exactly the bytes written; ``size``
+    # is their length (the oversize check without reading them)
+    path: str | None = None
+    size: int | None = None
+
+
+def job_size(job: ScreenJob) -> int:
+    return job.size if job.path is not None and job.size is not None else len(job.data)
+
+
+def job_data(job: ScreenJob) -> bytes:
+    """The job's bytes: ``data``, or the content-addressed file at ``path`` (checked by its
+    sha256 name; ``ValueError`` when the file no longer holds those bytes)."""
+    if job.path is None:
+        return job.data
+    import hashlib
+
+    with open(job.path, "rb") as fh:
+        data = fh.read()
+    if hashlib.sha256(data).hexdigest() != os.path.basename(job.path):
+        raise ValueError(f"snapshot {os.path.basename(job.path)[:12]}… does not hold the bytes fetched")
+    return data
 
 
 class ScreenFuture(Future):
@@ -140,7 +166,9 @@ def screen_inline(
     limits = (limits or Limits()).with_(isolation="inline")
     try:
         with document_deadline(limits.timeout_s):
-            extracted = extract(job.data, name=job.name, content_type=job.content_type, limits=limits)
+            data = job_data(job)
+            extracted = extract(data, name=job.name, content_type=job.content_type, limits=limits)
+            del data
             screener = patrol_screener(private_lexicon, threshold) if extracted.text.strip() else None
             result = screen_extracted(extracted, job.name, url=job.url, screener=screener)
             if job.checks is not None and extracted.text.strip():
@@ -470,6 +498,7 @@ class ScreenPool:
         self.replaced = 0
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
+        self._woken = False  # a wake byte is in the pipe, not read yet
         self._thread = threading.Thread(target=self._run, name="screen-pool", daemon=True)
         self._thread.start()
 
@@ -484,7 +513,7 @@ class ScreenPool:
     def submit(self, job: ScreenJob) -> ScreenFuture:
         """Queue a job; thread-safe, never blocks on screening, never raises for a document."""
         future = ScreenFuture(job.key)
-        if len(job.data) > self.limits.max_bytes:  # not worth a trip to a worker
+        if job_size(job) > self.limits.max_bytes:  # not worth a trip to a worker
             future.set_running_or_notify_cancel()
             future.set_result(
                 screen_inline(
@@ -558,9 +587,12 @@ class ScreenPool:
     # -------------------------------------------------------------- supervisor thread
 
     def _wake(self) -> None:
+        """Wake the supervisor; a wake already written and not yet read is enough (the
+        supervisor clears the flag before it reads the pipe, then looks at the queue)."""
         with self._lock:
-            if self._wake_w < 0:
+            if self._wake_w < 0 or self._woken:
                 return
+            self._woken = True
             try:
                 os.write(self._wake_w, b"x")
             except OSError:  # full: the supervisor is awake anyway
@@ -609,6 +641,8 @@ class ScreenPool:
         watched += [w.conn for w in self._workers if w.eof_at is None]
         ready = connection.wait(watched, timeout)
         if self._wake_r in ready:
+            with self._lock:
+                self._woken = False
             os.read(self._wake_r, 4096)
         if self._template_conn is not None and self._template_conn in ready:
             self._template_messages()

@@ -239,6 +239,36 @@ def test_pool_gives_the_inline_result_on_real_pages_and_documents(pool):
     assert {r.format for r in results} >= {"html", "txt", "docx"}
 
 
+def _by_path(job: ScreenJob, folder: Path) -> ScreenJob:
+    """The job as the patrol sends it: the bytes as a content-addressed file, named by sha256."""
+    import hashlib
+
+    path = folder / hashlib.sha256(job.data).hexdigest()
+    path.write_bytes(job.data)
+    return ScreenJob(job.key, b"", job.name, job.content_type, job.url, path=str(path), size=len(job.data))
+
+
+def test_a_job_sent_as_its_snapshot_path_gets_the_result_of_its_bytes(pool, tmp_path):
+    jobs = _samples()
+    futures = [pool.submit(_by_path(j, tmp_path)) for j in jobs]
+    for job, fut in zip(jobs, futures, strict=True):
+        result = fut.result(timeout=300)
+        assert result == _inline(job), job.key
+        assert result.status == "screened" and {"id_number", "mobile"} <= set(result.kinds), job.key
+
+
+def test_a_snapshot_file_that_no_longer_holds_its_bytes_is_unscreened_not_misread(pool, tmp_path):
+    job = _by_path(_samples()[1], tmp_path)
+    Path(job.path).write_bytes("无关内容".encode())  # not the bytes its sha256 name says
+    result = pool.submit(job).result(timeout=300)
+    assert result.status == "unscreened" and not result.hits
+    assert "does not hold the bytes" in result.reason
+    gone = _by_path(_samples()[0], tmp_path / "..")
+    os.unlink(gone.path)
+    result = pool.submit(gone).result(timeout=300)
+    assert result.status == "unscreened" and "FileNotFoundError" in result.reason
+
+
 def test_results_survive_pickling():
     result = _inline(_samples()[0])
     assert result.hits
