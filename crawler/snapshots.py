@@ -27,15 +27,18 @@ _DIRS: set[str] = set()  # folders known to exist (a patrol writes thousands of 
 
 
 def write(data: bytes) -> str:
-    """Write the file (once per content) and return its sha256; no database row."""
+    """Write the file (once per content) and return its sha256; no database row.
+
+    Plain ``os`` calls on strings (a patrol writes one per page: pathlib's objects cost more
+    than the write)."""
     sha = hashlib.sha256(data).hexdigest()
-    target = path_for(sha)
-    folder = str(target.parent)
+    folder = os.path.join(settings.DATA_DIR, "snapshots", sha[:2], sha[2:4])
     if folder not in _DIRS:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
         _DIRS.add(folder)
-    if not target.exists():
-        tmp = target.with_name(f".{sha}.{os.getpid()}.tmp")
+    target = os.path.join(folder, sha)
+    if not os.path.exists(target):
+        tmp = os.path.join(folder, f".{sha}.{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
             fh.write(data)
         os.replace(tmp, target)
