@@ -57,6 +57,16 @@ def scrapy_settings(conf: PatrolConf) -> dict:
             "crawler.revalidate.RevalidateMiddleware": revalidate.ORDER,
             "crawler.render.RenderMiddleware": 950,  # list pages only a browser can draw (crawler/render.py)
         },
+        # every request and item a callback yields passes each spider middleware's async
+        # generator: off what the patrol never uses. DepthMiddleware only counts depths (no
+        # DEPTH_LIMIT; the column tree has its own, max_column_depth); MetaCopyDetection warns
+        # developers about copied meta keys. Kept: HttpError (statuses the callbacks do not
+        # handle), Referer (some sites refuse attachments without one), UrlLength (a trap's
+        # ever-longer URLs); the scope guard is a downloader middleware and stays.
+        "SPIDER_MIDDLEWARES": {
+            "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+            "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+        },
         # the spider yields items: the store (the one writer) and screening beside the crawl
         "ITEM_PIPELINES": {
             "crawler.pipelines.StorePipeline": 300,
