@@ -5,7 +5,14 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ["bench.crawl_bench", "bench.screen_bench", "bench.pool_bench", "bench.script_bench", "bench.ocr_bench"]
+BENCHES = [
+    "bench.crawl_bench",
+    "bench.screen_bench",
+    "bench.pool_bench",
+    "bench.script_bench",
+    "bench.ocr_bench",
+    "bench.province_bench",
+]
 
 
 def main(argv: list[str]) -> int:
