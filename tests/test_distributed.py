@@ -22,7 +22,7 @@ import pytest
 from crawler.distributed import host_groups
 from demo.province import Province
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("distributed")]
+pytestmark = [pytest.mark.xdist_group("distributed")]
 
 PG = ("127.0.0.1", 5432)
 REDIS = ("127.0.0.1", 6379)
@@ -151,6 +151,7 @@ def _cli(cfg: Path, data: Path, env: dict, *args: str, log: Path) -> subprocess.
     )
 
 
+@pytest.mark.slow
 def test_two_workers_and_a_kill_give_the_one_process_patrol(tmp_path, pg_db):
     from demo import httpd
 
@@ -207,13 +208,34 @@ def test_two_workers_and_a_kill_give_the_one_process_patrol(tmp_path, pg_db):
         r = redis.Redis.from_url(env["PATROL_QUEUE"])
         for key in r.scan_iter("patrol:*:ready"):
             r.delete(key)
+        # a third worker comes; then the second freezes (SIGSTOP) for longer than its lease and its
+        # grace: its units go to the third, and when it wakes it must not fetch for them any more
+        c = _cli(cfg, data, env, "worker", "--slots", "3", "--idle-exit", "30", log=tmp_path / "c.log")
+        procs.append(c)
+        deadline = time.monotonic() + 300
+        while not [u for u in _units(pg_db) if u[1] == "running" and f":{b.pid}:" in u[2]]:
+            if waiter.poll() is not None:
+                break  # all done before the second worker held anything again: nothing to freeze
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        frozen = [u[0] for u in _units(pg_db) if u[1] == "running" and f":{b.pid}:" in u[2]]
+        if frozen:
+            b.send_signal(signal.SIGSTOP)
+            time.sleep(8 * 1.5 + 3)
+            b.send_signal(signal.SIGCONT)
         assert waiter.wait(600) == 0, (tmp_path / "wait.log").read_text()[-3000:]
         b.wait(120)
+        c.wait(120)
 
         units = _units(pg_db)
         assert all(u[1] == "done" for u in units), units
         taken_over = [u for u in units if int(u[3]) > 1]
         assert {u[0] for u in a_running} <= {u[0] for u in taken_over}, (a_running, units)
+        assert set(frozen) <= {u[0] for u in taken_over}, (frozen, units)
+        if frozen:  # the frozen worker saw it had lost them and gave up its crawls
+            assert "租约" in (tmp_path / "b.log").read_text(encoding="utf-8") or "收回" in (
+                tmp_path / "b.log"
+            ).read_text(encoding="utf-8")
         got = _reports(data, cfg, env)
         assert got["counts_2012"] == want["counts_2012"]
         assert got["counts_all"] == want["counts_all"]
@@ -266,3 +288,50 @@ def test_host_groups_keep_every_shared_host_in_one_unit(tmp_path):
     assert groups[1][2] == ["c.gov.cn", "files.gov.cn", "d.gov.cn"]
     # a subset groups only what it patrols
     assert [s for _, s, _ in host_groups(conf, ["b", "d"])] == [["b"], ["d"]]
+
+
+@pytest.mark.django_db
+def test_the_scheduler_queues_its_patrol_when_a_queue_is_configured(monkeypatch):
+    from scheduler.daemon import patrol_command
+
+    monkeypatch.delenv("PATROL_QUEUE", raising=False)
+    assert "--wait" not in patrol_command("c.yaml", "d")
+    monkeypatch.setenv("PATROL_QUEUE", "redis://127.0.0.1:6379/0")
+    cmd = patrol_command("c.yaml", "d")
+    assert cmd[cmd.index("crawl") :] == ["crawl", "--trigger", "schedule", "--quiet", "--wait"]
+
+
+def test_crawl_wait_without_a_queue_or_with_a_wrong_one_says_so(tmp_path):
+    cfg = tmp_path / "p.yaml"
+    cfg.write_text(
+        "sites:\n  - {id: a, name: A, tier: county, url: 'http://127.0.0.1:9/'}\n", encoding="utf-8"
+    )
+    base = {k: v for k, v in os.environ.items() if k not in ("PATROL_QUEUE", "DATABASE_URL")}
+    for queue, expected in [
+        (None, "PATROL_QUEUE 未设置"),
+        ("http://127.0.0.1:6379/0", "不是 Redis 地址"),
+        ("redis://127.0.0.1:1/0", "共享队列不可用"),
+    ]:
+        env = {**base, **({"PATROL_QUEUE": queue} if queue else {})}
+        for verb in (["crawl", "--wait"], ["worker"]):
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "config.cli",
+                    "--config",
+                    str(cfg),
+                    "--data",
+                    str(tmp_path / "d"),
+                    *verb,
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert out.returncode != 0 and expected in out.stderr, (verb, queue, out.stderr[-500:])
+            assert "Traceback" not in out.stderr
+    # nothing was opened: no patrol run is left behind "running"
+    db = sqlite3.connect(tmp_path / "d" / "patrol.sqlite3")
+    assert db.execute("SELECT count(*) FROM crawler_patrolrun").fetchone()[0] == 0
