@@ -588,7 +588,7 @@ class ScreenPool:
 
     def _wake(self) -> None:
         """Wake the supervisor; a wake already written and not yet read is enough (the
-        supervisor clears the flag before it reads the pipe, then looks at the queue)."""
+        supervisor reads the pipe, then clears the flag, then looks at the queue)."""
         with self._lock:
             if self._wake_w < 0 or self._woken:
                 return
@@ -641,9 +641,9 @@ class ScreenPool:
         watched += [w.conn for w in self._workers if w.eof_at is None]
         ready = connection.wait(watched, timeout)
         if self._wake_r in ready:
+            os.read(self._wake_r, 4096)  # first read, then clear: a wake in between is not lost
             with self._lock:
                 self._woken = False
-            os.read(self._wake_r, 4096)
         if self._template_conn is not None and self._template_conn in ready:
             self._template_messages()
         for w in list(self._workers):
