@@ -132,6 +132,35 @@ class ScreenPipeline:
         spider = self.crawler.spider
         self.spider, self.store, self.conf = spider, spider.store, spider.conf
         self.pool = SHARED_POOL or make_pool(self.conf)
+        self._resume()
+
+    def _resume(self) -> None:
+        """Pages and attachments an earlier crawl stored but whose screen never came back (it was
+        killed, or its unit was taken over): screened now from their snapshots, so that no finding
+        is lost and none is recorded twice."""
+        from types import SimpleNamespace
+
+        from .models import Attachment, Page
+
+        sites = [st.site for st in self.spider.state.values()]
+        pages = Page.objects.filter(site__in=sites, screen_status="pending", snapshot__isnull=False)
+        atts = Attachment.objects.filter(
+            page__site__in=sites, screen_status="pending", snapshot__isnull=False
+        )
+        for target in [
+            *pages.select_related("snapshot", "item", "site"),
+            *atts.select_related("snapshot", "item", "page__site"),
+        ]:
+            is_page = isinstance(target, Page)
+            site = target.site if is_page else target.page.site
+            item = SimpleNamespace(
+                site_id=site.site_id, item_url=target.item.url if target.item else target.url
+            )
+            headers = {str(k).lower(): v for k, v in (target.headers or {}).items()}
+            ctype = headers.get("content-type") or ("text/html" if is_page else None)
+            name = target.url if is_page else (target.name or target.url)
+            page_url = target.url if is_page else target.page.url
+            self._submit(item, target, None, name, ctype, target.url, page_url)
 
     def process_item(self, item):
         if isinstance(item, it.DetailPage) and item.screen and item.body is not None:
@@ -158,7 +187,8 @@ class ScreenPipeline:
         if snap is not None and snap.sha256:  # written by the store already: the worker reads the file
             from .snapshots import path_for
 
-            where = {"data": b"", "path": str(path_for(snap.sha256)), "size": len(body)}
+            size = len(body) if body is not None else snap.size
+            where = {"data": b"", "path": str(path_for(snap.sha256)), "size": size}
         else:
             where = {"data": body}
         job = ScreenJob(key=None, name=name, content_type=ctype, url=url, checks=self._checks(item), **where)

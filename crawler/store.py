@@ -440,6 +440,8 @@ class PatrolStore:
         idx = self.index(item.site_id)
         row = idx.items.get(item.item_url)
         page = self._page(item.site_id, item.url, "detail", item.status, item.headers, item.body, row)
+        if item.screen and item.body is not None:
+            page.screen_status = "pending"  # until its screen is stored (see apply_attachment)
         if row is not None:
             self._detail_fields(idx, row, item)
         self._queue("page", (page, row))
@@ -471,7 +473,9 @@ class PatrolStore:
             snapshot=snap,
             fetched_at=timezone.now(),
             run=self.run,
-            screen_status=item.screen_status,
+            # bytes go to screening now: "pending" until the result is stored, so that a crawl
+            # that ends first (killed, taken over) leaves it for the next one to screen
+            screen_status=item.screen_status or ("pending" if item.body is not None else ""),
             screen_reason=item.screen_reason[:300],
         )
         self._queue("attachment", att)

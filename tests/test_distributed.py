@@ -240,7 +240,7 @@ def test_two_workers_and_a_kill_give_the_one_process_patrol(tmp_path, pg_db):
         assert got["counts_2012"] == want["counts_2012"]
         assert got["counts_all"] == want["counts_all"]
         assert got["timeliness"] == want["timeliness"]
-        assert got["findings"] == want["findings"]
+        assert got["findings"] == want["findings"], _first_difference(got["findings"], want["findings"])
         assert want["counts_2012"]["total"] > 0 and want["findings"]
         # nothing lost, nothing twice: the same rows as the one-process store
         assert _rows_pg(pg_db) == want_rows
@@ -255,6 +255,14 @@ def test_two_workers_and_a_kill_give_the_one_process_patrol(tmp_path, pg_db):
                 p.wait(10)
         prov.stop()
         httpd._Connection._reply = original
+
+
+def _first_difference(got: list[dict], want: list[dict]) -> str:
+    g, w = {(f["url"], f["page"]): f for f in got}, {(f["url"], f["page"]): f for f in want}
+    for key in sorted(set(g) | set(w)):
+        if g.get(key) != w.get(key):
+            return f"{key}:\n got  {json.dumps(g.get(key), ensure_ascii=False)[:1500]}\n want {json.dumps(w.get(key), ensure_ascii=False)[:1500]}"
+    return f"{len(got)} findings against {len(want)}"
 
 
 def _units_ready(db: str) -> bool:
@@ -335,3 +343,166 @@ def test_crawl_wait_without_a_queue_or_with_a_wrong_one_says_so(tmp_path):
     # nothing was opened: no patrol run is left behind "running"
     db = sqlite3.connect(tmp_path / "d" / "patrol.sqlite3")
     assert db.execute("SELECT count(*) FROM crawler_patrolrun").fetchone()[0] == 0
+
+
+@pytest.mark.slow
+def test_an_unseen_network_by_two_workers_is_counted_exactly(tmp_path, pg_db):
+    """tests/othernet (built apart from demo/: TRS, EmpireCMS, Hanweb dataproxy, a GBK ASP site, a
+    JSP site) by two workers over PostgreSQL and Redis: its own truth, exactly; nothing fetched
+    outside the configured scopes."""
+    from tests.crawl_helpers import assert_counts_equal
+    from tests.othernet.network import ALL_FROM, ALL_TO, OtherNetwork
+
+    net = OtherNetwork().start()
+    procs: list[subprocess.Popen] = []
+    try:
+        cfg = net.write_config(tmp_path / "patrol.yaml")
+        data = tmp_path / "data"
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{pg_db}",
+            "PATROL_QUEUE": "redis://127.0.0.1:6379/0",
+            "PATROL_CONFIG": str(cfg),
+        }
+        waiter = _cli(cfg, data, env, "crawl", "--wait", "--timeout", "600", log=tmp_path / "wait.log")
+        procs.append(waiter)
+        # the first worker leaves after two units: the second must do the rest
+        procs.append(_cli(cfg, data, env, "worker", "--max-units", "2", log=tmp_path / "a.log"))
+        procs.append(_cli(cfg, data, env, "worker", "--idle-exit", "15", log=tmp_path / "b.log"))
+        assert waiter.wait(600) == 0, (tmp_path / "wait.log").read_text()[-3000:]
+        for p in procs[1:]:
+            p.wait(120)
+        logs = [(tmp_path / f"{n}.log").read_text(encoding="utf-8") for n in ("a", "b")]
+        assert all("领取单元" in log for log in logs), "both workers took units"
+        truth = net.truth()
+
+        def counts(*period):
+            return json.loads(
+                patrol(data, cfg, "report", "counts", *period, "--format", "json", env=env).stdout
+            )
+
+        assert_counts_equal(counts("--year", "2012"), truth["counts_2012"])
+        assert_counts_equal(counts("--from", ALL_FROM, "--to", ALL_TO), truth["counts_all"])
+        assert net.external_requests() == 0
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait(10)
+        net.stop()
+
+
+class _FakeQueue:
+    def __init__(self):
+        self.pushed: list[int] = []
+
+    def push(self, ids):
+        self.pushed += list(ids)
+
+
+@pytest.mark.django_db
+def test_reap_requeues_a_dead_workers_unit_after_the_grace_and_fails_it_after_three(monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from crawler import distributed
+    from crawler.models import PatrolRun, WorkUnit
+
+    monkeypatch.setenv("PATROL_LEASE_SECONDS", "10")
+    run = PatrolRun.objects.create(sites=["a", "b", "c"], stats={"queue": {"units": 3}})
+    now = timezone.now()
+    fresh = WorkUnit.objects.create(
+        run=run,
+        key="a",
+        sites=["a"],
+        state="running",
+        owner="w1/x",
+        attempts=1,
+        lease_until=now - timedelta(seconds=2),
+    )  # expired, within the grace
+    dead = WorkUnit.objects.create(
+        run=run,
+        key="b",
+        sites=["b"],
+        state="running",
+        owner="w2/y",
+        attempts=1,
+        lease_until=now - timedelta(seconds=30),
+    )
+    cursed = WorkUnit.objects.create(
+        run=run,
+        key="c",
+        sites=["c"],
+        state="running",
+        owner="w3/z",
+        attempts=3,
+        lease_until=now - timedelta(seconds=30),
+    )
+    q = _FakeQueue()
+    assert distributed.reap(q) == 1
+    states = {u.key: (u.state, u.owner) for u in WorkUnit.objects.all()}
+    assert states == {"a": ("running", "w1/x"), "b": ("queued", ""), "c": ("failed", "")}
+    assert q.pushed == [dead.pk]
+    assert "3 次" in WorkUnit.objects.get(pk=cursed.pk).error
+    run.refresh_from_db()
+    assert run.status == "running"  # two units are not settled yet
+    assert fresh.pk not in q.pushed
+
+
+@pytest.mark.django_db
+def test_the_last_settled_unit_finishes_the_run_once_with_the_sums():
+    from crawler import distributed
+    from crawler.models import PatrolRun, WorkUnit
+
+    run = PatrolRun.objects.create(sites=["a", "b"], stats={"queue": {"units": 2}, "moves": {}})
+
+    def stats(n, site):
+        return {
+            "totals": {"requests": n, "pages": n // 2, "new_items": 3, "findings": 1},
+            "details": n,
+            "finish_reason": "finished",
+            "sites": {site: {"requests": n}},
+            "worker": f"w-{site}",
+        }
+
+    WorkUnit.objects.create(run=run, key="a", sites=["a"], state="done", attempts=1, stats=stats(10, "a"))
+    b = WorkUnit.objects.create(run=run, key="b", sites=["b"], state="running", attempts=2, stats={})
+    assert distributed.finish_if_complete(run.pk) is False
+    WorkUnit.objects.filter(pk=b.pk).update(state="done", stats=stats(30, "b"))
+    assert distributed.finish_if_complete(run.pk) is True
+    assert distributed.finish_if_complete(run.pk) is False  # once
+    run.refresh_from_db()
+    assert (run.status, run.requests, run.pages, run.new_items, run.findings) == ("ok", 40, 20, 6, 2)
+    assert run.stats["details"] == 40 and run.stats["sites"] == {"a": {"requests": 10}, "b": {"requests": 30}}
+    assert run.stats["finish_reason"] == "finished"
+    assert run.stats["queue"]["attempts"] == 3 and run.stats["queue"]["workers"] == ["w-a", "w-b"]
+    # a failed unit fails the run and names its sites
+    run2 = PatrolRun.objects.create(sites=["a"], stats={"queue": {"units": 1}})
+    WorkUnit.objects.create(run=run2, key="a", sites=["a"], state="failed", attempts=3, error="killed")
+    assert distributed.finish_if_complete(run2.pk)
+    run2.refresh_from_db()
+    assert run2.status == "failed" and "killed" in run2.error and "a" in run2.stats["incomplete_sites"]
+
+
+@pytest.mark.django_db
+def test_patrol_runs_shows_a_queued_patrols_units(capsys):
+    from django.core.management import call_command
+
+    from crawler.models import PatrolRun, WorkUnit
+
+    run = PatrolRun.objects.create(sites=["a", "b"], stats={"queue": {"units": 2}})
+    WorkUnit.objects.create(run=run, key="a", sites=["a"], state="done", stats={"worker": "m1:1:x"})
+    WorkUnit.objects.create(run=run, key="b", sites=["b"], state="running", owner="m2:2:y/abc")
+    call_command("runs", "--format", "json")
+    got = json.loads(capsys.readouterr().out)["runs"][0]["units"]
+    assert got == {
+        "total": 2,
+        "queued": 0,
+        "running": 1,
+        "done": 1,
+        "failed": 0,
+        "workers": ["m1:1:x", "m2:2:y"],
+    }
+    call_command("runs")
+    assert "1/2单元" in capsys.readouterr().out

@@ -19,7 +19,7 @@ DECISIONS: list[tuple[str, str]] = [(k, STATUS_LABELS[k]) for k in Finding.DECIS
 
 
 TRIGGER_LABELS: dict[str, str] = {"manual": "手动", "schedule": "定时", "demo": "演示", "web": "网页发起"}
-SCREEN_STATUS_LABELS: dict[str, str] = {"screened": "已筛查", "unscreened": "未能筛查"}
+SCREEN_STATUS_LABELS: dict[str, str] = {"screened": "已筛查", "unscreened": "未能筛查", "pending": "待筛查"}
 
 
 def kind(key: str) -> str:

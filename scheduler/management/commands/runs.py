@@ -11,7 +11,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from crawler.models import PatrolRun, Site, SiteFinding
+from crawler.models import PatrolRun, Site, SiteFinding, WorkUnit
 from scheduler.models import JobRun
 from screening.management.table import render
 
@@ -47,9 +47,29 @@ def site_findings(run_ids: list[int]) -> dict[int, dict[str, dict]]:
     return out
 
 
+def units(run_ids: list[int]) -> dict[int, dict]:
+    """A queued patrol's units by state (scale-out), with the workers that took them."""
+    out: dict[int, dict] = {}
+    for run_id, state, owner, stats in WorkUnit.objects.filter(run_id__in=run_ids).values_list(
+        "run_id", "state", "owner", "stats"
+    ):
+        u = out.setdefault(
+            run_id, {"total": 0, "queued": 0, "running": 0, "done": 0, "failed": 0, "workers": set()}
+        )
+        u["total"] += 1
+        u[state] += 1
+        worker = owner.split("/")[0] if owner else (stats or {}).get("worker", "")
+        if worker:
+            u["workers"].add(worker)
+    for u in out.values():
+        u["workers"] = sorted(u["workers"])
+    return out
+
+
 def patrol_runs(limit: int) -> list[dict]:
     runs = list(PatrolRun.objects.order_by("-started_at", "-pk")[:limit])
     found = site_findings([r.pk for r in runs])
+    queued = units([r.pk for r in runs])
     return [
         {
             "id": r.pk,
@@ -64,6 +84,7 @@ def patrol_runs(limit: int) -> list[dict]:
             "error": r.error,
             "scope_dropped": int((r.stats or {}).get("scope_dropped", 0)),
             "sites": found.get(r.pk, {}),
+            **({"units": queued[r.pk]} if r.pk in queued else {}),
         }
         for r in runs
     ]
@@ -141,7 +162,8 @@ class Command(BaseCommand):
                 str(r["id"]),
                 _short_iso(r["started"]),
                 _short_iso(r["finished"]),
-                status.get(r["status"], r["status"]),
+                status.get(r["status"], r["status"])
+                + (f" {r['units']['done']}/{r['units']['total']}单元" if r.get("units") else ""),
                 r["trigger"],
                 str(r["pages"]),
                 str(r["new_items"]),
@@ -150,7 +172,7 @@ class Command(BaseCommand):
             ]
             for r in rows
         ]
-        self.stdout.write(render(PATROL_HEADERS, table, [6, 19, 19, 10, 8, 8, 8, 8, 60]))
+        self.stdout.write(render(PATROL_HEADERS, table, [6, 19, 19, 18, 8, 8, 8, 8, 60]))
         self._site_findings(rows, verbose=opts["verbosity"] >= 2)
 
     def _site_findings(self, rows: list[dict], verbose: bool) -> None:
