@@ -199,6 +199,10 @@ class Sampler:
         out["machine"] = self.machine1 - self.machine0
         return out
 
+    def busy(self) -> float:
+        """CPU seconds last seen of the patrol's processes (workers, crawl), from the thread's samples."""
+        return sum(cpu for group, cpu in list(self.seen.values()) if group in ("workers", "crawl"))
+
     def stop(self) -> None:
         self._stop.set()
         self._thread.join(5)
@@ -216,18 +220,34 @@ def _proc_cpu(pid: int) -> float:
         return 0.0
 
 
-def _wait4(proc: subprocess.Popen, timeout: float) -> float:
-    """Wait for a child; its CPU seconds and those of the children it waited for."""
+STALL_S = 120.0  # no CPU used by the patrol's processes for this long: the run is stuck
+
+
+def _wait4(proc: subprocess.Popen, timeout: float, busy) -> float:
+    """Wait for a child; its CPU seconds and those of the children it waited for. ``busy()``
+    is the CPU seconds used so far by the patrol's processes: a run that stops using any for
+    STALL_S is reported stuck instead of waited for."""
     deadline = time.monotonic() + timeout
+    last, since = busy(), time.monotonic()
     while True:
         pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
             return ru.ru_utime + ru.ru_stime
-        if time.monotonic() > deadline:
+        now = time.monotonic()
+        used = busy()
+        if used > last + 0.2:
+            last, since = used, now
+        if now > deadline or now - since > STALL_S:
             proc.kill()
-            raise AssertionError(f"{proc.args[-1]} did not end within {timeout:.0f} s")
-        time.sleep(0.1)
+            proc.wait(10)
+            why = (
+                f"used no CPU for {STALL_S:.0f} s"
+                if now - since > STALL_S
+                else f"not done in {timeout:.0f} s"
+            )
+            raise AssertionError(f"the patrol is stuck: {' '.join(proc.args[-3:])} {why}")
+        time.sleep(0.2)
 
 
 # -- one run -----------------------------------------------------------------------------------------
@@ -345,7 +365,7 @@ class Bench:
                 self.cli(env, *args), env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
             )
             sampler.watch("crawl", crawl.pid)
-            crawl_cpu = _wait4(crawl, 3600)
+            crawl_cpu = _wait4(crawl, 1200, sampler.busy)
             wall = time.perf_counter() - t0
             cpu = sampler.delta()
             out, err = crawl.communicate()
@@ -379,6 +399,16 @@ class Bench:
         stat = _psql(db, f"SELECT row_to_json(s) FROM pg_stat_database s WHERE datname = '{db}'")
         pgstat = {k: int(v or 0) for k, v in json.loads(stat).items() if k in STAT_COLS}
         size = int(_psql(db, "SELECT pg_database_size(current_database())"))
+        units = json.loads(
+            _psql(
+                db,
+                "SELECT coalesce(json_agg(x), '[]') FROM (SELECT u.key, jsonb_array_length(u.sites) AS sites, "
+                "u.attempts, coalesce((u.stats->'totals'->>'requests')::int, 0) AS requests, "
+                "extract(epoch FROM u.started_at - r.started_at) AS start, "
+                "extract(epoch FROM u.finished_at - u.started_at) AS seconds "
+                "FROM crawler_workunit u JOIN crawler_patrolrun r ON r.id = u.run_id) x",
+            )
+        )
         return {
             "workers": workers,
             "db": db,
@@ -395,6 +425,7 @@ class Bench:
             "redis": {k: v for k, v in redis_calls.items() if v},
             "pg": pgstat,
             "db_bytes": size,
+            "units": units,
             "snapshot_bytes": _du(data),
             "reports": self.reports(env),
         }
@@ -454,8 +485,8 @@ def _line(r: dict, base: dict, one: dict | None) -> list[str]:
         + (f" (workers + their screening), crawl --wait {r['cpu_waiter']:.1f}" if r["workers"] else "")
         + f", postgres {r['cpu_postgres']:.1f}, redis "
         + (f"{r['cpu_redis']:.1f}" if r["cpu_redis"] is not None else "n/a")
-        + f", demo server {r['cpu_demo']:.1f}; ours {ours:.1f} = {ours / secs / CORES:.0%} of {CORES} cores, "
-        f"machine {r['cpu_machine'] / secs / CORES:.0%} busy (others {max(0.0, r['cpu_machine'] - ours) / secs:.2f} cores)",
+        + f", demo server {r['cpu_demo']:.1f}; ours {ours:.1f} = {ours / r['wall'] / CORES:.0%} of {CORES} cores, "
+        f"machine {r['cpu_machine'] / r['wall'] / CORES:.0%} busy (others {max(0.0, r['cpu_machine'] - ours) / r['wall']:.2f} cores)",
         f"  redis: {redis_total} commands ({redis_total / req:.2f}/request; {top or 'none'})",
         f"  postgres: {pg['xact_commit']} commits ({pg['xact_commit'] / req:.2f}/request), "
         f"{pg['tup_inserted']} rows inserted, {pg['tup_updated']} updated, {pg['tup_deleted']} deleted, "
@@ -463,15 +494,30 @@ def _line(r: dict, base: dict, one: dict | None) -> list[str]:
         f"database {r['db_bytes'] / 2**20:.0f} MiB, snapshots {r['snapshot_bytes'] / 2**20:.0f} MiB",
         f"  per core: {r['pages'] / max(1e-9, ours):.0f} pages per CPU second of this patrol's processes "
         f"({r['pages'] / max(1e-9, r['cpu_workers']):.0f} per CPU s of the patrol processes alone)",
+        *_units_line(r),
         f"  bottleneck: {_bottleneck(r, ours)}",
     ]
     return lines
 
 
+def _units_line(r: dict) -> list[str]:
+    units = r["units"]
+    if not units:
+        return []
+    longest = max(units, key=lambda u: u["seconds"] or 0)
+    busy = sum(u["seconds"] or 0 for u in units)
+    return [
+        f"  units: {len(units)} host groups, {sum(u['attempts'] for u in units)} attempts; on average "
+        f"{busy / r['seconds']:.1f} crawled at once; the last taken at +{max(u['start'] for u in units):.1f} s; "
+        f"the longest {longest['seconds']:.1f} s ({longest['key']}, {longest['sites']} sites, "
+        f"{longest['requests']} requests = {longest['seconds'] / r['seconds']:.0%} of the run)"
+    ]
+
+
 def _bottleneck(r: dict, ours: float) -> str:
     secs, n = r["seconds"], max(1, r["workers"])
-    machine = r["cpu_machine"] / secs / CORES
-    per_worker = r["cpu_workers"] / secs / n
+    machine = r["cpu_machine"] / r["wall"] / CORES
+    per_worker = r["cpu_workers"] / r["wall"] / n
     parts = {
         "patrol processes": r["cpu_workers"],
         "postgres": r["cpu_postgres"],
@@ -480,10 +526,17 @@ def _bottleneck(r: dict, ours: float) -> str:
     }
     biggest = max(parts, key=parts.get)
     share = f"{biggest} {parts[biggest] / max(1e-9, ours):.0%} of our CPU"
+    if machine < 0.85 and r["units"]:
+        longest = max(u["seconds"] or 0 for u in r["units"])
+        if longest >= 0.6 * secs:  # with cores to spare, the tail is one host group crawled alone
+            share += (
+                f"; and the run waits on its longest unit ({longest:.0f} s of {secs:.0f} s: one host "
+                "group is crawled by one process, at its politeness)"
+            )
     if machine >= 0.85:
-        others = max(0.0, r["cpu_machine"] - ours) / secs / CORES
+        others = max(0.0, r["cpu_machine"] - ours) / r["wall"] / CORES
         return (
-            f"the {CORES} cores are saturated ({machine:.0%} busy: this patrol {ours / secs / CORES:.0%}, "
+            f"the {CORES} cores are saturated ({machine:.0%} busy: this patrol {ours / r['wall'] / CORES:.0%}, "
             f"other work on the machine {others:.0%}); {share}"
         )
     if per_worker >= 0.85:
@@ -535,6 +588,12 @@ def main() -> int:
     print(
         f"speed-up against 1 worker: {summary}; 1 worker against the one-process patrol {one_pps / base_pps:.2f}x"
     )
+    per_cpu = "; ".join(
+        f"{'one process' if not r['workers'] else str(r['workers']) + 'w'} "
+        f"{r['pages'] / max(1e-9, r['cpu_workers']):.0f}"
+        for r in [base, *runs]
+    )
+    print(f"pages per CPU second of the patrol processes (per-core throughput): {per_cpu}")
     assert not bad, "; ".join(bad)
     assert total and total > 0, "the baseline counted nothing"
     return 0
