@@ -26,10 +26,10 @@ demo: setup
 	$(BIN)/patrol --data var/demo demo
 
 test: setup
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q --durations=15
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder -q --durations=15
 
 test-fast: setup
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not slow"
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --no-loadscope-reorder -q -m "not slow"
 
 bench: setup
 	$(BIN)/python -m bench

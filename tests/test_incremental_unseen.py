@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 
 from tests.crawl_helpers import assert_counts_equal, counts_json, patrol
-from tests.othernet5.network import IP_FOREIGN, OtherNetwork5
+from tests.othernet5.network import IP_FOREIGN
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_incremental_unseen")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("othernet5")]
 
 ROOT = Path(__file__).resolve().parents[1]
 DETAIL = re.compile(r"/t\d{8}_\d+\.html$|/show\.asp\?id=\d+$")
@@ -47,24 +47,14 @@ def _titles(data: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def net():
-    n = OtherNetwork5().start()
-    yield n
-    n.stop()
+def net(othernet5):
+    return othernet5  # shared with test_retire_moves (one first patrol for both)
 
 
 @pytest.fixture(scope="module")
-def first(net, tmp_path_factory):
+def first(othernet5_first):
     """The first patrol of the unchanged network: (data, cfg, requests it sent)."""
-    net.reset()
-    root = tmp_path_factory.mktemp("on5-first")
-    data, cfg = root / "data", root / "patrol.yaml"
-    net.write_config(cfg)
-    n0 = len(net.requests)
-    t0 = time.monotonic()
-    patrol(data, cfg, "crawl", "--quiet")
-    print(f"\nfirst patrol: {len(net.requests) - n0} requests in {time.monotonic() - t0:.1f}s")
-    return data, cfg, len(net.requests) - n0
+    return othernet5_first
 
 
 def _own_copy(net, first, tmp_path: Path) -> tuple[Path, Path]:

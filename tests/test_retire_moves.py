@@ -27,7 +27,7 @@ import pytest
 from tests.crawl_helpers import assert_counts_equal, counts_json, patrol
 from tests.othernet5.network import PERIOD, OtherNetwork5
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_retire_moves")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("othernet5")]
 
 
 def _counts(data: Path, cfg: Path) -> dict:
@@ -47,20 +47,15 @@ def _last_run(data: Path) -> tuple[int, str, dict]:
 
 
 @pytest.fixture(scope="module")
-def net():
-    n = OtherNetwork5().start()
-    yield n
-    n.stop()
+def net(othernet5):
+    return othernet5  # shared with test_incremental_unseen (one first patrol for both)
 
 
 @pytest.fixture(scope="module")
-def first(net, tmp_path_factory):
+def first(net, othernet5_first):
     """One patrol of the unchanged network: (data, cfg, its counts)."""
+    data, cfg, _ = othernet5_first
     net.reset()
-    root = tmp_path_factory.mktemp("retire-first")
-    data, cfg = root / "data", root / "patrol.yaml"
-    net.write_config(cfg)
-    patrol(data, cfg, "crawl", "--quiet")
     got = _counts(data, cfg)
     assert_counts_equal(got, net.truth()["counts_all"])
     return data, cfg, got
@@ -229,16 +224,16 @@ def test_every_site_moves_to_a_new_port(net, first, tmp_path):
     data, _ = _own_copy(net, first, tmp_path)
     before = first[2]
     old_port = _store_port(first)  # the port the copied store was patrolled at
-    net.stop()
-    net.start()
-    try:
-        assert net.port != old_port
+    with OtherNetwork5() as moved:  # the same sites at another port
+        assert moved.port != old_port
         cfg = tmp_path / "moved.yaml"
-        net.write_config(cfg)
+        moved.write_config(cfg)
+        asked_old = len(net.requests)
         out = patrol(data, cfg, "crawl", "--quiet").stdout
+        assert len(net.requests) == asked_old, net.requests[asked_old:][:5]  # the old addresses: never
         after = _counts(data, cfg)
         # exact at the new addresses, the same figures as before the move
-        assert_counts_equal(after, net.truth()["counts_all"])
+        assert_counts_equal(after, moved.truth()["counts_all"])
         assert after["total"] == before["total"] and after["tiers"] == before["tiers"]
         assert {s["id"]: s["items"] for s in after["sites"]} == {s["id"]: s["items"] for s in before["sites"]}
         # the summary says what happened
@@ -266,18 +261,16 @@ def test_every_site_moves_to_a_new_port(net, first, tmp_path):
                 "select i.url, i.first_seen_run_id, o.url from crawler_item i "
                 "left join crawler_item o on o.id = i.moved_from_id "
                 "where i.url like ? and i.external = 0",
-                (f"http://127.0.0.16_:{net.port}/%",),
+                (f"http://127.0.0.16_:{moved.port}/%",),
             ).fetchall()
         assert rows and stats["linked_items"] == len(rows)
         for url, first_seen, old_url in rows:
             assert first_seen == first_run, url
-            assert old_url == url.replace(f":{net.port}/", f":{old_port}/"), (url, old_url)
+            assert old_url == url.replace(f":{moved.port}/", f":{old_port}/"), (url, old_url)
         # a third patrol of the moved network changes nothing
         patrol(data, cfg, "crawl", "--quiet")
-        assert_counts_equal(_counts(data, cfg), net.truth()["counts_all"])
-    finally:
-        net.stop()
-        net.start()  # back on a fresh port for the other tests (they write their own config)
+        assert_counts_equal(_counts(data, cfg), moved.truth()["counts_all"])
+        assert len(net.requests) == asked_old
 
 
 def test_a_moved_site_whose_new_entry_fails_still_drops_its_old_addresses(net, first, tmp_path):
@@ -286,36 +279,32 @@ def test_a_moved_site_whose_new_entry_fails_still_drops_its_old_addresses(net, f
     (no patrol can see them again), so the site is never counted at both addresses."""
     data, _ = _own_copy(net, first, tmp_path)
     old_port = _store_port(first)  # the port the copied store was patrolled at
-    net.stop()
-    net.start()
-    ip = net.site("ncj").ip
-    entry = net.entry_path(net.site("ncj"))
-    render = net.render
+    with OtherNetwork5() as moved:  # the same sites at another port
+        ip = moved.site("ncj").ip
+        entry = moved.entry_path(moved.site("ncj"))
+        render = moved.render
 
-    def failing(host, path):
-        if host == ip and path == entry:
-            return 500, "text/html", b"<h1>500</h1>"
-        return render(host, path)
+        def failing(host, path):
+            if host == ip and path == entry:
+                return 500, "text/html", b"<h1>500</h1>"
+            return render(host, path)
 
-    net.render = failing
-    try:
+        moved.render = failing
         cfg = tmp_path / "moved.yaml"
-        net.write_config(cfg, {"retries": 0})
+        moved.write_config(cfg, {"retries": 0})
+        asked_old = len(net.requests)
         patrol(data, cfg, "crawl", "--quiet")
         _, status, stats = _last_run(data)
         assert status == "ok" and "ncj" in stats["incomplete_sites"], stats
         got = {s["id"]: s for s in _counts(data, cfg)["sites"]}
-        want = {s["id"]: s for s in net.truth()["counts_all"]["sites"]}
+        want = {s["id"]: s for s in moved.truth()["counts_all"]["sites"]}
         assert all(f":{old_port}/" not in c["url"] for s in got.values() for c in s["columns"])
         assert {c["url"] for c in got["ncj"]["retired_columns"]} == {
-            c["url"].replace(f":{net.port}/", f":{old_port}/") for c in want["ncj"]["columns"]
+            c["url"].replace(f":{moved.port}/", f":{old_port}/") for c in want["ncj"]["columns"]
         }
         for sid in ("county", "jyj", "qsz", "smz"):
             assert got[sid]["items"] == want[sid]["items"], sid
-        net.render = render
+        moved.render = render
         patrol(data, cfg, "crawl", "--quiet")  # the entry answers again: exact everywhere
-        assert_counts_equal(_counts(data, cfg), net.truth()["counts_all"])
-    finally:
-        net.render = render
-        net.stop()
-        net.start()
+        assert_counts_equal(_counts(data, cfg), moved.truth()["counts_all"])
+        assert len(net.requests) == asked_old  # the old addresses: never
