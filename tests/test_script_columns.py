@@ -10,10 +10,12 @@ import shutil
 
 import pytest
 
-from tests.crawl_helpers import assert_counts_equal, counts_json, patrol
+from tests.crawl_helpers import SMALL_CRAWL, assert_counts_equal, counts_json, patrol
 from tests.scriptnet.network import ScriptNetwork
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_script_columns")]
+# one xdist group per test, not per module: xdist joins every group mark of a test into one name
+pytestmark = pytest.mark.slow
+scriptnet = pytest.mark.xdist_group("test_script_columns")
 needs_chromium = pytest.mark.skipif(
     not (shutil.which("chromium") or os.path.exists("/usr/bin/chromium")), reason="no Chromium"
 )
@@ -32,6 +34,7 @@ def crawled(tmp_path_factory):
         net.stop()
 
 
+@scriptnet
 @needs_chromium
 def test_counts_exact(crawled):
     net, data, cfg = crawled
@@ -43,6 +46,7 @@ def test_counts_exact(crawled):
         assert_counts_equal(got, net.counts(start, end))
 
 
+@scriptnet
 @needs_chromium
 def test_nothing_requested_outside(crawled):
     net, data, cfg = crawled
@@ -52,33 +56,25 @@ def test_nothing_requested_outside(crawled):
     assert "/go-out" in net.requests  # its XHR reached the in-scope redirect, not where it leads
 
 
-def test_no_extra_requests_without_scripted_pages(tmp_path, monkeypatch):
+@pytest.mark.xdist_group("crawl")  # beside the other users of the shared small demo patrol
+def test_no_extra_requests_without_scripted_pages(crawled_small, tmp_path):
     """The demo network has no script-drawn columns: a patrol with the scripted-column reading on
     sends exactly the requests (same paths, same number of times) of a patrol with it off."""
-    from demo.server import DemoNetwork
-
-    net = DemoNetwork(scale="small")
-    net.start()
-    seen = {}
-    try:
-        for mode in ("off", "on"):
-            monkeypatch.setenv("PATROL_SCRIPTED", mode)
-            data, cfg = tmp_path / mode / "data", tmp_path / mode / "patrol.yaml"
-            cfg.parent.mkdir(parents=True)
-            net.write_config(
-                cfg, crawl={"delay_seconds": 0, "autothrottle": False, "concurrency_per_site": 4}
-            )
-            net.reset_counters()
-            patrol(data, cfg, "crawl", "--quiet")
-            seen[mode] = dict(net.requests_by_path)
-    finally:
-        net.stop()
+    net, _, _ = crawled_small
+    # "on": the shared patrol of the small demo (crawl_small_network runs it with PATROL_SCRIPTED=on)
+    seen = {"on": net.first_patrol_requests}
+    data, cfg = tmp_path / "off" / "data", tmp_path / "off" / "patrol.yaml"
+    net.write_config(cfg, crawl=SMALL_CRAWL)
+    net.reset_counters()
+    patrol(data, cfg, "crawl", "--quiet", env={"PATROL_SCRIPTED": "off"})
+    seen["off"] = dict(net.requests_by_path)
     assert sum(seen["off"].values()) > 100  # a real patrol happened
     extra = {k: v for k, v in seen["on"].items() if seen["off"].get(k) != v}
     missing = {k: v for k, v in seen["off"].items() if k not in seen["on"]}
     assert not extra and not missing, (sorted(extra.items())[:20], sorted(missing.items())[:20])
 
 
+@scriptnet
 @needs_chromium
 def test_unreadable_scripted_columns_are_said(crawled):
     """A column whose API gives nothing and whose rendered page shows no rows, and a page whose
@@ -92,6 +88,7 @@ def test_unreadable_scripted_columns_are_said(crawled):
     assert any(k == "unreadable" and "/xxgk/tjsj/" in u for k, u, _ in found)
 
 
+@scriptnet
 @needs_chromium
 def test_second_patrol_stays_exact(crawled):
     """An incremental patrol re-reads the APIs only until they bring nothing new, and the counts

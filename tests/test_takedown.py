@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -20,7 +21,7 @@ import pytest
 
 from tests.crawl_helpers import patrol
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_takedown")]
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("crawl")]  # beside the shared small demo patrol
 
 CONFIRM = """
 import sys
@@ -62,17 +63,20 @@ def _route(net, url: str):
     )
 
 
-def make_gone(net, url: str) -> None:
-    """This URL answers 404 from now on (other URLs on the same route are untouched)."""
+def make_gone(net, url: str):
+    """This URL answers 404 from now on (other URLs on the same route are untouched); returns
+    the function that puts the route back."""
     from demo.cms import common
 
     table, path, query = _route(net, url)
     orig = table[path]
     table[path] = lambda q, o=orig, want=query: common.not_found() if q == want else o(q)
+    return lambda: table.__setitem__(path, orig)
 
 
-def strip_text(net, url: str, texts: list[str]) -> None:
-    """This URL is served without the given texts (the unit edited the page)."""
+def strip_text(net, url: str, texts: list[str]):
+    """This URL is served without the given texts (the unit edited the page); returns the
+    function that puts the route back."""
     table, path, query = _route(net, url)
     orig = table[path]
 
@@ -87,40 +91,40 @@ def strip_text(net, url: str, texts: list[str]) -> None:
         return status, ctype, body
 
     table[path] = edited
+    return lambda: table.__setitem__(path, orig)
 
 
-def test_confirmed_findings_are_verified_by_the_next_patrol(tmp_path):
-    from demo.server import DemoNetwork
+def test_confirmed_findings_are_verified_by_the_next_patrol(crawled_small, tmp_path):
+    # the first patrol: a copy of the shared patrol of the small demo (the network stays up)
+    net, patrolled, cfg = crawled_small
+    data = tmp_path / "data"
+    shutil.copytree(patrolled, data)
+    first = findings(data, cfg)
+    flagged = [f for f in first.values() if f["flagged"]]
+    pages = [f for f in flagged if f["url"] == f["page"]]
+    attachments = [f for f in flagged if f["url"] != f["page"]]
+    assert len(pages) >= 2 and len(attachments) >= 2, sorted(first)
+    # a page whose hits are plain words (not masked personal data) can lose them
+    edited = next(f for f in pages if all("*" not in h["text"] for h in f["hits"]))
+    kept_page = next(f for f in pages if f is not edited)
+    gone, kept_att = attachments[0], attachments[1]
+    untouched = [f for f in first.values() if not f["flagged"]]
+    confirmed = [edited["url"], kept_page["url"], gone["url"], kept_att["url"]]
+    django_run(data, cfg, CONFIRM, *confirmed)
+    assert {u: findings(data, cfg)[u]["status"] for u in confirmed} == dict.fromkeys(confirmed, "confirmed")
 
-    with DemoNetwork(scale="small") as net:
-        data, cfg = tmp_path / "data", tmp_path / "patrol.yaml"
-        net.write_config(cfg, crawl={"delay_seconds": 0, "autothrottle": False, "concurrency_per_site": 4})
-        patrol(data, cfg, "crawl", "--quiet")
-        first = findings(data, cfg)
-        flagged = [f for f in first.values() if f["flagged"]]
-        pages = [f for f in flagged if f["url"] == f["page"]]
-        attachments = [f for f in flagged if f["url"] != f["page"]]
-        assert len(pages) >= 2 and len(attachments) >= 2, sorted(first)
-        # a page whose hits are plain words (not masked personal data) can lose them
-        edited = next(f for f in pages if all("*" not in h["text"] for h in f["hits"]))
-        kept_page = next(f for f in pages if f is not edited)
-        gone, kept_att = attachments[0], attachments[1]
-        untouched = [f for f in first.values() if not f["flagged"]]
-        confirmed = [edited["url"], kept_page["url"], gone["url"], kept_att["url"]]
-        django_run(data, cfg, CONFIRM, *confirmed)
-        assert {u: findings(data, cfg)[u]["status"] for u in confirmed} == dict.fromkeys(
-            confirmed, "confirmed"
-        )
-
-        make_gone(net, gone["url"])
-        strip_text(net, edited["url"], [h["text"] for h in edited["hits"]])
+    undo = [make_gone(net, gone["url"])]
+    undo.append(strip_text(net, edited["url"], [h["text"] for h in edited["hits"]]))
+    try:
         net.reset_counters()
         patrol(data, cfg, "crawl", "--quiet")
-
-        fetched = {k.split(f":{net.port}", 1)[1] for k in net.requests_by_path}
-        for url in confirmed:  # fetched again although incremental rules would skip them
-            parts = urlsplit(url)
-            assert parts.path + (f"?{parts.query}" if parts.query else "") in fetched, url
+    finally:  # the shared network as it was, for the other tests
+        for put_back in reversed(undo):
+            put_back()
+    fetched = {k.split(f":{net.port}", 1)[1] for k in net.requests_by_path}
+    for url in confirmed:  # fetched again although incremental rules would skip them
+        parts = urlsplit(url)
+        assert parts.path + (f"?{parts.query}" if parts.query else "") in fetched, url
 
     after = findings(data, cfg)
     assert after[gone["url"]]["status"] == "verified_removed"
