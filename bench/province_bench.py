@@ -283,6 +283,8 @@ class Bench:
         if not line.startswith("serving"):
             raise AssertionError(f"demo.province did not start: {line}{self.province.stdout.read()[-2000:]}")
         self.served = line.strip()
+        # whatever else it says is read and dropped, so that a full pipe never stops the server
+        threading.Thread(target=self.province.stdout.read, daemon=True).start()
         self.redis = Redis(self.tmp)
 
     def env(self, db: str, data: Path) -> dict:
