@@ -370,8 +370,11 @@ def test_an_unseen_network_by_two_workers_is_counted_exactly(tmp_path, pg_db):
         procs.append(_cli(cfg, data, env, "worker", "--max-units", "2", log=tmp_path / "a.log"))
         procs.append(_cli(cfg, data, env, "worker", "--idle-exit", "15", log=tmp_path / "b.log"))
         assert waiter.wait(600) == 0, (tmp_path / "wait.log").read_text()[-3000:]
-        for p in procs[1:]:
-            p.wait(120)
+        for p, name in zip(procs[1:], ("a", "b"), strict=True):
+            try:
+                p.wait(180)
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"worker {name} did not exit:\n{(tmp_path / f'{name}.log').read_text()[-3000:]}")
         logs = [(tmp_path / f"{n}.log").read_text(encoding="utf-8") for n in ("a", "b")]
         assert all("领取单元" in log for log in logs), "both workers took units"
         truth = net.truth()
