@@ -389,8 +389,12 @@ class Worker:
         beat.join(10)
         pool = pipelines.SHARED_POOL
         pipelines.SHARED_POOL = None
-        if pool is not None:
-            pool.close(wait=False)
+        if pool is not None:  # bounded: a pool that does not wind down must not keep us alive
+            closer = threading.Thread(target=pool.close, kwargs={"wait": False}, daemon=True)
+            closer.start()
+            closer.join(30)
+            if closer.is_alive():
+                self.say("筛查进程池 30 秒内未关闭，直接退出")
         self.say(f"退出：共领取 {self.taken} 个单元")
         return 0
 
