@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 
 from scrapy.http import Response
+from scrapy.logformatter import LogFormatter
 
 # statuses the callbacks see themselves (errors are recorded); redirects are left to Scrapy's
 # RedirectMiddleware, which follows them; a 304 arrives as the stored copy (crawler.revalidate)
@@ -40,3 +41,16 @@ def charset_of(response: Response) -> str | None:
 
 def content_type_of(response: Response) -> str:
     return response.headers.get("Content-Type", b"").decode("latin-1").lower()
+
+
+class QuietLogFormatter(LogFormatter):
+    """Scrapy's formatter without its two lines per page and per item ("Crawled (200) …",
+    "Scraped from …"): DEBUG, never shown at the patrol's log level, yet each was handed to
+    ``logging`` (a record made and filtered) for every response and every item. Errors, drops
+    and download failures are logged as before."""
+
+    def crawled(self, request, response, spider=None):
+        return None
+
+    def scraped(self, item, response, spider=None):
+        return None

@@ -42,6 +42,7 @@ def scrapy_settings(conf: PatrolConf) -> dict:
         "LOG_INSTALL_ROOT_HANDLER": False,  # Django's logging config prints warnings
         "LOG_LEVEL": "WARNING",
         "LOG_ENABLED": True,
+        "LOG_FORMATTER": "crawler.responses.QuietLogFormatter",  # no per-page/per-item DEBUG lines
         "REDIRECT_ENABLED": True,
         "DNSCACHE_ENABLED": True,
         "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
