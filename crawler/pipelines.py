@@ -142,7 +142,10 @@ class ScreenPipeline:
 
         from .models import Attachment, Page
 
-        sites = [st.site for st in self.spider.state.values()]
+        # A spider without walks (a bare stand-in) has no sites of its own to resume.
+        sites = [st.site for st in getattr(self.spider, "state", {}).values()]
+        if not sites:
+            return
         pages = Page.objects.filter(site__in=sites, screen_status="pending", snapshot__isnull=False)
         atts = Attachment.objects.filter(
             page__site__in=sites, screen_status="pending", snapshot__isnull=False
