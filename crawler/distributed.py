@@ -26,6 +26,7 @@ finishes the run (figures summed, alerts sent) under a row lock, so it happens o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -368,12 +369,7 @@ class Worker:
         markers.configure(self.conf.rules)
         check_lists(self.conf)
         configure_logging(settings)
-        # every request of a unit passes the lease guard first (the scope guard comes right after)
-        settings["DOWNLOADER_MIDDLEWARES"] = {
-            **settings["DOWNLOADER_MIDDLEWARES"],
-            f"{__name__}.LeaseGuard": 10,
-        }
-        self.runner = CrawlerRunner(settings)
+        self.runner = CrawlerRunner(leased(settings))
         pipelines.SHARED_POOL = pipelines.make_pool(self.conf)
         self._warm(pipelines.SHARED_POOL)
         self.reactor = reactor
@@ -657,7 +653,12 @@ class Lease:
 class LeaseGuard:
     """Downloader middleware of ``patrol worker``: no request of a unit whose lease this worker
     cannot vouch for leaves the process (the unit may already be another worker's, and two crawls
-    of one host would break its politeness). The crawl then ends and writes nothing more."""
+    of one host would break its politeness). The crawl then ends and writes nothing more.
+
+    Checked twice: here, when a request enters the downloader, and again by
+    ``LeasedHTTPDownloadHandler`` at the moment it goes on the wire — a request can wait in the
+    downloader's per-host queue for a while (a whole freeze of the process), and must not be sent
+    on waking if the unit went to another worker meanwhile."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -667,16 +668,58 @@ class LeaseGuard:
         return cls(crawler)
 
     def process_request(self, request, spider=None):
-        lease = getattr(self.crawler, "patrol_lease", None)
+        self.check(self.crawler)
+        return None
+
+    @staticmethod
+    def check(crawler) -> None:
+        """Raise IgnoreRequest (and end the unit's crawl) when the lease is not vouched for."""
+        lease = getattr(crawler, "patrol_lease", None)
         if lease is not None and not lease.valid():
             from scrapy.exceptions import IgnoreRequest
 
-            self.crawler.stats.inc_value("lease/refused")
+            crawler.stats.inc_value("lease/refused")
             if not lease.lost:
                 lease.lost = True
-                Worker._close(self.crawler, "lease_lost")  # its outcome is never stored as done
+                Worker._close(crawler, "lease_lost")  # its outcome is never stored as done
             raise IgnoreRequest("the unit's lease is not renewed: not fetched")
-        return None
+
+
+def leased(settings: dict) -> dict:
+    """A worker's Scrapy settings: every request of a unit passes the lease guard first (the scope
+    guard comes right after), and again right before it is sent."""
+    return {
+        **settings,
+        "DOWNLOADER_MIDDLEWARES": {**settings["DOWNLOADER_MIDDLEWARES"], f"{__name__}.LeaseGuard": 10},
+        "DOWNLOAD_HANDLERS": {
+            **settings.get("DOWNLOAD_HANDLERS", {}),
+            "http": f"{__name__}.LeasedHTTPDownloadHandler",
+            "https": f"{__name__}.LeasedHTTPDownloadHandler",
+        },
+    }
+
+
+@functools.cache
+def _leased_handler():
+    from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+
+    class LeasedHTTPDownloadHandler(HTTP11DownloadHandler):
+        """Scrapy's HTTP/1.1 handler, with the lease checked right before each request is sent."""
+
+        async def download_request(self, request):
+            LeaseGuard.check(self._crawler)
+            return await super().download_request(request)
+
+    LeasedHTTPDownloadHandler.__module__ = __name__
+    return LeasedHTTPDownloadHandler
+
+
+def __getattr__(name: str):
+    # ``LeasedHTTPDownloadHandler`` is built on first use: importing this module (the CLI, the
+    # scheduler) does not import Scrapy's download machinery
+    if name == "LeasedHTTPDownloadHandler":
+        return _leased_handler()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class LeaseLost(RuntimeError):

@@ -39,6 +39,7 @@ class StorePipeline:
         self._loop = None
         # detail page URL → [its Page row, attachments still to come] (attachments hang on it)
         self.pages: dict[str, list] = {}
+        self.lost = False  # a worker's unit went to another worker: nothing more is written
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -53,7 +54,10 @@ class StorePipeline:
 
     def _tick(self) -> None:
         if self.store.due:
-            self.flush()
+            try:
+                self.flush()
+            except Exception:  # noqa: BLE001 - flush logged it and closes the spider
+                self._loop.stop()  # not raised into the LoopingCall: no "Unhandled error in Deferred"
 
     def flush(self) -> None:
         """Write the queue; a store that cannot write ends the patrol as failed (the index would
@@ -61,7 +65,13 @@ class StorePipeline:
         try:
             self.store.flush()
         except Exception as exc:
-            log.exception("the store could not write: the patrol stops")
+            from .distributed import LeaseLost
+
+            if isinstance(exc, LeaseLost):  # a worker's unit went elsewhere: expected, one line
+                log.warning("%s: its crawl here stops and writes nothing more", exc)
+                self.lost = True
+            else:
+                log.exception("the store could not write: the patrol stops")
             self.crawler.stats.set_value("store/failed", f"{type(exc).__name__}: {exc}"[:500])
             if self.crawler.engine is not None and self.crawler.engine.running:
                 from scrapy.utils.defer import deferred_from_coro
@@ -70,6 +80,8 @@ class StorePipeline:
             raise
 
     def process_item(self, item):
+        if self.lost:
+            return item
         store = self.store
         if isinstance(item, it.ListPage):
             store.apply_list_page(item.site_id, item.plan)
@@ -100,7 +112,11 @@ class StorePipeline:
             self.flush()  # the judge reads findings and listings as the store holds them now
             takedown.judge(self.spider, item.response)
         if store.due:
-            self.flush()
+            try:
+                self.flush()
+            except Exception:
+                if not self.lost:
+                    raise
         return item
 
     async def close_spider(self):
@@ -109,6 +125,8 @@ class StorePipeline:
         screening = getattr(self.crawler, "patrol_screening", None)
         if screening is not None:
             await screening.drained()
+        if self.lost:
+            return
         for item in self.spider.closing_items():
             self.process_item(item)
         self.flush()

@@ -509,3 +509,68 @@ def test_patrol_runs_shows_a_queued_patrols_units(capsys):
     }
     call_command("runs")
     assert "1/2单元" in capsys.readouterr().out
+
+
+class _Stats:
+    def __init__(self):
+        self.values = Counter()
+
+    def inc_value(self, key):
+        self.values[key] += 1
+
+
+def test_a_request_waiting_in_the_downloader_is_not_sent_once_the_lease_lapsed(monkeypatch):
+    """The lease is checked again when a request goes on the wire, not only when it enters the
+    downloader: a request queued behind its host's concurrency while the worker was frozen must
+    not be sent on waking when the unit went to another worker meanwhile."""
+    import asyncio
+    import types
+
+    from scrapy import Request
+    from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+    from scrapy.exceptions import IgnoreRequest
+
+    from crawler import distributed
+
+    sent: list[str] = []
+
+    async def fetch(self, request):
+        sent.append(request.url)
+        return "response"
+
+    monkeypatch.setattr(HTTP11DownloadHandler, "download_request", fetch)
+    monkeypatch.setenv("PATROL_LEASE_SECONDS", "8")
+    closed: list[str] = []
+    monkeypatch.setattr(distributed.Worker, "_close", staticmethod(lambda crawler, why: closed.append(why)))
+    handler_cls = distributed.LeasedHTTPDownloadHandler
+    assert issubclass(handler_cls, HTTP11DownloadHandler)
+    lease = distributed.Lease()
+    crawler = types.SimpleNamespace(patrol_lease=lease, stats=_Stats())
+    handler = object.__new__(handler_cls)  # no connection pool: the parent's download is replaced
+    handler._crawler = crawler
+
+    # a renewed lease: the request passes the middleware and is sent
+    distributed.LeaseGuard(crawler).process_request(Request("http://127.0.0.1:9/a"))
+    assert asyncio.run(handler.download_request(Request("http://127.0.0.1:9/a"))) == "response"
+    # the worker freezes past 3/4 of its lease while the next request waits in the host's queue
+    lease.asked -= 8 * 0.75 + 0.1
+    with pytest.raises(IgnoreRequest):
+        asyncio.run(handler.download_request(Request("http://127.0.0.1:9/b")))
+    with pytest.raises(IgnoreRequest):
+        asyncio.run(handler.download_request(Request("http://127.0.0.1:9/c")))
+    assert sent == ["http://127.0.0.1:9/a"]
+    assert lease.lost and closed == ["lease_lost"]  # the unit's crawl is ended once
+    assert crawler.stats.values["lease/refused"] == 2
+    # and the worker's settings send every http(s) request through this handler
+    from scrapy.utils.misc import load_object
+
+    from config.patrolconf import load
+    from crawler.runner import scrapy_settings
+
+    settings = distributed.leased(scrapy_settings(load(Path(__file__).parents[1] / "config" / "patrol.yaml")))
+    for scheme in ("http", "https"):
+        assert load_object(settings["DOWNLOAD_HANDLERS"][scheme]) is handler_cls
+    assert (
+        load_object(min(settings["DOWNLOADER_MIDDLEWARES"].items(), key=lambda kv: kv[1])[0])
+        is distributed.LeaseGuard
+    )
