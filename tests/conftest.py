@@ -19,7 +19,7 @@ import pytest  # noqa: E402
 # one long group from starting last and running alone while the other worker idles).
 GROUP_SECONDS = {
     "othernet5": 350,
-    "distributed": 210,
+    "distributed": 70,
     "test_other_network4": 145,
     "browser": 130,
     "crawl-full": 80,
@@ -32,6 +32,9 @@ GROUP_SECONDS = {
     "test_demo_repeatable": 20,
     "test_scope_network": 18,
     "screen-pool": 18,
+    "ocr": 40,
+    "corpus": 17,
+    "ocr-office": 19,
     "inspectnet": 12,
     "test_other_network": 12,
     "test_other_network2": 8,

@@ -46,4 +46,6 @@ def test_real_detail_pages_give_no_chrome_images():
         body = content_images(m["original_url"], html)
         assert set(u for u, _ in body) <= set(everything)
         for url, _name in body:  # what is left is never page chrome
-            assert not any(w in url.lower() for w in ("logo", "banner", "ewm", "qrcode", "icon", "share")), url
+            assert not any(w in url.lower() for w in ("logo", "banner", "ewm", "qrcode", "icon", "share")), (
+                url
+            )

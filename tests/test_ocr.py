@@ -22,7 +22,10 @@ from screening.extract.registry import guarded
 from screening.extract.sandbox import run_isolated
 from tests.scans import scangen
 
-pytestmark = pytest.mark.skipif(not scangen.have_cjk_font(), reason="no CJK font (scripts/sysdeps.sh)")
+pytestmark = [
+    pytest.mark.skipif(not scangen.have_cjk_font(), reason="no CJK font (scripts/sysdeps.sh)"),
+    pytest.mark.xdist_group("ocr"),  # one xdist worker: the module fixtures OCR each document once
+]
 
 INLINE = Limits(isolation="inline")
 FORMATS = {

@@ -29,7 +29,10 @@ from screening.extract.registry import guarded
 from screening.extract.xlsx import extract_xlsx
 from tests.scans import scangen
 
-pytestmark = pytest.mark.skipif(not scangen.have_cjk_font(), reason="no CJK font (scripts/sysdeps.sh)")
+pytestmark = [
+    pytest.mark.skipif(not scangen.have_cjk_font(), reason="no CJK font (scripts/sysdeps.sh)"),
+    pytest.mark.xdist_group("ocr-office"),  # one xdist worker: the module fixtures OCR each document once
+]
 
 INLINE = Limits(isolation="inline")
 TYPED = "关于报送春季农业生产工作材料的说明\n各乡镇人民政府：现将有关文件扫描件附后，请认真组织学习。"

@@ -16,6 +16,8 @@ ENTRIES = (
 )
 PERSONAL = {"id_number", "bank_card", "mobile"}
 
+pytestmark = pytest.mark.xdist_group("corpus")  # one xdist worker builds and screens the corpus once
+
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
