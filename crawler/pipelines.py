@@ -234,7 +234,7 @@ class ScreenPipeline:
             self.store.apply_site_finding(site_id, "watch_name", url, {"hits": checks["watch"]})
         if checks.get("error"):
             log.warning("inspection checks of %s failed: %s", url, checks["error"])
-        if self.store.due:
+        if self.store.due and not self.crawler.patrol_store_pipeline.lost:
             self.crawler.patrol_store_pipeline.flush()
         if self.pending == 0:
             waiters, self._waiters = self._waiters, []
