@@ -26,7 +26,6 @@ finishes the run (figures summed, alerts sent) under a row lock, so it happens o
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import os
@@ -49,6 +48,7 @@ from django.utils import timezone
 from config.patrolconf import PatrolConf
 
 from . import retire, store
+from .lease import Lease, LeaseLost, close_crawl, lease_seconds, leased
 from .models import PatrolRun, WorkUnit
 
 log = logging.getLogger(__name__)
@@ -60,10 +60,6 @@ SUMMED = (
     "new_items",
     "findings",
 )
-
-
-def lease_seconds() -> float:
-    return float(os.environ.get("PATROL_LEASE_SECONDS", "60"))
 
 
 def grace_seconds() -> float:
@@ -414,13 +410,7 @@ class Worker:
         if not self.running:
             self.reactor.stop()
 
-    @staticmethod
-    def _close(crawler, reason: str) -> None:
-        from scrapy.utils.defer import deferred_from_coro
-
-        engine = getattr(crawler, "engine", None)
-        if engine is not None and engine.running:
-            deferred_from_coro(engine.close_spider_async(reason=reason))
+    _close = staticmethod(close_crawl)
 
     def poll(self) -> None:
         if self.stopping:
@@ -633,94 +623,3 @@ class Worker:
         )
         self.say(f"单元 #{unit.pk} 失败：{why}")
         finish_if_complete(unit.run_id, self.conf)
-
-
-class Lease:
-    """A unit's lease as its worker sees it: valid while renewed within the last 3/4 of a lease
-    (measured from when the renewal was *asked*, on this machine's monotonic clock)."""
-
-    def __init__(self):
-        self.asked = time.monotonic()
-        self.lost = False
-
-    def renewed(self, asked: float) -> None:
-        self.asked = max(self.asked, asked)
-
-    def valid(self) -> bool:
-        return not self.lost and time.monotonic() - self.asked < lease_seconds() * 0.75
-
-
-class LeaseGuard:
-    """Downloader middleware of ``patrol worker``: no request of a unit whose lease this worker
-    cannot vouch for leaves the process (the unit may already be another worker's, and two crawls
-    of one host would break its politeness). The crawl then ends and writes nothing more.
-
-    Checked twice: here, when a request enters the downloader, and again by
-    ``LeasedHTTPDownloadHandler`` at the moment it goes on the wire — a request can wait in the
-    downloader's per-host queue for a while (a whole freeze of the process), and must not be sent
-    on waking if the unit went to another worker meanwhile."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def process_request(self, request, spider=None):
-        self.check(self.crawler)
-        return None
-
-    @staticmethod
-    def check(crawler) -> None:
-        """Raise IgnoreRequest (and end the unit's crawl) when the lease is not vouched for."""
-        lease = getattr(crawler, "patrol_lease", None)
-        if lease is not None and not lease.valid():
-            from scrapy.exceptions import IgnoreRequest
-
-            crawler.stats.inc_value("lease/refused")
-            if not lease.lost:
-                lease.lost = True
-                Worker._close(crawler, "lease_lost")  # its outcome is never stored as done
-            raise IgnoreRequest("the unit's lease is not renewed: not fetched")
-
-
-def leased(settings: dict) -> dict:
-    """A worker's Scrapy settings: every request of a unit passes the lease guard first (the scope
-    guard comes right after), and again right before it is sent."""
-    return {
-        **settings,
-        "DOWNLOADER_MIDDLEWARES": {**settings["DOWNLOADER_MIDDLEWARES"], f"{__name__}.LeaseGuard": 10},
-        "DOWNLOAD_HANDLERS": {
-            **settings.get("DOWNLOAD_HANDLERS", {}),
-            "http": f"{__name__}.LeasedHTTPDownloadHandler",
-            "https": f"{__name__}.LeasedHTTPDownloadHandler",
-        },
-    }
-
-
-@functools.cache
-def _leased_handler():
-    from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
-
-    class LeasedHTTPDownloadHandler(HTTP11DownloadHandler):
-        """Scrapy's HTTP/1.1 handler, with the lease checked right before each request is sent."""
-
-        async def download_request(self, request):
-            LeaseGuard.check(self._crawler)
-            return await super().download_request(request)
-
-    LeasedHTTPDownloadHandler.__module__ = __name__
-    return LeasedHTTPDownloadHandler
-
-
-def __getattr__(name: str):
-    # ``LeasedHTTPDownloadHandler`` is built on first use: importing this module (the CLI, the
-    # scheduler) does not import Scrapy's download machinery
-    if name == "LeasedHTTPDownloadHandler":
-        return _leased_handler()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-class LeaseLost(RuntimeError):
-    """This worker no longer owns the unit it is writing for."""

@@ -65,7 +65,7 @@ class StorePipeline:
         try:
             self.store.flush()
         except Exception as exc:
-            from .distributed import LeaseLost
+            from .lease import LeaseLost
 
             if isinstance(exc, LeaseLost):  # a worker's unit went elsewhere: expected, one line
                 log.warning("%s: its crawl here stops and writes nothing more", exc)

@@ -568,7 +568,7 @@ def test_a_request_waiting_in_the_downloader_is_not_sent_once_the_lease_lapsed(m
     from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
     from scrapy.exceptions import IgnoreRequest
 
-    from crawler import distributed
+    from crawler import lease as leases
 
     sent: list[str] = []
 
@@ -579,16 +579,16 @@ def test_a_request_waiting_in_the_downloader_is_not_sent_once_the_lease_lapsed(m
     monkeypatch.setattr(HTTP11DownloadHandler, "download_request", fetch)
     monkeypatch.setenv("PATROL_LEASE_SECONDS", "8")
     closed: list[str] = []
-    monkeypatch.setattr(distributed.Worker, "_close", staticmethod(lambda crawler, why: closed.append(why)))
-    handler_cls = distributed.LeasedHTTPDownloadHandler
+    monkeypatch.setattr(leases, "close_crawl", lambda crawler, why: closed.append(why))
+    handler_cls = leases.LeasedHTTPDownloadHandler
     assert issubclass(handler_cls, HTTP11DownloadHandler)
-    lease = distributed.Lease()
+    lease = leases.Lease()
     crawler = types.SimpleNamespace(patrol_lease=lease, stats=_Stats())
     handler = object.__new__(handler_cls)  # no connection pool: the parent's download is replaced
     handler._crawler = crawler
 
     # a renewed lease: the request passes the middleware and is sent
-    distributed.LeaseGuard(crawler).process_request(Request("http://127.0.0.1:9/a"))
+    leases.LeaseGuard(crawler).process_request(Request("http://127.0.0.1:9/a"))
     assert asyncio.run(handler.download_request(Request("http://127.0.0.1:9/a"))) == "response"
     # the worker freezes past 3/4 of its lease while the next request waits in the host's queue
     lease.asked -= 8 * 0.75 + 0.1
@@ -597,18 +597,33 @@ def test_a_request_waiting_in_the_downloader_is_not_sent_once_the_lease_lapsed(m
     with pytest.raises(IgnoreRequest):
         asyncio.run(handler.download_request(Request("http://127.0.0.1:9/c")))
     assert sent == ["http://127.0.0.1:9/a"]
+    # a connection that became ready only after the lease lapsed is closed, nothing written on it
+    from twisted.internet import defer
+    from twisted.web.client import HTTPConnectionPool
+
+    class Proto:
+        closed = False
+        transport = types.SimpleNamespace(loseConnection=lambda: setattr(Proto, "closed", True))
+
+    monkeypatch.setattr(
+        HTTPConnectionPool, "getConnection", lambda self, key, endpoint: defer.succeed(Proto())
+    )
+    pool = leases.LeasedConnectionPool(reactor=None, crawler=crawler)
+    failures = []
+    pool.getConnection("key", None).addErrback(failures.append)
+    assert failures and failures[0].check(IgnoreRequest) and Proto.closed
     assert lease.lost and closed == ["lease_lost"]  # the unit's crawl is ended once
-    assert crawler.stats.values["lease/refused"] == 2
+    assert crawler.stats.values["lease/refused"] == 3  # two requests, one connection
     # and the worker's settings send every http(s) request through this handler
     from scrapy.utils.misc import load_object
 
     from config.patrolconf import load
     from crawler.runner import scrapy_settings
 
-    settings = distributed.leased(scrapy_settings(load(Path(__file__).parents[1] / "config" / "patrol.yaml")))
+    settings = leases.leased(scrapy_settings(load(Path(__file__).parents[1] / "config" / "patrol.yaml")))
     for scheme in ("http", "https"):
         assert load_object(settings["DOWNLOAD_HANDLERS"][scheme]) is handler_cls
     assert (
         load_object(min(settings["DOWNLOADER_MIDDLEWARES"].items(), key=lambda kv: kv[1])[0])
-        is distributed.LeaseGuard
+        is leases.LeaseGuard
     )
