@@ -6,34 +6,78 @@ no second database configuration and no SQLAlchemy. The layout and behaviour fol
 APScheduler's own ``SQLAlchemyJobStore``: the job is pickled, ``next_run_time`` is kept as a
 UTC timestamp column for the due-jobs query, and a job that can no longer be restored is
 logged and removed.
+
+APScheduler's main loop calls ``update_job`` and ``get_next_run_time`` without a guard: an error
+there ends the scheduler thread, and with it every later patrol, while the daemon process stays
+up. So every call here outlives a database that is briefly away or busy (PostgreSQL restarted,
+SQLite's lock held past its wait): it is retried with a growing pause for ``retry_seconds``,
+each failure logged, before the error goes up.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import pickle
+import time
 from datetime import datetime
 
 from apscheduler.job import Job
 from apscheduler.jobstores.base import BaseJobStore, ConflictingIdError, JobLookupError
 from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.util import datetime_to_utc_timestamp, utc_timestamp_to_datetime
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connection,
+    transaction,
+)
 from django.db.models import F
 
 from .models import ScheduledJob
 
 log = logging.getLogger(__name__)
 
+RETRY_SECONDS = 120.0
+_FIRST_PAUSE, _LONGEST_PAUSE = 0.05, 5.0
+
+
+def _outlives_a_database_away(method):
+    """Run ``method`` on a fresh connection; on a connection or lock error, pause and retry."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        deadline = time.monotonic() + self.retry_seconds
+        pause = _FIRST_PAUSE
+        while True:
+            close_old_connections()
+            try:
+                return method(self, *args, **kwargs)
+            except (OperationalError, InterfaceError) as exc:
+                if time.monotonic() + pause > deadline:
+                    raise
+                log.warning("job store: database unavailable (%s); retrying in %.2f s", exc, pause)
+                if not connection.in_atomic_block:
+                    connection.close()  # a broken PostgreSQL session is reopened on the next try
+                time.sleep(pause)
+                pause = min(pause * 2, _LONGEST_PAUSE)
+
+    return wrapper
+
 
 class DjangoJobStore(BaseJobStore):
-    def __init__(self, pickle_protocol: int = pickle.HIGHEST_PROTOCOL) -> None:
+    def __init__(
+        self, pickle_protocol: int = pickle.HIGHEST_PROTOCOL, retry_seconds: float = RETRY_SECONDS
+    ) -> None:
         super().__init__()
         self.pickle_protocol = pickle_protocol
+        self.retry_seconds = retry_seconds
 
     # -- reads -------------------------------------------------------------------------
+    @_outlives_a_database_away
     def lookup_job(self, job_id: str) -> Job | None:
-        close_old_connections()
         state = ScheduledJob.objects.filter(pk=job_id).values_list("job_state", flat=True).first()
         return self._reconstitute_job(state) if state is not None else None
 
@@ -44,8 +88,8 @@ class DjangoJobStore(BaseJobStore):
             return []
         return self._get_jobs(next_run_time__lte=datetime_to_utc_timestamp(now))
 
+    @_outlives_a_database_away
     def get_next_run_time(self) -> datetime | None:
-        close_old_connections()
         ts = (
             ScheduledJob.objects.filter(next_run_time__isnull=False)
             .order_by("next_run_time")
@@ -60,8 +104,8 @@ class DjangoJobStore(BaseJobStore):
         return jobs
 
     # -- writes ------------------------------------------------------------------------
+    @_outlives_a_database_away
     def add_job(self, job: Job) -> None:
-        close_old_connections()
         try:
             with transaction.atomic():
                 ScheduledJob.objects.create(
@@ -70,22 +114,22 @@ class DjangoJobStore(BaseJobStore):
         except IntegrityError:
             raise ConflictingIdError(job.id) from None
 
+    @_outlives_a_database_away
     def update_job(self, job: Job) -> None:
-        close_old_connections()
         n = ScheduledJob.objects.filter(pk=job.id).update(
             next_run_time=self._ts(job), job_state=self._state(job)
         )
         if n == 0:
             raise JobLookupError(job.id)
 
+    @_outlives_a_database_away
     def remove_job(self, job_id: str) -> None:
-        close_old_connections()
         n, _ = ScheduledJob.objects.filter(pk=job_id).delete()
         if n == 0:
             raise JobLookupError(job_id)
 
+    @_outlives_a_database_away
     def remove_all_jobs(self) -> None:
-        close_old_connections()
         ScheduledJob.objects.all().delete()
 
     # -- helpers -----------------------------------------------------------------------
@@ -105,8 +149,8 @@ class DjangoJobStore(BaseJobStore):
         job._jobstore_alias = self._alias
         return job
 
+    @_outlives_a_database_away
     def _get_jobs(self, **filters) -> list[Job]:
-        close_old_connections()
         rows = (
             ScheduledJob.objects.filter(**filters)
             .order_by(F("next_run_time").asc(nulls_last=True))

@@ -156,6 +156,55 @@ def test_crashing_patrol_is_recorded_and_the_next_one_runs(tmp_path, fake):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_job_store_waits_out_a_write_lock_held_by_another_connection(tmp_path, fake):
+    """APScheduler's loop calls update_job unguarded: a lock error there ended the scheduler thread
+    (seen in CI: the executor thread was writing JobRun). Another connection holds the write lock
+    here for a while; update_job must wait it out, not raise."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from scheduler.jobstore import DjangoJobStore
+
+    p = plan(tmp_path, fake_cmd(fake, tmp_path / "x.log"), every=60)
+    sched = daemon.build_scheduler(p)
+    sched.start(paused=True)
+    try:
+        daemon.install_jobs(sched, p)
+        store = sched._lookup_jobstore("default")
+        assert isinstance(store, DjangoJobStore)
+        job = store.lookup_job(jobs.PATROL_JOB_ID)
+        later = datetime.now(TZ) + timedelta(days=3)
+        job._modify(next_run_time=later)
+
+        locked, release = threading.Event(), threading.Event()
+
+        def hold_the_write_lock():
+            try:
+                with transaction.atomic():
+                    JobRun.objects.create(job_id="other", kind="patrol")
+                    locked.set()
+                    release.wait(10)
+            finally:
+                connection.close()
+
+        holder = threading.Thread(target=hold_the_write_lock)
+        holder.start()
+        assert locked.wait(10)
+        threading.Timer(0.8, release.set).start()
+        t0 = time.monotonic()
+        store.update_job(job)  # blocked by the other connection's transaction until it ends
+        waited = time.monotonic() - t0
+        holder.join(10)
+    finally:
+        sched.shutdown(wait=False)
+    assert waited >= 0.5  # it really met the lock (else this test proves nothing)
+    stored = ScheduledJob.objects.get(pk=jobs.PATROL_JOB_ID).next_run_time
+    assert abs(stored - later.timestamp()) < 1
+    assert JobRun.objects.filter(job_id="other").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_hanging_patrol_is_killed_at_the_limit(tmp_path, fake):
     log = tmp_path / "patrol.log"
     t0 = time.monotonic()
