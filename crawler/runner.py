@@ -54,6 +54,9 @@ def scrapy_settings(conf: PatrolConf) -> dict:
             "crawler.scope.ScopeGuard": scope.ORDER,
             "crawler.sitestats.SiteStatsMiddleware": sitestats.ORDER,  # per-site requests/statuses
             "crawler.scope.RefreshHeaderMiddleware": scope.REFRESH_ORDER,
+            # Scrapy's meta refresh, without decoding every page to rule one out
+            "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+            "crawler.scope.ByteCheckedMetaRefreshMiddleware": scope.META_REFRESH_ORDER,
             # ETag/Last-Modified on structural pages; a 304 answered from the stored snapshot
             "crawler.revalidate.RevalidateMiddleware": revalidate.ORDER,
             "crawler.render.RenderMiddleware": 950,  # list pages only a browser can draw (crawler/render.py)

@@ -58,6 +58,12 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """``../shared`` (or ``$PATROL_SHARED``): the real pages and texts, read in place."""
+    return SHARED
+
+
+@pytest.fixture(scope="session")
 def crawled_small(tmp_path_factory):
     """The small demo network, patrolled once: (network, data dir, config path). Network stays up."""
     from tests.crawl_helpers import crawl_small_network

@@ -15,7 +15,13 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
 from config.patrolconf import ConfigError, SiteConf, parse, site_for_url
-from crawler.scope import RefreshHeaderMiddleware, ScopeGuard, owner, parse_refresh
+from crawler.scope import (
+    ByteCheckedMetaRefreshMiddleware,
+    RefreshHeaderMiddleware,
+    ScopeGuard,
+    owner,
+    parse_refresh,
+)
 from crawler.urls import in_scope, scope_match
 
 SCOPE = "http://www.example.gov.cn/a/b"
@@ -322,6 +328,71 @@ def test_refresh_header_becomes_a_redirect():
     back = Request("http://h.gov.cn/county/b.html", meta={"redirect_urls": ["http://h.gov.cn/county/a.html"]})
     loop = HtmlResponse(back.url, body=b"", headers={"Refresh": "0; url=a.html"}, request=back)
     assert mw.process_response(back, loop) is loop
+
+
+def _meta_refresh_pair():
+    from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
+
+    settings = Settings({"METAREFRESH_ENABLED": True, "METAREFRESH_MAXDELAY": 100, "REDIRECT_MAX_TIMES": 20})
+    ours, scrapys = ByteCheckedMetaRefreshMiddleware(settings), MetaRefreshMiddleware(settings)
+    ours.crawler = scrapys.crawler = SimpleNamespace(spider=None)
+    return ours, scrapys
+
+
+def _decision(out, response):
+    return "kept" if out is response else (type(out).__name__, getattr(out, "url", None))
+
+
+@pytest.mark.parametrize(
+    "body, headers",
+    [
+        (b'<html><head><meta http-equiv="Refresh" content="0; url=/xxgk/"></head></html>', {}),
+        ('<html><head><meta http-equiv="refresh" content="0;url=/xxgk/"></head></html>'.encode("utf-16"), {}),
+        (
+            '<html><head><meta http-equiv="refresh" content="0;url=/xxgk/"></head></html>'.encode(
+                "utf-16-le"
+            ),
+            {"Content-Type": "text/html; charset=UTF-16LE"},
+        ),
+        ("<html><head><title>首页</title></head><body>政务公开</body></html>".encode("gbk"), {}),
+    ],
+    ids=["ascii-refresh", "utf16-bom-refresh", "utf16-header-refresh", "gbk-none"],
+)
+def test_byte_checked_meta_refresh_decides_like_scrapys(body, headers):
+    ours, scrapys = _meta_refresh_pair()
+    req = Request("http://h.gov.cn/county/index.html")
+    a = HtmlResponse(req.url, body=body, headers=headers, request=req)
+    b = HtmlResponse(req.url, body=body, headers=headers, request=req)
+    assert _decision(ours.process_response(req, a), a) == _decision(scrapys.process_response(req, b), b)
+    if b"r\x00e\x00f" not in body and b"refresh" not in body.lower():
+        assert a._cached_ubody is None  # ruled out in the bytes: never decoded
+
+
+def test_byte_checked_meta_refresh_skips_decoding_pages_without_one():
+    ours, _ = _meta_refresh_pair()
+    req = Request("http://h.gov.cn/county/a.html")
+    page = HtmlResponse(req.url, body="<html><body>通知公告</body></html>".encode("gbk"), request=req)
+    assert ours.process_response(req, page) is page and page._cached_ubody is None
+    refresh = HtmlResponse(req.url, body=b'<meta http-equiv="refresh" content="0;url=b.html">', request=req)
+    out = ours.process_response(req, refresh)
+    assert isinstance(out, Request) and out.url == "http://h.gov.cn/county/b.html"
+    assert out.meta["redirect_reasons"] == ["meta refresh"]
+
+
+def test_byte_checked_meta_refresh_agrees_with_scrapy_on_every_real_page(shared_dir):
+    import json
+
+    real = shared_dir / "real-pages"
+    entries = json.loads((real / "manifest.json").read_text())
+    assert len(entries) == 39
+    ours, scrapys = _meta_refresh_pair()
+    for entry in entries:
+        body = (real / entry["file"]).read_bytes()
+        req = Request(entry["original_url"] or "http://www.example.gov.cn/xxgk/index.html")
+        a = HtmlResponse(req.url, body=body, request=req)
+        b = HtmlResponse(req.url, body=body, request=req)
+        got, want = ours.process_response(req, a), scrapys.process_response(req, b)
+        assert _decision(got, a) == _decision(want, b), entry["file"]
 
 
 _PIECES = st.sampled_from(
