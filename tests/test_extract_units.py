@@ -560,3 +560,73 @@ def test_profile_registry():
         assert parse_list("http://c.gov.cn/", page(f"<ul>{li_rows(3, trs=False)}</ul>")).profile == "generic"
     finally:
         profiles._REGISTRY.pop("probe-test")
+
+
+def _attachments_resolving_every_link(doc):
+    """The reference: every link resolved, then judged (what ``_attachments`` did before it
+    skipped links whose href cannot make an attachment URL)."""
+    from crawler.extract.detail import Attachment
+    from crawler.extract.links import is_attachment_url, link_of
+
+    out, seen = [], set()
+    for a in doc.root.iter("a", "area"):
+        url = doc.resolve(a.get("href"))
+        if not url or url in seen or not is_attachment_url(url):
+            continue
+        seen.add(url)
+        link = link_of(doc, a, url)
+        out.append(Attachment(url=url, name=link.text or link.title or url.rsplit("/", 1)[-1]))
+    return out
+
+
+_ATTACHMENT_LINKS = """<html><head>{base}</head><body>
+<a href=" 附件1.PDF ">附件1</a> <a href="files\\\\notice.docx#p2">通知</a> <a href="?fileid=7">下载</a>
+<a href="?page=2">下一页</a> <a href="../xxgk/">公开</a> <a href="//download.example.gov.cn/a">镜像</a>
+<a href="t1.html#x.pdf">正文</a> <a href="getfile.jsp?id=3;x">文件</a> <a href="a.xls;jsessionid=1">表</a>
+<area href="map.zip"> <a href="javascript:void(0)">脚本</a> <a>无链接</a> <a href="">空</a>
+</body></html>"""
+
+
+@pytest.mark.parametrize(
+    "url, base",
+    [
+        ("http://www.x.gov.cn/xxgk/tzgg/t20200101_1.html", ""),
+        ("http://www.x.gov.cn/download/show.asp?id=1", ""),  # the base itself looks like one
+        ("http://www.x.gov.cn/xxgk/show.pdf", ""),
+        ("http://www.x.gov.cn/xxgk/a.html", '<base href="http://www.x.gov.cn/attach/">'),
+    ],
+)
+def test_attachments_skip_no_link_that_resolving_would_keep(url, base):
+    from crawler.extract.detail import _attachments
+    from crawler.extract.dom import Doc
+
+    doc = Doc(url, _ATTACHMENT_LINKS.format(base=base))
+    want = _attachments_resolving_every_link(Doc(url, _ATTACHMENT_LINKS.format(base=base)))
+    assert _attachments(doc) == want
+    assert len(want) >= 5
+
+
+def test_attachments_of_every_real_page_equal_resolving_every_link(shared_dir):
+    """The real pages carry no attachment links of their own (their menus, columns and pagers are
+    what the fast path skips): the constructed links are planted in each, so every real page's
+    URL and markup is the base they resolve against."""
+    import json
+
+    from crawler.extract import decode_html
+    from crawler.extract.detail import _attachments
+    from crawler.extract.dom import Doc
+
+    real = shared_dir / "real-pages"
+    planted = _ATTACHMENT_LINKS.format(base="").split("<body>", 1)[1].rsplit("</body>", 1)[0]
+    pages = 0
+    for entry in json.loads((real / "manifest.json").read_text()):
+        url = entry["original_url"] or "http://www.example.gov.cn/xxgk/index.html"
+        for name in [entry["file"], *(entry.get("detail_files") or [])]:
+            html = decode_html((real / name).read_bytes())
+            assert _attachments(Doc(url, html)) == _attachments_resolving_every_link(Doc(url, html)), name
+            html = html.replace("</body>", planted + "</body>", 1) if "</body>" in html else html + planted
+            got = _attachments(Doc(url, html))
+            assert got == _attachments_resolving_every_link(Doc(url, html)), name
+            assert len(got) >= 5, name
+            pages += 1
+    assert pages >= 39

@@ -238,13 +238,25 @@ def _signature_written(lines: list[str], start: int, pub: dt.date | None) -> dt.
     return None
 
 
+def _looks_like_attachment(text: str) -> bool:
+    """Either half of ``is_attachment_url`` found anywhere in ``text``."""
+    return bool(P.ATTACHMENT_EXT_RE.search(text) or P.DOWNLOAD_URL_RE.search(text))
+
+
 def _attachments(doc: Doc) -> list[Attachment]:
     """The page's attachment links, first occurrence of each URL, named as ``doc_links`` names
     them (text, else an image's alt/title, else the link's title, else the file name); only the
     links that are attachments are looked at further."""
     out, seen = [], set()
+    # A link's absolute URL joins the base's folders to the href with a "/" (or takes the base's
+    # path whole before a query-only href): when the base alone looks like no attachment, a link
+    # whose own href does not is none either, and is not resolved (most links of a page: menus)
+    careful = _looks_like_attachment(doc.base)
     for a in doc.root.iter("a", "area"):
-        url = doc.resolve(a.get("href"))
+        href = a.get("href")
+        if not careful and (href is None or not _looks_like_attachment(href.strip())):
+            continue
+        url = doc.resolve(href)
         if not url or url in seen or not is_attachment_url(url):
             continue
         seen.add(url)
