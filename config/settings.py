@@ -135,6 +135,14 @@ WSGI_APPLICATION = "web.wsgi.application"
 
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # a process frozen or hung inside a transaction (a worker's store flush holds its unit's
+        # row) must not hold its locks for ever: PostgreSQL ends such a session after two leases
+        # (no transaction of the patrol idles that long; the unit is then reaped as usual)
+        _idle_ms = int(max(4.0, 2 * float(os.environ.get("PATROL_LEASE_SECONDS", "60"))) * 1000)
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c idle_in_transaction_session_timeout={_idle_ms}"
+        )
 else:
     DATABASES = {
         "default": {

@@ -205,17 +205,27 @@ def reap(queue: Queue | None) -> int:
     may have restarted empty). Returns how many units were put back."""
     now = timezone.now()
     back: list[int] = []
+    failed: set[int] = set()
     cutoff = ExpressionWrapper(Now() - timedelta(seconds=grace_seconds()), output_field=DateTimeField())
-    for unit in WorkUnit.objects.filter(state="running", lease_until__lt=cutoff, run__status="running"):
-        expired = WorkUnit.objects.filter(pk=unit.pk, state="running", lease_until__lt=cutoff)
-        if unit.attempts >= MAX_ATTEMPTS:
-            why = f"工作进程 {MAX_ATTEMPTS} 次未完成此单元（进程中断或租约过期）"
-            if expired.update(state="failed", owner="", finished_at=now, error=why):
-                finish_if_complete(unit.run_id)
-            continue
-        if expired.update(state="queued", owner="", pushed_at=now):
-            back.append(unit.pk)
-            log.warning("unit %s (%s) lost its worker %s: queued again", unit.pk, unit.key, unit.owner)
+    with transaction.atomic():
+        # a unit whose row is locked is being written by its worker right now (its settle or a
+        # store flush): skipped, not waited for — a worker frozen inside that transaction would
+        # otherwise stall every reaper, and the reactor of every worker that reaps, with it
+        lapsed = WorkUnit.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            state="running", lease_until__lt=cutoff, run__status="running"
+        )
+        for unit in lapsed:
+            expired = WorkUnit.objects.filter(pk=unit.pk, state="running", lease_until__lt=cutoff)
+            if unit.attempts >= MAX_ATTEMPTS:
+                why = f"工作进程 {MAX_ATTEMPTS} 次未完成此单元（进程中断或租约过期）"
+                if expired.update(state="failed", owner="", finished_at=now, error=why):
+                    failed.add(unit.run_id)
+                continue
+            if expired.update(state="queued", owner="", pushed_at=now):
+                back.append(unit.pk)
+                log.warning("unit %s (%s) lost its worker %s: queued again", unit.pk, unit.key, unit.owner)
+    for run_id in failed:
+        finish_if_complete(run_id)
     if queue is not None:
         stale = WorkUnit.objects.filter(
             state="queued", run__status="running", pushed_at__lt=now - timedelta(seconds=repush_seconds())
@@ -611,6 +621,9 @@ class Worker:
         if not count:
             changes["attempts"] = F("attempts") - 1
         back = WorkUnit.objects.filter(pk=unit.pk, owner=token, state="running").update(**changes)
+        # said either way: the operator reads in this worker's log why its crawl of the unit ended
+        # (a lease found lapsed by the guard on waking ends the crawl before any heartbeat can)
+        self.say(f"单元 #{unit.pk} {'交回队列' if back else '已由其他工作进程接手'}：{why}")
         if back:
             try:
                 self.queue.push([unit.pk])

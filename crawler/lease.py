@@ -1,7 +1,8 @@
 """A ``patrol worker``'s leases on its units of work, as the crawl sees them (crawler/distributed.py
 takes, renews and fences them): a unit's crawl fetches nothing once this worker cannot vouch for
-its lease — checked when a request enters the downloader (``LeaseGuard``) and again the moment it
-goes on the wire (``LeasedHTTPDownloadHandler``)."""
+its lease — checked when a request enters the downloader (``LeaseGuard``), when it is handed to
+the HTTP handler, and last right before its bytes are written to the socket
+(``LeasedConnectionPool``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import time
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet import error
 from twisted.web.client import HTTPConnectionPool
 
 
@@ -45,10 +47,10 @@ class LeaseGuard:
     cannot vouch for leaves the process (the unit may already be another worker's, and two crawls
     of one host would break its politeness). The crawl then ends and writes nothing more.
 
-    Checked twice: here, when a request enters the downloader, and again by
-    ``LeasedHTTPDownloadHandler`` at the moment it goes on the wire — a request can wait in the
-    downloader's per-host queue for a while (a whole freeze of the process), and must not be sent
-    on waking if the unit went to another worker meanwhile."""
+    Checked here, when a request enters the downloader, and again by ``LeasedHTTPDownloadHandler``
+    and its connection pool up to the moment its bytes go on the wire — a request can wait in the
+    downloader's per-host queue or in a socket's write buffer for a while (a whole freeze of the
+    process), and must not be sent on waking if the unit went to another worker meanwhile."""
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -89,8 +91,7 @@ def leased(settings: dict) -> dict:
 
 class LeasedHTTPDownloadHandler(HTTP11DownloadHandler):
     """Scrapy's HTTP/1.1 handler, with the lease checked right before each request is sent: when
-    the request is handed to the handler, and again when its connection is handed to it (a new
-    connection is ready only a reactor turn or more later; the request is written right then)."""
+    the request is handed to the handler, and on every write of its connection's socket."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
@@ -104,23 +105,55 @@ class LeasedHTTPDownloadHandler(HTTP11DownloadHandler):
 
 
 class LeasedConnectionPool(HTTPConnectionPool):
-    """Twisted's connection pool that hands a connection over only while the lease holds (the
-    request is written on it in the same call); otherwise the connection is closed unused."""
+    """Twisted's connection pool whose connections send nothing once the lease lapsed.
+
+    Twisted does not send a request when it is written: ``transport.write`` only buffers it, and
+    the socket is written on a later turn of the reactor. A worker frozen between the two (SIGSTOP,
+    a VM paused, swap) would send on waking a request it checked before the freeze — to a host
+    that another worker may have taken over meanwhile. So the lease is checked at the last moment
+    there is: right before each ``send`` on the socket; a request that cannot be vouched for then
+    closes its connection unsent."""
 
     def __init__(self, reactor, crawler, persistent: bool = True):
         super().__init__(reactor, persistent=persistent)
         self._crawler = crawler
 
     def getConnection(self, key, endpoint):  # noqa: N802 - Twisted's name
-        def vouch(proto):
-            try:
-                LeaseGuard.check(self._crawler)
-            except IgnoreRequest:
-                proto.transport.loseConnection()
-                raise
+        return super().getConnection(key, _GuardedEndpoint(endpoint, self._crawler))
+
+
+class _GuardedEndpoint:
+    """An endpoint whose every new connection has its socket guarded (cached connections were
+    guarded when they were made)."""
+
+    def __init__(self, endpoint, crawler):
+        self.endpoint, self.crawler = endpoint, crawler
+
+    def connect(self, factory):
+        def guard(proto):
+            guard_socket(proto.transport, self.crawler)
             return proto
 
-        return super().getConnection(key, endpoint).addCallback(vouch)
+        return self.endpoint.connect(factory).addCallback(guard)
+
+
+def guard_socket(transport, crawler) -> None:
+    """Make the socket under ``transport`` (TLS layers are walked through) refuse to send while
+    ``crawler``'s lease is not vouched for: the write fails as a lost connection, nothing sent."""
+    while transport is not None and not hasattr(transport, "writeSomeData"):
+        transport = getattr(transport, "transport", None)
+    if transport is None or getattr(transport, "patrol_leased", False):
+        return
+    send = transport.writeSomeData
+
+    def leased_send(data):
+        try:
+            LeaseGuard.check(crawler)
+        except IgnoreRequest:
+            return error.ConnectionLost("the unit's lease is not renewed: not sent")
+        return send(data)
+
+    transport.writeSomeData, transport.patrol_leased = leased_send, True
 
 
 class LeaseLost(RuntimeError):

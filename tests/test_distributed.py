@@ -171,6 +171,26 @@ def _units(db: str) -> list[tuple]:
     return [tuple(line.split("|")) for line in out.splitlines() if line]
 
 
+def _freeze_between_transactions(worker: subprocess.Popen, db: str, tries: int = 40) -> list[str]:
+    """SIGSTOP ``worker`` at a moment it holds units and is not inside a transaction on one of
+    them (its settle, a store flush): such a unit's row stays locked, so it is rightly its
+    worker's to finish on waking. Returns the units it holds, frozen; [] when it holds none."""
+    for _ in range(tries):
+        worker.send_signal(signal.SIGSTOP)
+        held = [u[0] for u in _units(db) if u[1] == "running" and f":{worker.pid}:" in u[2]]
+        if not held:
+            worker.send_signal(signal.SIGCONT)
+            return []
+        free = _psql(
+            db, f"SELECT id FROM crawler_workunit WHERE id IN ({','.join(held)}) FOR UPDATE SKIP LOCKED"
+        )
+        if set(free.split()) == set(held):
+            return held
+        worker.send_signal(signal.SIGCONT)  # caught writing one of them: let it finish, try again
+        time.sleep(0.3)
+    pytest.fail(f"worker {worker.pid} was inside a transaction on its units at every try")
+
+
 def _cli(cfg: Path, data: Path, env: dict, *args: str, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "config.cli", "--config", str(cfg), "--data", str(data), *args],
@@ -247,9 +267,8 @@ def test_two_workers_and_a_kill_give_the_one_process_patrol(tmp_path, pg_db):
                 break  # all done before the second worker held anything again: nothing to freeze
             assert time.monotonic() < deadline
             time.sleep(0.2)
-        frozen = [u[0] for u in _units(pg_db) if u[1] == "running" and f":{b.pid}:" in u[2]]
+        frozen = _freeze_between_transactions(b, pg_db)
         if frozen:
-            b.send_signal(signal.SIGSTOP)
             time.sleep(8 * 1.5 + 3)
             b.send_signal(signal.SIGCONT)
         assert waiter.wait(600) == 0, (tmp_path / "wait.log").read_text()[-3000:]
@@ -433,6 +452,105 @@ def test_an_unseen_network_by_two_workers_is_counted_exactly(tmp_path, pg_db):
         net.stop()
 
 
+_REAP_SCRIPT = """
+import json, os, sys
+from datetime import timedelta
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from crawler import distributed
+from crawler.models import PatrolRun, WorkUnit
+if sys.argv[1] == "make":
+    call_command("migrate", verbosity=0)
+    run = PatrolRun.objects.create(sites=["a", "b"], stats={"queue": {"units": 2}})
+    lapsed = timezone.now() - timedelta(seconds=120)
+    ids = [
+        WorkUnit.objects.create(
+            run=run, key=k, sites=[k], state="running", owner=f"w-{k}/t", attempts=1, lease_until=lapsed
+        ).pk
+        for k in ("a", "b")
+    ]
+    print(json.dumps(ids))
+else:
+    with connection.cursor() as cur:  # a reaper that waits for a lock fails here instead of hanging
+        cur.execute("SET lock_timeout = '3s'")
+    print(json.dumps(distributed.reap(None)))
+"""
+
+
+def test_reaping_skips_a_unit_its_worker_is_writing_instead_of_waiting_for_it(tmp_path, pg_db):
+    """A worker frozen (or slow) inside a transaction on its unit's row — its settle, a store
+    flush — holds that row locked: the reapers (every worker's poll, the waiting ``crawl --wait``)
+    go on with the other units instead of stalling behind it, and take it once it is released."""
+    import psycopg2
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{pg_db}",
+        "PATROL_DATA": str(tmp_path),
+    }
+
+    def script(*args: str) -> str:
+        out = subprocess.run(
+            [sys.executable, "-c", _REAP_SCRIPT, *args], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert out.returncode == 0, out.stderr[-3000:]
+        return out.stdout.strip().splitlines()[-1]
+
+    writing, idle = json.loads(script("make"))
+    held = psycopg2.connect(host=PG[0], port=PG[1], user="postgres", dbname=pg_db)
+    try:
+        held.cursor().execute("SELECT id FROM crawler_workunit WHERE id = %s FOR UPDATE", (writing,))
+        assert json.loads(script("reap")) == 1
+        units = {int(u[0]): u for u in _units(pg_db)}
+        assert units[writing][1:3] == ("running", "w-a/t"), "a unit being written is left to its worker"
+        assert units[idle][1:3] == ("queued", ""), "the other lapsed unit is put back meanwhile"
+        held.rollback()
+    finally:
+        held.close()
+    assert json.loads(script("reap")) == 1  # released: its lease is still lapsed, so it goes back now
+    assert {u[1] for u in _units(pg_db)} == {"queued"}
+
+
+_IDLE_SCRIPT = """
+import os, time
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from django.db import connection, transaction
+try:
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+        time.sleep(6)  # frozen inside the transaction, longer than two leases of 2 s
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+    print("kept")
+except Exception as exc:
+    print("ended:", type(exc).__name__, str(exc).splitlines()[0])
+"""
+
+
+def test_a_session_idle_inside_a_transaction_past_two_leases_is_ended_by_postgresql(pg_db):
+    """A worker frozen in a transaction forever (a paused machine) would hold its unit's row and
+    no reaper could take the unit (they skip locked rows): PostgreSQL ends the session."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgresql://postgres@127.0.0.1:5432/{pg_db}",
+        "PATROL_LEASE_SECONDS": "2",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", _IDLE_SCRIPT], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    # without the timeout the session keeps its transaction ("kept"); psycopg2 reports the end as
+    # the server closing the connection
+    assert out.stdout.startswith("ended: OperationalError"), out.stdout
+
+
 class _FakeQueue:
     def __init__(self):
         self.pushed: list[int] = []
@@ -559,8 +677,9 @@ class _Stats:
 
 def test_a_request_waiting_in_the_downloader_is_not_sent_once_the_lease_lapsed(monkeypatch):
     """The lease is checked again when a request goes on the wire, not only when it enters the
-    downloader: a request queued behind its host's concurrency while the worker was frozen must
-    not be sent on waking when the unit went to another worker meanwhile."""
+    downloader: a request queued behind its host's concurrency, or written to its connection but
+    still in Twisted's buffer, while the worker was frozen must not be sent on waking when the unit
+    went to another worker meanwhile (the kill test's peak of 4 in flight where 2 are allowed)."""
     import asyncio
     import types
 
@@ -594,26 +713,15 @@ def test_a_request_waiting_in_the_downloader_is_not_sent_once_the_lease_lapsed(m
     lease.asked -= 8 * 0.75 + 0.1
     with pytest.raises(IgnoreRequest):
         asyncio.run(handler.download_request(Request("http://127.0.0.1:9/b")))
-    with pytest.raises(IgnoreRequest):
-        asyncio.run(handler.download_request(Request("http://127.0.0.1:9/c")))
     assert sent == ["http://127.0.0.1:9/a"]
-    # a connection that became ready only after the lease lapsed is closed, nothing written on it
-    from twisted.internet import defer
-    from twisted.web.client import HTTPConnectionPool
-
-    class Proto:
-        closed = False
-        transport = types.SimpleNamespace(loseConnection=lambda: setattr(Proto, "closed", True))
-
-    monkeypatch.setattr(
-        HTTPConnectionPool, "getConnection", lambda self, key, endpoint: defer.succeed(Proto())
-    )
-    pool = leases.LeasedConnectionPool(reactor=None, crawler=crawler)
-    failures = []
-    pool.getConnection("key", None).addErrback(failures.append)
-    assert failures and failures[0].check(IgnoreRequest) and Proto.closed
-    assert lease.lost and closed == ["lease_lost"]  # the unit's crawl is ended once
-    assert crawler.stats.values["lease/refused"] == 3  # two requests, one connection
+    # a request written to its connection just before the freeze: Twisted only buffers it, and the
+    # socket would be written on waking — the connection's socket refuses and closes unsent
+    frozen = types.SimpleNamespace(patrol_lease=leases.Lease(), stats=_Stats())
+    far = _written_before_the_freeze(frozen)
+    assert far.recv(100) == b""  # closed by the worker, and not one byte of the request arrived
+    assert lease.lost and frozen.patrol_lease.lost
+    assert closed == ["lease_lost", "lease_lost"]  # each unit's crawl is ended once
+    assert crawler.stats.values["lease/refused"] == 1 and frozen.stats.values["lease/refused"] == 1
     # and the worker's settings send every http(s) request through this handler
     from scrapy.utils.misc import load_object
 
@@ -623,7 +731,46 @@ def test_a_request_waiting_in_the_downloader_is_not_sent_once_the_lease_lapsed(m
     settings = leases.leased(scrapy_settings(load(Path(__file__).parents[1] / "config" / "patrol.yaml")))
     for scheme in ("http", "https"):
         assert load_object(settings["DOWNLOAD_HANDLERS"][scheme]) is handler_cls
-    assert (
-        load_object(min(settings["DOWNLOADER_MIDDLEWARES"].items(), key=lambda kv: kv[1])[0])
-        is leases.LeaseGuard
-    )
+    # ...and the guard is the first downloader middleware of all, Scrapy's own included (an entry
+    # set to None is one of Scrapy's that the patrol replaces)
+    from scrapy.settings import Settings
+    from scrapy.utils.conf import build_component_list
+
+    order = build_component_list(Settings(settings).getwithbase("DOWNLOADER_MIDDLEWARES"))
+    assert load_object(order[0]) is leases.LeaseGuard
+
+
+def _written_before_the_freeze(crawler) -> socket.socket:
+    """A real socket pair under Twisted's TCP connection, made through a ``LeasedConnectionPool``
+    with its own protocol factory: a request is written while the lease holds, the lease lapses
+    (the worker was frozen), and then the reactor's turn comes to write the socket."""
+    import types
+
+    from twisted.internet import defer, tcp
+
+    from crawler import lease as leases
+
+    near, far = socket.socketpair()
+    near.setblocking(False)
+    reactor = types.SimpleNamespace(addWriter=lambda fd: None, removeWriter=lambda fd: None)
+    reactor.addReader = reactor.removeReader = reactor.addWriter
+
+    class Endpoint:  # what the pool connects through: here, the socket pair
+        def connect(self, factory):
+            proto = factory.buildProtocol(None)
+            proto.makeConnection(tcp.Connection(near, proto, reactor))
+            return defer.succeed(proto)
+
+    handed = []
+    pool = leases.LeasedConnectionPool(reactor=reactor, crawler=crawler)
+    pool.getConnection("key", Endpoint()).addCallback(handed.append)
+    assert len(handed) == 1  # a connection is handed over while the lease holds...
+    conn = handed[0].transport
+    conn.write(b"GET /x HTTP/1.1\r\nHost: a\r\n\r\n")  # ...and the request written: only buffered
+    crawler.patrol_lease.asked -= 8 * 0.75 + 0.1  # frozen past 3/4 of the lease
+    why = conn.doWrite()  # the reactor's next turn, on waking
+    assert isinstance(why, Exception), why  # the reactor closes the connection for this reason
+    conn.connectionLost = lambda reason: None
+    near.close()
+    far.settimeout(2)
+    return far
