@@ -65,7 +65,17 @@ class DetailPage:
     soft_404: bool = False
     screen: bool = False  # hand the body to screening
     attachments: int = 0  # attachment requests the page gave (its row is kept until they came)
+    attachment_urls: list = field(default_factory=list)  # [[url, name], ...] of those requests
     page: Any = None  # set by the store: the Page row (object; its id exists after a flush)
+
+
+@dataclass
+class AttachmentsResumed:
+    """A detail page stored by an earlier crawl that ended before all its attachments were
+    (killed, or its unit taken over): ``due`` of them are requested again by this crawl."""
+
+    page: Any  # crawler.models.Page, stored
+    due: int
 
 
 @dataclass

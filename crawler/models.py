@@ -194,9 +194,20 @@ class Page(models.Model):
     run = models.ForeignKey(PatrolRun, null=True, on_delete=models.SET_NULL, related_name="+")
     screen_status = models.CharField(max_length=16, blank=True, default="")  # screened | unscreened | ""
     screen_reason = models.CharField(max_length=300, blank=True, default="")
+    # the attachments this detail page's fetch asked for, ``[[url, name], ...]``, while they are
+    # not all stored: a crawl that ended first (killed, its unit taken over) leaves them to the
+    # next one, which fetches those still missing (null once none is due)
+    attachments_due = models.JSONField(null=True, blank=True, default=None)
 
     class Meta:
-        indexes = [models.Index(fields=["url", "kind"])]  # revalidation looks up the last fetch of a URL
+        indexes = [
+            models.Index(fields=["url", "kind"]),  # revalidation looks up the last fetch of a URL
+            models.Index(
+                fields=["site"],
+                condition=models.Q(attachments_due__isnull=False),
+                name="page_attachments_due",
+            ),
+        ]
 
 
 class Attachment(models.Model):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 
+from scrapy import signals
 from twisted.internet import defer, reactor, task
 
 from . import items as it
@@ -51,6 +52,16 @@ class StorePipeline:
         self.crawler.patrol_store_pipeline = self
         self._loop = task.LoopingCall(self._tick)
         self._loop.start(1.0, now=False)
+        self.crawler.signals.connect(self._idle, signal=signals.spider_idle)
+
+    def _idle(self) -> None:
+        """Nothing in flight or scheduled: an attachment a page still waits for will never come
+        (dropped as a duplicate of another page's, or out of scope after a redirect)."""
+        if self.lost:
+            return
+        for page, _ in self.pages.values():
+            self.store.attachments_done(page)
+        self.pages.clear()
 
     def _tick(self) -> None:
         if self.store.due:
@@ -100,6 +111,12 @@ class StorePipeline:
             entry[1] -= 1
             if entry[1] <= 0:  # the page's last attachment: its row is no longer needed here
                 del self.pages[item.page_url]
+                store.attachments_done(entry[0])
+        elif isinstance(item, it.AttachmentsResumed):
+            if item.due:
+                self.pages[item.page.url] = [item.page, item.due]
+            else:
+                store.attachments_done(item.page)
         elif isinstance(item, it.StructuralPage):
             store.apply_structural(item.site_id, item.url, item.kind, item.status, item.headers, item.body)
         elif isinstance(item, it.SiteFindingFound):
@@ -206,10 +223,10 @@ class ScreenPipeline:
         self.pending += 1
         snap = getattr(target, "snapshot", None)
         if snap is not None and snap.sha256:  # written by the store already: the worker reads the file
-            from .snapshots import path_for
+            from .snapshots import file_of
 
             size = len(body) if body is not None else snap.size
-            where = {"data": b"", "path": str(path_for(snap.sha256)), "size": size}
+            where = {"data": b"", "path": file_of(snap.sha256), "size": size}
         else:
             where = {"data": body}
         job = ScreenJob(key=None, name=name, content_type=ctype, url=url, checks=self._checks(item), **where)

@@ -23,6 +23,11 @@ def path_for(sha256: str) -> Path:
     return root() / sha256[:2] / sha256[2:4] / sha256
 
 
+def file_of(sha256: str) -> str:
+    """``path_for`` as a plain string (a patrol names one per page it hands to screening)."""
+    return os.path.join(settings.DATA_DIR, "snapshots", sha256[:2], sha256[2:4], sha256)
+
+
 _DIRS: set[str] = set()  # folders known to exist (a patrol writes thousands of files into 65,536 folders)
 
 

@@ -235,6 +235,13 @@ class PatrolSpider(ListWalkMixin, InspectionMixin, scrapy.Spider):
             yield self._conditional(st.conf.url, {"site": st.conf.id}, self.parse_home, priority=10)
             for url in self.store.index(st.conf.id).pending_details():
                 yield from self._detail_request(st, url)
+        for page, missing in self.store.attachments_due(list(self.state)):
+            st = self.state[page.site.site_id]
+            item_url = page.item.url if page.item is not None else page.url
+            requests = [self._attachment_request(st, page.url, item_url, u, n) for u, n in missing]
+            requests = [r for r in requests if r is not None]
+            yield it.AttachmentsResumed(page=page, due=len(requests))
+            yield from requests
         yield from takedown.requests(self)  # confirmed findings: fetched again to verify takedown
 
     def parse_takedown(self, response: Response):
@@ -538,6 +545,7 @@ class PatrolSpider(ListWalkMixin, InspectionMixin, scrapy.Spider):
             soft_404=soft_404,
             screen=detail is not None and not soft_404,
             attachments=len(requests),
+            attachment_urls=[[r.url, r.meta["name"]] for r in requests],
         )
         yield from requests
 
@@ -550,22 +558,27 @@ class PatrolSpider(ListWalkMixin, InspectionMixin, scrapy.Spider):
         ]
         self.images_requested.update(a.url for a in images)
         for att in [*detail.attachments, *images]:
-            if not self._owns(st, att.url):
-                continue
-            yield scrapy.Request(
-                att.url,
-                callback=self.parse_attachment,
-                errback=self.on_error,
-                priority=0,
-                meta={
-                    "site": st.conf.id,
-                    "page_url": response.url,
-                    "item": response.meta["item"],
-                    "name": att.name,
-                    "handle_httpstatus_list": HANDLED,
-                    "download_maxsize": int(self.conf.crawl["max_attachment_mb"] * 1024 * 1024),
-                },
-            )
+            request = self._attachment_request(st, response.url, response.meta["item"], att.url, att.name)
+            if request is not None:
+                yield request
+
+    def _attachment_request(self, st: SiteState, page_url: str, item_url: str, url: str, name: str):
+        if not self._owns(st, url):
+            return None
+        return scrapy.Request(
+            url,
+            callback=self.parse_attachment,
+            errback=self.on_error,
+            priority=0,
+            meta={
+                "site": st.conf.id,
+                "page_url": page_url,
+                "item": item_url,
+                "name": name,
+                "handle_httpstatus_list": HANDLED,
+                "download_maxsize": int(self.conf.crawl["max_attachment_mb"] * 1024 * 1024),
+            },
+        )
 
     def parse_attachment(self, response: Response):
         self.counters["attachments"] += 1

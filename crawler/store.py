@@ -30,7 +30,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from config.patrolconf import PatrolConf, SiteConf, site_for_url
@@ -442,6 +442,7 @@ class PatrolStore:
         page = self._page(item.site_id, item.url, "detail", item.status, item.headers, item.body, row)
         if item.screen and item.body is not None:
             page.screen_status = "pending"  # until its screen is stored (see apply_attachment)
+        page.attachments_due = list(item.attachment_urls) or None  # until they are stored
         if row is not None:
             self._detail_fields(idx, row, item)
         self._queue("page", (page, row))
@@ -480,6 +481,32 @@ class PatrolStore:
         )
         self._queue("attachment", att)
         return att
+
+    def attachments_done(self, page: Page) -> None:
+        """Every attachment a detail page asked for is stored (or will never come: the crawl went
+        idle without it): nothing is due any more."""
+        if page.attachments_due is None:
+            return
+        page.attachments_due = None
+        if page.pk is not None:  # written already; otherwise its insert carries the null
+            self._queue("attachments_done", page)
+
+    def attachments_due(self, site_ids: list[str]) -> list[tuple[Page, list[list[str]]]]:
+        """Detail pages of these sites that an earlier crawl stored before all their attachments
+        were, each with the attachments still missing (none stored by that page's patrol run:
+        an attachment two pages share is stored once, for the page that asked first)."""
+        pages = list(
+            Page.objects.filter(site__in=[self.sites[s] for s in site_ids], attachments_due__isnull=False)
+            .select_related("item", "site")
+            .order_by("pk")
+        )
+        out = []
+        for page in pages:
+            urls = [u for u, _ in page.attachments_due]
+            mine = Q(page=page) | Q(run_id=page.run_id)
+            stored = set(Attachment.objects.filter(mine, url__in=urls).values_list("url", flat=True))
+            out.append((page, [[u, n] for u, n in page.attachments_due if u not in stored]))
+        return out
 
     def apply_site_finding(self, site_id: str, kind: str, url: str, detail: dict) -> None:
         site = self.sites[site_id]
@@ -621,6 +648,7 @@ class PatrolStore:
             a.item_id = a.item.pk if a.item is not None else None
             a.snapshot_id = a.snapshot.pk if a.snapshot is not None else None
         Attachment.objects.bulk_create(atts, batch_size=BATCH)
+        update_rows(Page, list({id(p): p for p in by["attachments_done"]}.values()), ["attachments_due"])
         if by["screen"]:
             self._screen_results(by["screen"])
         SiteFinding.objects.bulk_create(by["site_finding"], batch_size=BATCH)

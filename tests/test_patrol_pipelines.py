@@ -112,3 +112,40 @@ def test_an_attachment_of_a_page_never_stored_is_refused_not_guessed(pipes):
     )
     assert s.process_item(att).attachment is None
     assert sc.process_item(att) is att and sc.pending == 0
+
+
+@pytest.mark.django_db
+def test_a_page_keeps_its_attachments_due_until_they_are_stored_or_the_crawl_goes_idle(pipes):
+    spider, s, sc, calls = pipes
+    url = "http://a.example.cn/gk/2.html"
+    due = [["http://a.example.cn/gk/2.txt", "一.txt"], ["http://a.example.cn/gk/3.txt", "二.txt"]]
+    detail = DetailPage(
+        "a", url, url, 200, {}, b"<p>x</p>", "text/html", None, attachments=2, attachment_urls=due
+    )
+    s.process_item(detail)
+    s.flush()
+    assert Page.objects.get(url=url).attachments_due == due  # a crawl killed now leaves both due
+    att = AttachmentFile("a", url, url, due[0][0], due[0][1], 200, {}, "无".encode(), "text/plain")
+    s.process_item(att)
+    s.flush()
+    assert Page.objects.get(url=url).attachments_due == due and url in s.pages  # one still to come
+    # the next crawl of the site asks for the one not stored
+    assert [(p.url, missing) for p, missing in spider.store.attachments_due(["a"])] == [(url, [due[1]])]
+    s._idle()  # nothing in flight: the second will never come (a duplicate of another page's)
+    s.flush()
+    assert Page.objects.get(url=url).attachments_due is None and s.pages == {}
+    assert spider.store.attachments_due(["a"]) == []
+
+
+def test_scrapy_finds_no_generator_returning_a_value_among_the_spider_callbacks():
+    """Scrapy warns on every patrol about a callback that is a generator with ``return value``
+    (it reads the source): ``emits`` wraps plain methods that return lists in a generator, and
+    the check must read the generator that runs, not the wrapped method."""
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    from crawler.spider import PatrolSpider
+
+    names = [n for n in dir(PatrolSpider) if n.startswith("parse") or n == "on_error"]
+    assert "on_error" in names and len(names) > 4
+    flagged = [n for n in names if is_generator_with_return_value(getattr(PatrolSpider, n))]
+    assert flagged == []

@@ -180,3 +180,12 @@ def test_a_failed_flush_writes_nothing(conf, monkeypatch):
         st.flush()
     assert Item.objects.count() == 0 and Column.objects.count() == 0
     assert Site.objects.count() == 1
+
+
+def test_a_snapshot_file_is_named_alike_as_a_path_and_as_a_string(settings, tmp_path):
+    from crawler import snapshots
+
+    settings.DATA_DIR = tmp_path
+    sha = snapshots.write(b"<html>same bytes</html>")
+    assert snapshots.file_of(sha) == str(snapshots.path_for(sha))
+    assert open(snapshots.file_of(sha), "rb").read() == b"<html>same bytes</html>"
