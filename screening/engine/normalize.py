@@ -29,7 +29,11 @@ MAX_BRIDGE = 3
 
 # group 1: a bridge run after a CJK character (the run is dropped, the character kept);
 # the lookahead does not consume the next CJK character, so 机 密 文 件 bridges every gap.
-_DROP = re.compile(rf"[{CJK}]([{BRIDGE}{ZERO_WIDTH}]{{1,{MAX_BRIDGE}}})(?=[{CJK}])|[{ZERO_WIDTH}]+")
+# Zero-width characters do not count towards the run's length (they are dropped anyway: counting
+# them made a second normalisation drop what the first kept — 秘, two spaces, two zero-width, 秘).
+_DROP = re.compile(
+    rf"[{CJK}]((?:[{ZERO_WIDTH}]*[{BRIDGE}]){{1,{MAX_BRIDGE}}}[{ZERO_WIDTH}]*)(?=[{CJK}])|[{ZERO_WIDTH}]+"
+)
 
 
 def _opencc_table() -> dict[int, str]:
@@ -193,7 +197,8 @@ def _drop_spans(text: str, codes=None):
         return
     n = len(text)
     for a, b in _run_spans(text, codes):
-        if b - a <= MAX_BRIDGE and a > 0 and b < n and _IS_CJK(text, a - 1) and _IS_CJK(text, b):
+        short = b - a <= MAX_BRIDGE or b - a - sum(c in ZERO_WIDTH for c in text[a:b]) <= MAX_BRIDGE
+        if short and a > 0 and b < n and _IS_CJK(text, a - 1) and _IS_CJK(text, b):
             yield a, b
         else:
             for z in _ZW_RUN.finditer(text, a, b):
