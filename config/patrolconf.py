@@ -112,6 +112,9 @@ CRAWL_SCHEMA: dict[str, Key] = {
     "fetch_attachments": Key(bool, True),
     "max_attachment_mb": Key((int, float), 50, check=_positive),
     "full": Key(bool, False, help="walk every list page even when nothing changed"),
+    "processes": Key(
+        int, 1, check=_not_negative, help="crawl processes on this machine (0: one per core, at most 4)"
+    ),
 }
 
 SCREENING_SCHEMA: dict[str, Key] = {

@@ -26,6 +26,7 @@ finishes the run (figures summed, alerts sent) under a row lock, so it happens o
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -124,6 +125,11 @@ class Queue:
     def clear(self) -> None:
         self.redis.delete(self.key)
 
+    @staticmethod
+    def units():
+        """The units this queue hands out: every patrol's but those split on one machine."""
+        return WorkUnit.objects.exclude(run__stats__queue__local=True)
+
 
 def config_fingerprint(conf: PatrolConf) -> str:
     """What must agree between the queue and a worker: the sites and their scopes."""
@@ -163,10 +169,8 @@ def host_groups(conf: PatrolConf, site_ids: list[str]) -> list[tuple[str, list[s
 
 
 # -- the queuing side (patrol crawl --wait) ----------------------------------------------------------
-def enqueue(
-    conf: PatrolConf, site_ids: list[str] | None, trigger: str = "manual", full: bool = False
-) -> PatrolRun:
-    """Store the sites, open the run, put one unit per host group on the queue."""
+def checked_sites(conf: PatrolConf, site_ids: list[str] | None) -> list[str]:
+    """The sites to patrol, after the checks a patrol makes before it opens its run."""
     from .extract import markers
     from .inspect import check_lists
 
@@ -176,27 +180,48 @@ def enqueue(
         raise ValueError(f"unknown site id(s): {', '.join(unknown)}")
     markers.configure(conf.rules)
     check_lists(conf)  # a wrong line of the wording lexicon: stop before anything is queued
-    queue = Queue()
-    queue.redis.ping()  # an unreachable queue is said now, not after the run is opened
+    return ids
+
+
+def open_units(
+    conf: PatrolConf,
+    ids: list[str],
+    groups: list[tuple[str, list[str], list[str]]],
+    trigger: str,
+    full: bool,
+    queue: dict,
+) -> PatrolRun:
+    """Store the sites, open the run and its units (one per ``(key, sites, hosts)`` group)."""
     moves: dict = {}
     store.sync_sites(conf, moves)
-    groups = host_groups(conf, ids)
     with transaction.atomic():
         run = store.start_run(trigger, ids)
-        # the waiting process's pid, to find the run by (the scheduler does); but no process owns a
-        # queued patrol: its workers finish it, and start_run never declares it interrupted
         run.stats = {
             "moves": moves,
-            "queue": {"units": len(groups), "config": config_fingerprint(conf), "namespace": queue.key},
+            "queue": {"units": len(groups), "config": config_fingerprint(conf), **queue},
         }
         run.save(update_fields=["stats"])
         now = timezone.now()
-        units = WorkUnit.objects.bulk_create(
+        WorkUnit.objects.bulk_create(
             WorkUnit(run=run, key=key, sites=sites, hosts=hosts, full=full, pushed_at=now)
             for key, sites, hosts in groups
         )
+    return run
+
+
+def enqueue(
+    conf: PatrolConf, site_ids: list[str] | None, trigger: str = "manual", full: bool = False
+) -> PatrolRun:
+    """Store the sites, open the run, put one unit per host group on the queue. The run keeps the
+    waiting process's pid, to find it by (the scheduler does); but no process owns a queued
+    patrol: its workers finish it, and start_run never declares it interrupted."""
+    ids = checked_sites(conf, site_ids)
+    queue = Queue()
+    queue.redis.ping()  # an unreachable queue is said now, not after the run is opened
+    groups = host_groups(conf, ids)
+    run = open_units(conf, ids, groups, trigger, full, {"namespace": queue.key})
     queue.push([u.pk for u in WorkUnit.objects.filter(run=run)])
-    log.info("patrol %s queued as %d units", run.pk, len(units))
+    log.info("patrol %s queued as %d units", run.pk, len(groups))
     return run
 
 
@@ -211,8 +236,10 @@ def reap(queue: Queue | None) -> int:
         # a unit whose row is locked is being written by its worker right now (its settle or a
         # store flush): skipped, not waited for — a worker frozen inside that transaction would
         # otherwise stall every reaper, and the reactor of every worker that reaps, with it
-        lapsed = WorkUnit.objects.select_for_update(skip_locked=True, of=("self",)).filter(
-            state="running", lease_until__lt=cutoff, run__status="running"
+        lapsed = (
+            (queue.units() if queue is not None else WorkUnit.objects.all())
+            .select_for_update(skip_locked=True, of=("self",))
+            .filter(state="running", lease_until__lt=cutoff, run__status="running")
         )
         for unit in lapsed:
             expired = WorkUnit.objects.filter(pk=unit.pk, state="running", lease_until__lt=cutoff)
@@ -227,7 +254,7 @@ def reap(queue: Queue | None) -> int:
     for run_id in failed:
         finish_if_complete(run_id)
     if queue is not None:
-        stale = WorkUnit.objects.filter(
+        stale = queue.units().filter(
             state="queued", run__status="running", pushed_at__lt=now - timedelta(seconds=repush_seconds())
         )
         ids = list(stale.values_list("pk", flat=True))
@@ -332,11 +359,15 @@ class Worker:
         idle_exit: float | None = None,
         max_units: int | None = None,
         stream=sys.stderr,
+        queue=None,
+        screen_workers: int | None = None,
+        overrides: dict | None = None,
+        conf: PatrolConf | None = None,
     ):
         from config.patrolconf import load
 
         self.conf_path = conf_path
-        self.conf = load(conf_path)
+        self.conf = conf if conf is not None else load(conf_path)
         self.fingerprint = config_fingerprint(self.conf)
         self.slots = max(1, slots)
         self.idle_exit, self.max_units = idle_exit, max_units
@@ -351,7 +382,11 @@ class Worker:
         self.last_reap = 0.0
         self.queue_down_since: float | None = None
         self.stream = stream
-        self.queue = Queue()
+        self.queue = queue if queue is not None else Queue()
+        # a split patrol on one machine (crawler/local.py): its share of the screening workers and
+        # of the machine's concurrent requests; and SQL counted per unit (one unit at a time)
+        self.screen_workers, self.overrides = screen_workers, overrides or {}
+        self.sql = None
 
     def say(self, text: str) -> None:
         print(f"[工作进程 {self.token}] {text}", file=self.stream, flush=True)
@@ -362,7 +397,7 @@ class Worker:
 
         from .runner import scrapy_settings
 
-        settings = scrapy_settings(self.conf)
+        settings = {**scrapy_settings(self.conf), **self.overrides}
         install_reactor(settings["TWISTED_REACTOR"])
         from scrapy.crawler import CrawlerRunner
         from scrapy.utils.log import configure_logging
@@ -376,17 +411,20 @@ class Worker:
         check_lists(self.conf)
         configure_logging(settings)
         self.runner = CrawlerRunner(leased(settings))
-        pipelines.SHARED_POOL = pipelines.make_pool(self.conf)
+        pipelines.SHARED_POOL = pipelines.make_pool(self.conf, self.screen_workers)
         self._warm(pipelines.SHARED_POOL)
         self.reactor = reactor
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: reactor.callFromThread(self.stop, "收到停止信号"))
         self.say(f"启动：每次最多 {self.slots} 个单元，队列 {self.queue.key}")
+        # one crawl at a time: the statements this process sends belong to its unit
+        self.sql = store.QueryCounter() if self.slots == 1 else None
         task.LoopingCall(self.poll).start(0.5)
         self._beat_stop = threading.Event()
         beat = threading.Thread(target=self.heartbeats, name="patrol-lease", daemon=True)
         beat.start()
-        reactor.run(installSignalHandlers=False)
+        with self.sql.install() if self.sql is not None else contextlib.nullcontext():
+            reactor.run(installSignalHandlers=False)
         self._beat_stop.set()
         beat.join(10)
         pool = pipelines.SHARED_POOL
@@ -445,8 +483,11 @@ class Worker:
                 self.say(f"队列或数据库暂不可用，稍后重试：{type(exc).__name__}: {exc}")
         if self.running:
             self.idle_since = now
-        elif self._enough() or (self.idle_exit is not None and now - self.idle_since > self.idle_exit):
+        elif self._enough() or self._idle():
             self.stop("单元已满" if self._enough() else f"空闲 {self.idle_exit:g} 秒")
+
+    def _idle(self) -> bool:
+        return self.idle_exit is not None and time.monotonic() - self.idle_since > self.idle_exit
 
     def _enough(self) -> bool:
         return self.max_units is not None and self.taken >= self.max_units
@@ -514,6 +555,7 @@ class Worker:
             spider.store.fence = fence
 
         crawler.signals.connect(opened, signal=signals.spider_opened)
+        crawler.patrol_sql_start = self.sql.count if self.sql is not None else None
         d = self.runner.crawl(
             crawler, conf=self.conf, run_id=unit.run_id, site_ids=unit.sites, full=unit.full, sync_sites=False
         )
@@ -588,6 +630,8 @@ class Worker:
             "worker": self.token,
         }
         unit_stats.pop("sql", None)
+        if getattr(crawler, "patrol_sql_start", None) is not None:
+            unit_stats["sql"] = self.sql.count - crawler.patrol_sql_start
         with transaction.atomic():
             still = WorkUnit.objects.select_for_update().filter(pk=unit.pk, owner=token, state="running")
             if not still.exists():

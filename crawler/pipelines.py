@@ -278,12 +278,17 @@ class ScreenPipeline:
 SHARED_POOL = None
 
 
-def make_pool(conf):
+def screen_workers(conf) -> int:
+    """Screening worker processes of one patrol (``PATROL_SCREEN_WORKERS`` over the config)."""
+    workers = os.environ.get("PATROL_SCREEN_WORKERS")
+    return int(workers) if workers not in (None, "") else int(conf.screening.get("workers", 2))
+
+
+def make_pool(conf, workers: int | None = None):
     """The screening pool for this patrol: worker processes, or this process when 0 workers."""
     from screening.extract import Limits
 
-    workers = os.environ.get("PATROL_SCREEN_WORKERS")
-    n = int(workers) if workers not in (None, "") else int(conf.screening.get("workers", 2))
+    n = screen_workers(conf) if workers is None else workers
     kwargs = {
         "private_lexicon": conf.screening["private_lexicon"],
         "threshold": conf.screening["threshold"],

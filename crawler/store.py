@@ -57,7 +57,8 @@ def _pid_alive(pid: int | None) -> bool:
 
 def start_run(trigger: str, site_ids: list[str]) -> PatrolRun:
     for run in PatrolRun.objects.filter(status="running"):
-        if (run.stats or {}).get("queue"):
+        queue = (run.stats or {}).get("queue") or {}
+        if queue and not queue.get("local"):
             continue  # a queued patrol belongs to no process: its workers and units finish it
         if not _pid_alive(run.pid) or run.pid == os.getpid():
             run.status = "interrupted"

@@ -1,0 +1,169 @@
+"""A patrol split over this machine's cores (crawler/local.py, ``crawl.processes``): whole host
+groups per crawl process, and the store, counts, timeliness and findings of a one-process patrol —
+also when a crawl process is killed halfway, or the patrol itself."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from crawler.distributed import host_groups
+from crawler.local import parts, processes
+from demo.province import Province
+from tests.test_distributed import CONCURRENCY, InFlight, _first_difference, _reports, _rows_sqlite, patrol
+
+
+def _groups(*sizes: tuple[str, list[str]]) -> list[tuple[str, list[str], list[str]]]:
+    return [(key, sites, [key]) for key, sites in sizes]
+
+
+def test_parts_deal_whole_groups_heaviest_first_to_the_lightest_part():
+    groups = _groups(("a", ["a1", "a2"]), ("b", ["b1"]), ("c", ["c1"]), ("d", ["d1"]), ("e", ["e1"]))
+    weights = {"a1": 50, "a2": 50, "b1": 60, "c1": 30, "d1": 30, "e1": 20}
+    got = parts(groups, 2, weights)
+    # a 100 → first part; b 60, c 30, d 30 → second (the lighter each time: 120); e 20 → first
+    loads = sorted(sum(weights[s] for s in p[1]) for p in got)
+    assert loads == [120, 120], got
+    # a group is never cut, and every site is in exactly one part, in configured order
+    assert sorted(s for p in got for s in p[1]) == sorted(weights)
+    for key, sites, hosts in got:
+        for g in groups:
+            assert set(g[1]) <= set(sites) or not set(g[1]) & set(sites)
+        assert sites == sorted(sites, key=[s for g in groups for s in g[1]].index)
+        assert key == hosts[0]
+    # parts come in the order of their first group (the configured order)
+    assert [p[0] for p in got] == sorted((p[0] for p in got), key="abcde".index)
+
+
+def test_parts_without_history_weigh_one_per_site_and_unknown_sites_the_median():
+    groups = _groups(("a", ["a1"]), ("b", ["b1", "b2", "b3"]), ("c", ["c1"]), ("d", ["d1"]))
+    assert [p[1] for p in parts(groups, 2, {})] == [["a1", "c1", "d1"], ["b1", "b2", "b3"]]
+    # a site not in the latest patrol weighs what a typical site weighed there
+    got = parts(groups, 2, {"a1": 100, "b1": 1, "b2": 1, "b3": 1, "c1": 5})  # d1 → median 1
+    assert [p[1] for p in got] == [["a1"], ["b1", "b2", "b3", "c1", "d1"]]
+    # never more parts than groups, never an empty part
+    assert len(parts(groups, 9, {})) == 4
+    assert parts(groups[:1], 2, {}) == [("a", ["a1"], ["a"])]
+
+
+def test_processes_come_from_the_environment_over_the_config(monkeypatch):
+    class Conf:
+        crawl = {"processes": 3}
+
+    monkeypatch.delenv("PATROL_CRAWL_PROCESSES", raising=False)
+    assert processes(Conf) == 3
+    monkeypatch.setenv("PATROL_CRAWL_PROCESSES", "1")
+    assert processes(Conf) == 1
+    monkeypatch.setenv("PATROL_CRAWL_PROCESSES", "0")  # one per core, at most four
+    assert processes(Conf) == max(1, min(4, len(os.sched_getaffinity(0))))
+
+
+def _units(data: Path) -> list[tuple]:
+    """The run's units as the store holds them ([] while the patrol is still creating its store)."""
+    if not (data / "patrol.sqlite3").exists():
+        return []
+    db = sqlite3.connect(data / "patrol.sqlite3")
+    try:
+        return db.execute("SELECT id, state, owner, attempts FROM crawler_workunit ORDER BY id").fetchall()
+    except sqlite3.OperationalError:  # not migrated yet
+        return []
+    finally:
+        db.close()
+
+
+def _split(cfg: Path, data: Path, n: int, log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "config.cli", "--config", str(cfg), "--data", str(data), "crawl", "--quiet"],
+        env={**os.environ, "PATROL_CRAWL_PROCESSES": str(n), "PATROL_LEASE_SECONDS": "10"},
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+@pytest.mark.slow
+def test_two_crawl_processes_and_a_kill_give_the_one_process_patrol(tmp_path):
+    from demo import httpd
+
+    inflight = InFlight()
+    original = inflight.install()
+    prov = Province(counties=2).start()
+    try:
+        cfg = prov.write_config(
+            tmp_path / "province.yaml",
+            crawl={"concurrency_per_site": CONCURRENCY, "concurrency_per_host": CONCURRENCY},
+        )
+        from config.patrolconf import load
+
+        assert len(host_groups(load(cfg), [s.id for s in load(cfg).sites])) > 2
+        ref = tmp_path / "one"
+        patrol(ref, cfg, "crawl", "--quiet", env={"PATROL_CRAWL_PROCESSES": "1"})
+        want, want_rows = _reports(ref, cfg, {}), _rows_sqlite(ref / "patrol.sqlite3")
+        assert want["counts_2012"]["total"] > 0 and want["findings"]
+        inflight.peak.clear()
+
+        # two crawl processes; the forked one is SIGKILLed while it holds its unit
+        data = tmp_path / "split"
+        main = _split(cfg, data, 2, tmp_path / "split.log")
+        deadline = time.monotonic() + 120
+        while True:
+            held = [u for u in _units(data) if u[1] == "running"]
+            child = [u for u in held if f":{main.pid}:" not in u[2]]
+            if child:
+                break
+            assert main.poll() is None, (tmp_path / "split.log").read_text()
+            assert time.monotonic() < deadline, "the forked crawl process never held a unit"
+            time.sleep(0.1)
+        time.sleep(1.0)  # halfway into its crawl
+        pid = int(child[0][2].split(":")[1])
+        assert pid in {p.pid for p in psutil.Process(main.pid).children()}
+        os.kill(pid, signal.SIGKILL)
+        assert main.wait(600) == 0, (tmp_path / "split.log").read_text()[-3000:]
+
+        units = _units(data)
+        assert all(u[1] == "done" for u in units), units
+        killed = [u for u in units if u[0] == child[0][0]]
+        assert killed[0][3] == 2, units  # taken again after the kill
+        got = _reports(data, cfg, {})
+        assert got["counts_2012"] == want["counts_2012"]
+        assert got["counts_all"] == want["counts_all"]
+        assert got["timeliness"] == want["timeliness"]
+        assert got["findings"] == want["findings"], _first_difference(got["findings"], want["findings"])
+        assert _rows_sqlite(data / "patrol.sqlite3") == want_rows
+        # each host is fetched by one crawl process: its politeness held across the two
+        assert inflight.peak and max(inflight.peak.values()) <= CONCURRENCY, inflight.peak.most_common(3)
+
+        # the patrol itself killed: its crawl processes die with it, and the next patrol (split
+        # again) ends whole, with the same store as one uninterrupted patrol
+        main = _split(cfg, data, 2, tmp_path / "kill.log")
+        deadline = time.monotonic() + 120
+        while len([u for u in _units(data) if u[1] == "running"]) < 2:
+            assert main.poll() is None and time.monotonic() < deadline, (tmp_path / "kill.log").read_text()
+            time.sleep(0.1)
+        family = [main.pid] + [p.pid for p in psutil.Process(main.pid).children(recursive=True)]
+        main.send_signal(signal.SIGKILL)
+        main.wait(10)
+        deadline = time.monotonic() + 30
+        while any(
+            psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE for p in family
+        ):
+            assert time.monotonic() < deadline, [p for p in family if psutil.pid_exists(p)]
+            time.sleep(0.2)
+        patrol(data, cfg, "crawl", "--quiet", env={"PATROL_CRAWL_PROCESSES": "2"})
+        again = _reports(data, cfg, {})
+        assert again["counts_2012"] == want["counts_2012"]
+        assert again["counts_all"] == want["counts_all"]
+        assert again["findings"] == want["findings"], _first_difference(again["findings"], want["findings"])
+        with sqlite3.connect(data / "patrol.sqlite3") as db:
+            statuses = [r[0] for r in db.execute("SELECT status FROM crawler_patrolrun ORDER BY id")]
+        assert statuses == ["ok", "interrupted", "ok"], statuses
+    finally:
+        prov.stop()
+        httpd._Connection._reply = original
