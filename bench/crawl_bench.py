@@ -18,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE_RUNS = 3
+SPLIT = 2  # crawl processes of the split patrol measured beside the default one
 
 _BASELINE = r"""
 import json, sys, scrapy
@@ -102,9 +103,17 @@ def main() -> int:
             "crawl",
             "--quiet",
         ]
-        wall1, cpu1, rss1 = _child(patrol, env)
-        wall2, cpu2, rss2 = _child(patrol, env)
-        stats = _runs(env)
+        one = {**env, "PATROL_CRAWL_PROCESSES": "1"}  # the default, said outright
+        wall1, cpu1, rss1 = _child(patrol, one)
+        wall2, cpu2, rss2 = _child(patrol, one)
+        stats = _runs(one)
+        # the same two patrols split over two crawl processes (crawl.processes: 2), a store of their own
+        split_data = data / "split"
+        split_env = {**env, "PATROL_DATA": str(split_data), "PATROL_CRAWL_PROCESSES": str(SPLIT)}
+        split_cmd = [*patrol[:-4], "--data", str(split_data), "crawl", "--quiet"]
+        walls1, cpus1, rsss1 = _child(split_cmd, split_env)
+        _child(split_cmd, split_env)
+        split_stats = _runs(split_env)
         urls = _fetched_urls(env)
         url_file = data / "urls.json"
         url_file.write_text(json.dumps(urls))
@@ -156,6 +165,20 @@ def main() -> int:
         f"floor {floor} = {first['structural']} structural pages + {first['hosts']} robots.txt; "
         f"requests/floor = {second['requests'] / max(1, floor):.3f} (target 1.000: {ok(second['requests'] <= floor)})"
     )
+    sfirst, ssecond = split_stats[0], split_stats[1]
+    spages = sfirst["pages"] + sfirst["attachments"]
+    srate = spages / walls1
+    ssql = sfirst["sql"] / max(1, sfirst["requests"])
+    sfloor = sfirst["structural"] + sfirst["hosts"]
+    print(
+        f"split over {SPLIT} crawl processes (crawl.processes: {SPLIT}): {sfirst['requests']} requests, {spages} "
+        f"pages+attachments in {walls1:.1f} s = {srate:.0f} pages/s = {srate / base_rate:.2f}x the baseline "
+        f"(target >= 0.70: {ok(srate / base_rate >= 0.7)}); CPU per page "
+        f"{cpus1 / max(1, spages) / max(1e-9, base_cpu_page):.2f}x; SQL per request {ssql:.2f}; peak PSS "
+        f"{rsss1['pss'] / 1024:.0f} MiB (target <= 300: {ok(rsss1['pss'] / 1024 <= 300)}); second patrol "
+        f"requests/floor {ssecond['requests'] / max(1, sfloor):.3f}"
+    )
+    assert spages == pages1, f"the split patrol stored {spages} pages+attachments, the one-process {pages1}"
     assert second["requests"] <= 0.10 * first["requests"], (
         "incremental patrol sent more than 10% of the requests"
     )
