@@ -128,7 +128,7 @@ class Queue:
     @staticmethod
     def units():
         """The units this queue hands out: every patrol's but those split on one machine."""
-        return WorkUnit.objects.exclude(run__stats__queue__local=True)
+        return WorkUnit.objects.exclude(run__stats__queue__has_key="local")  # never NULL, unlike = true
 
 
 def config_fingerprint(conf: PatrolConf) -> str:

@@ -167,3 +167,23 @@ def test_two_crawl_processes_and_a_kill_give_the_one_process_patrol(tmp_path):
     finally:
         prov.stop()
         httpd._Connection._reply = original
+
+
+@pytest.mark.django_db
+def test_a_split_patrols_units_are_its_own_queue_and_never_the_shared_ones():
+    from crawler.distributed import Queue
+    from crawler.local import LocalQueue
+    from crawler.models import PatrolRun, WorkUnit
+
+    shared = PatrolRun.objects.create(trigger="manual", status="running", stats={"queue": {"units": 1}})
+    split = PatrolRun.objects.create(trigger="manual", status="running", stats={"queue": {"local": True}})
+    a = WorkUnit.objects.create(run=shared, key="a", sites=["a"], hosts=["a"])
+    b = WorkUnit.objects.create(run=split, key="b", sites=["b"], hosts=["b"])
+    c = WorkUnit.objects.create(run=split, key="c", sites=["c"], hosts=["c"], state="done")
+    # Redis workers (and their reapers) never take a split patrol's unit; the split takes only its own
+    assert list(Queue.units()) == [a]
+    assert list(LocalQueue(split.pk).units().order_by("pk")) == [b, c]
+    assert LocalQueue(split.pk).pop() == b.pk  # queued, of a running patrol
+    split.status = "interrupted"
+    split.save()
+    assert LocalQueue(split.pk).pop() is None
