@@ -363,6 +363,7 @@ class Worker:
         screen_workers: int | None = None,
         overrides: dict | None = None,
         conf: PatrolConf | None = None,
+        pool_factory=None,
     ):
         from config.patrolconf import load
 
@@ -386,6 +387,7 @@ class Worker:
         # a split patrol on one machine (crawler/local.py): its share of the screening workers and
         # of the machine's concurrent requests; and SQL counted per unit (one unit at a time)
         self.screen_workers, self.overrides = screen_workers, overrides or {}
+        self.pool_factory = pool_factory  # (conf, workers) → the pool; default pipelines.make_pool
         self.sql = None
 
     def say(self, text: str) -> None:
@@ -411,7 +413,7 @@ class Worker:
         check_lists(self.conf)
         configure_logging(settings)
         self.runner = CrawlerRunner(leased(settings))
-        pipelines.SHARED_POOL = pipelines.make_pool(self.conf, self.screen_workers)
+        pipelines.SHARED_POOL = (self.pool_factory or pipelines.make_pool)(self.conf, self.screen_workers)
         self._warm(pipelines.SHARED_POOL)
         self.reactor = reactor
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -455,8 +457,12 @@ class Worker:
         self.say(f"停止（{why}），交还 {len(self.running)} 个进行中的单元")
         for crawler, _ in list(self.running.values()):
             self._close(crawler, "shutdown")
-        if not self.running:
+        if self._may_end():
             self.reactor.stop()
+
+    def _may_end(self) -> bool:
+        """Whether a stopping worker may end now (its reactor stopped): no crawl of its own left."""
+        return not self.running
 
     _close = staticmethod(close_crawl)
 
@@ -599,7 +605,7 @@ class Worker:
         except Exception:  # noqa: BLE001 - the unit's lease runs out and another worker retries it
             log.exception("settling unit %s failed", unit.pk)
             self.say(f"单元 #{unit.pk} 收尾失败：{traceback.format_exc(limit=3)[-300:]}")
-        if self.stopping and not self.running:
+        if self.stopping and self._may_end():
             self.reactor.stop()
 
     def settle(self, unit: WorkUnit, crawler, token: str, result) -> None:

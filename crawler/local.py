@@ -163,11 +163,21 @@ class Split:
         self.quiet, self.stream = quiet, stream
         self.children: set[int] = set()
         self.host = socket.gethostname()
+        # one screening pool, this process's, served to the others over a socket each
+        # (screening/remote.py); none when screening runs inside each crawl process (0 workers)
+        from screening.pool import configured_workers
+
+        self.screen_workers = configured_workers(conf.screening)
+        self.pairs: list = []
 
     def run(self) -> int:
         self._preload()
-        for _ in range(self.n - 1):
-            self._spawn()
+        if self.screen_workers > 0:
+            from screening import remote
+
+            self.pairs = [remote.pair() for _ in range(self.n - 1)]
+        for i in range(self.n - 1):
+            self._spawn(i)
         if not self.quiet:
             print(
                 f"巡查 #{self.run_id}：{self.n} 个巡查进程并行（网站按主机分组，每组只由一个进程访问）",
@@ -190,7 +200,7 @@ class Split:
         gc.collect()
         gc.freeze()  # the collector of each process leaves the inherited objects' pages alone
 
-    def _spawn(self) -> None:
+    def _spawn(self, i: int) -> None:
         connections.close_all()  # a connection is never shared across a fork
         sys.stdout.flush()
         sys.stderr.flush()
@@ -202,7 +212,14 @@ class Split:
                 for sig in (signal.SIGTERM, signal.SIGINT):
                     signal.signal(sig, signal.SIG_DFL)
                 _die_with(parent)
-                code = self._worker(distributed.Worker).run()
+                mine = None
+                for j, (server_end, client_end) in enumerate(self.pairs):
+                    server_end.close()  # only the patrol's process serves
+                    if j == i:
+                        mine = client_end
+                    elif not client_end.closed:
+                        client_end.close()  # another's: its death must reach the server as EOF
+                code = self._worker(distributed.Worker, mine).run()
             except BaseException:  # noqa: BLE001 - said, then the exit status tells the parent
                 traceback.print_exc()
             finally:
@@ -210,13 +227,14 @@ class Split:
                 sys.stderr.flush()
                 os._exit(code)
         self.children.add(pid)
+        if self.pairs:
+            self.pairs[i][1].close()  # the child's end is the child's alone
 
-    def _worker(self, cls):
+    def _worker(self, cls, client=None):
+        """A crawl process's worker; ``client``: a forked one's end of the pool's socket (none when
+        every process screens in itself: ``screening.workers: 0``)."""
         from django.conf import settings
 
-        from . import pipelines
-
-        total = pipelines.screen_workers(self.conf)
         worker = cls(
             settings.PATROL_CONFIG,
             conf=self.conf,
@@ -224,11 +242,23 @@ class Split:
             idle_exit=0,
             stream=open(os.devnull, "w") if self.quiet else self.stream,  # noqa: SIM115 - for the process's life
             queue=LocalQueue(self.run_id),
-            screen_workers=math.ceil(total / self.n) if total > 0 else 0,
+            screen_workers=self.screen_workers,
             overrides={"CONCURRENT_REQUESTS": math.ceil(TOTAL_REQUESTS / self.n)},
+            pool_factory=self._pool if client is None else _client_pool(client),
         )
         worker.split = self
         return worker
+
+    def _pool(self, conf: PatrolConf, workers: int):
+        """This process's screening pool, served to the forked crawl processes."""
+        from screening import remote
+
+        from . import pipelines
+
+        pool = pipelines.make_pool(conf, workers)
+        if self.pairs:
+            self.server = remote.PoolServer(pool, [server_end for server_end, _ in self.pairs])
+        return pool
 
     def reap_children(self, block: bool = False) -> None:
         """Note the crawl processes that ended; the units a dead one held go back at once."""
@@ -290,6 +320,10 @@ class Supervisor(distributed.Worker):
 
     def poll(self) -> None:
         self.split.reap_children()
+        if self.stopping:
+            if self._may_end():
+                self.reactor.stop()
+            return
         super().poll()
         self._progress()
 
@@ -297,6 +331,10 @@ class Supervisor(distributed.Worker):
         if self.split.children or self.running:
             return False
         return not LocalQueue(self.split.run_id).units().filter(state="queued").exists()
+
+    def _may_end(self) -> bool:
+        # the others screen through this process's pool: it stays up until they have all ended
+        return not self.running and not self.split.children
 
     def stop(self, why: str) -> None:
         for pid in self.split.children:  # the others stop with this one, giving their units back
@@ -319,6 +357,17 @@ class Supervisor(distributed.Worker):
             file=self.split.stream,
             flush=True,
         )
+
+
+def _client_pool(client):
+    """The pool factory of a forked crawl process: the patrol's pool, over ``client``."""
+
+    def make(conf: PatrolConf, workers: int):
+        from screening.remote import RemotePool
+
+        return RemotePool(client)
+
+    return make
 
 
 def _die_with(parent: int) -> None:

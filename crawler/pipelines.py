@@ -21,7 +21,6 @@ process instead, one document at a time — for debugging only.
 from __future__ import annotations
 
 import logging
-import os
 
 from scrapy import signals
 from twisted.internet import defer, reactor, task
@@ -278,17 +277,12 @@ class ScreenPipeline:
 SHARED_POOL = None
 
 
-def screen_workers(conf) -> int:
-    """Screening worker processes of one patrol (``PATROL_SCREEN_WORKERS`` over the config)."""
-    workers = os.environ.get("PATROL_SCREEN_WORKERS")
-    return int(workers) if workers not in (None, "") else int(conf.screening.get("workers", 2))
-
-
 def make_pool(conf, workers: int | None = None):
     """The screening pool for this patrol: worker processes, or this process when 0 workers."""
     from screening.extract import Limits
+    from screening.pool import configured_workers
 
-    n = screen_workers(conf) if workers is None else workers
+    n = configured_workers(conf.screening) if workers is None else workers
     kwargs = {
         "private_lexicon": conf.screening["private_lexicon"],
         "threshold": conf.screening["threshold"],

@@ -130,6 +130,12 @@ def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+def configured_workers(screening: dict) -> int:
+    """A patrol's screening workers: ``PATROL_SCREEN_WORKERS`` over ``screening.workers``."""
+    workers = os.environ.get("PATROL_SCREEN_WORKERS")
+    return int(workers) if workers not in (None, "") else int(screening.get("workers", 2))
+
+
 # ------------------------------------------------------------------ the screen itself
 
 SCREENER_BUILDS: dict[int, int] = {}  # pid → Screeners built in that process (inherited by forks)
