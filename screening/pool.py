@@ -5,9 +5,10 @@ to a :class:`screening.service.DocResult`, never to an exception: a document tha
 exhausts memory or kills its worker comes back ``unscreened`` with the reason, and the other
 documents in flight are not affected.
 
-Processes. One *template* process (a "zygote", started through the ``forkserver`` context of
-:mod:`screening.extract.sandbox`, so it is safe to start from a threaded parent such as Scrapy's
-reactor) imports the extractors, builds the lexicon ``Screener`` (jieba's tokenizer and
+Processes. One *template* process (a "zygote", started through multiprocessing's ``spawn``
+context: a fresh interpreter, so it is safe to start from a threaded parent such as Scrapy's
+reactor, and nothing else is left running beside it — a ``forkserver`` would stay alive for the
+whole patrol, about 15 MiB, to start this one process) imports the extractors, builds the lexicon ``Screener`` (jieba's tokenizer and
 dictionary as the engine loads them) once, freezes the garbage collector, and then only forks
 workers. Each worker therefore starts
 with everything loaded (pages shared copy-on-write with the template and its siblings), in a
@@ -43,6 +44,7 @@ import ctypes
 import gc
 import itertools
 import logging
+import multiprocessing
 import os
 import resource
 import signal
@@ -57,7 +59,7 @@ from multiprocessing import connection, reduction
 from typing import Any
 
 from .extract.base import MB, Limits
-from .extract.sandbox import context, deadline_remaining, document_deadline, hard_limit
+from .extract.sandbox import deadline_remaining, document_deadline, hard_limit
 from .service import DocResult, unreadable
 
 __all__ = [
@@ -665,7 +667,7 @@ class ScreenPool:
     def _ensure_template(self) -> None:
         if self._template is not None:
             return
-        ctx = context()
+        ctx = multiprocessing.get_context("spawn")
         mine, theirs = ctx.Pipe(duplex=True)
         proc = ctx.Process(
             target=_template_main,
