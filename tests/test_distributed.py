@@ -552,8 +552,16 @@ def test_a_session_idle_inside_a_transaction_past_two_leases_is_ended_by_postgre
 
 
 class _FakeQueue:
+    """The shared queue without Redis: the same units, pushes recorded."""
+
     def __init__(self):
         self.pushed: list[int] = []
+
+    @staticmethod
+    def units():
+        from crawler.distributed import Queue
+
+        return Queue.units()
 
     def push(self, ids):
         self.pushed += list(ids)
