@@ -113,7 +113,11 @@ CRAWL_SCHEMA: dict[str, Key] = {
     "max_attachment_mb": Key((int, float), 50, check=_positive),
     "full": Key(bool, False, help="walk every list page even when nothing changed"),
     "processes": Key(
-        int, 1, check=_not_negative, help="crawl processes on this machine (0: one per core, at most 4)"
+        int,
+        0,
+        check=_not_negative,
+        help="crawl processes on this machine (0: one per core, at most 4, when the politeness allows "
+        "more requests than one process fetches; else one)",
     ),
 }
 

@@ -115,8 +115,9 @@ def run_patrol(
     unknown = [s for s in site_ids or [] if s not in {x.id for x in conf.sites}]
     if unknown:
         raise ValueError(f"unknown site id(s): {', '.join(unknown)}")
-    n = local.processes(conf)
-    if n > 1 and len(distributed.host_groups(conf, site_ids or [s.id for s in conf.sites])) > 1:
+    groups = len(distributed.host_groups(conf, site_ids or [s.id for s in conf.sites]))
+    n = local.processes(conf, groups)
+    if n > 1 and groups > 1:
         # several cores: the sites split between crawl processes, whole hosts each (crawler/local.py)
         return local.run_split(conf, site_ids, n, trigger=trigger, full=full, quiet=progress is None)
     from .extract import markers

@@ -56,14 +56,32 @@ def test_parts_without_history_weigh_one_per_site_and_unknown_sites_the_median()
 
 def test_processes_come_from_the_environment_over_the_config(monkeypatch):
     class Conf:
-        crawl = {"processes": 3}
+        crawl = {"processes": 3, "delay_seconds": 0.5}
 
     monkeypatch.delenv("PATROL_CRAWL_PROCESSES", raising=False)
-    assert processes(Conf) == 3
+    assert processes(Conf, 20) == 3
     monkeypatch.setenv("PATROL_CRAWL_PROCESSES", "1")
-    assert processes(Conf) == 1
-    monkeypatch.setenv("PATROL_CRAWL_PROCESSES", "0")  # one per core, at most four
-    assert processes(Conf) == max(1, min(4, len(os.sched_getaffinity(0))))
+    assert processes(Conf, 20) == 1
+
+
+def test_automatic_processes_split_only_a_patrol_one_core_cannot_keep_up_with(monkeypatch):
+    class Conf:
+        crawl = {"processes": 0, "delay_seconds": 0.5}
+
+    monkeypatch.delenv("PATROL_CRAWL_PROCESSES", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3, 4, 5, 6, 7})
+    # a county at the default politeness: 24 hosts × 2 requests/s — one process
+    assert processes(Conf, 24) == 1
+    # a province: 300 hosts × 2 requests/s — one process per core, at most four
+    assert processes(Conf, 300) == 4
+    # politeness lifted: any network of two host groups or more
+    Conf.crawl["delay_seconds"] = 0
+    assert processes(Conf, 2) == 4
+    assert processes(Conf, 1) == 1  # one host group cannot be split
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    assert processes(Conf, 24) == 2
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
+    assert processes(Conf, 24) == 1
 
 
 def _units(data: Path) -> list[tuple]:
