@@ -34,15 +34,23 @@ _DIRS: set[str] = set()  # folders known to exist (a patrol writes thousands of 
 def write(data: bytes) -> str:
     """Write the file (once per content) and return its sha256; no database row.
 
-    Plain ``os`` calls on strings (a patrol writes one per page: pathlib's objects cost more
-    than the write)."""
+    Plain ``os`` calls on strings, as few as can be (a patrol writes one per page, mostly into a
+    folder it has to create: pathlib's objects, ``makedirs``' checks and an existence check in a
+    folder just made cost more than the write)."""
     sha = hashlib.sha256(data).hexdigest()
     folder = os.path.join(settings.DATA_DIR, "snapshots", sha[:2], sha[2:4])
-    if folder not in _DIRS:
-        os.makedirs(folder, exist_ok=True)
-        _DIRS.add(folder)
     target = os.path.join(folder, sha)
-    if not os.path.exists(target):
+    made = False
+    if folder not in _DIRS:
+        try:
+            os.mkdir(folder)
+            made = True  # a folder this call made holds no file yet
+        except FileExistsError:
+            pass
+        except FileNotFoundError:  # its parent is missing too
+            os.makedirs(folder, exist_ok=True)
+        _DIRS.add(folder)
+    if made or not os.path.exists(target):
         tmp = os.path.join(folder, f".{sha}.{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
             fh.write(data)

@@ -630,3 +630,18 @@ def test_attachments_of_every_real_page_equal_resolving_every_link(shared_dir):
             assert len(got) >= 5, name
             pages += 1
     assert pages >= 39
+
+
+@pytest.mark.parametrize("attr", ["v-for", "ms-repeat-el", "NG-REPEAT", "x-for"])
+def test_a_client_side_template_row_is_dropped_whatever_the_case_of_its_attribute(attr):
+    import lxml.html
+
+    from crawler.extract.dom import drop_noise
+
+    html = f'<html><body><ul><li {attr}="x in rows">{{{{x.title}}}}</li><li>真实条目</li></ul></body></html>'
+    root = lxml.html.document_fromstring(html)
+    drop_noise(root, html)
+    assert [li.text_content() for li in root.iter("li")] == ["真实条目"]
+    kept = lxml.html.document_fromstring(html.replace(attr, "data-row"))
+    drop_noise(kept, html.replace(attr, "data-row"))
+    assert len(list(kept.iter("li"))) == 2

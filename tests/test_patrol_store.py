@@ -189,3 +189,22 @@ def test_a_snapshot_file_is_named_alike_as_a_path_and_as_a_string(settings, tmp_
     sha = snapshots.write(b"<html>same bytes</html>")
     assert snapshots.file_of(sha) == str(snapshots.path_for(sha))
     assert open(snapshots.file_of(sha), "rb").read() == b"<html>same bytes</html>"
+
+
+def test_a_snapshot_is_written_once_whoever_made_its_folder(settings, tmp_path):
+    import os
+
+    from crawler import snapshots
+
+    settings.DATA_DIR = tmp_path / "fresh"  # not even snapshots/ exists yet
+    sha = snapshots.write(b"<html>one</html>")
+    path = snapshots.file_of(sha)
+    assert open(path, "rb").read() == b"<html>one</html>"
+    first = os.stat(path).st_ino
+    snapshots._DIRS.clear()  # as in another process: the folder is there, this one never made it
+    assert snapshots.write(b"<html>one</html>") == sha
+    assert os.stat(path).st_ino == first  # found, not written again
+    os.remove(path)  # a folder known to exist, its file gone: written again
+    assert snapshots.write(b"<html>one</html>") == sha
+    assert open(path, "rb").read() == b"<html>one</html>"
+    assert not [n for n in os.listdir(os.path.dirname(path)) if n.endswith(".tmp")]
