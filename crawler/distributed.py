@@ -397,8 +397,9 @@ class Worker:
     def run(self) -> int:
         from scrapy.utils.reactor import install_reactor
 
-        from .runner import scrapy_settings
+        from .runner import scrapy_settings, tune_gc
 
+        tune_gc()
         settings = {**scrapy_settings(self.conf), **self.overrides}
         install_reactor(settings["TWISTED_REACTOR"])
         from scrapy.crawler import CrawlerRunner

