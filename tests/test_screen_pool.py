@@ -507,3 +507,16 @@ def test_pool_runs_under_a_twisted_reactor_with_threads():
     data = json.loads(out.stdout)
     assert data["reactor_thread"]
     assert data["kinds"] == [["internal_marker", "mobile"]] * 20
+
+
+def test_the_workers_template_holds_the_chinese_cmaps_before_any_pdf():
+    """Loaded once in the template (shared by every fork), not by each worker's first CID PDF."""
+    import subprocess
+    import sys
+
+    code = (
+        "import screening.extract.worker; from pdfminer.cmapdb import CMapDB; "
+        "print(sorted(CMapDB._cmap_cache), sorted(CMapDB._umap_cache))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['UniGB-UCS2-H', 'UniGB-UTF16-H'] ['Adobe-GB1']"

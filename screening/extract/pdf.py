@@ -25,6 +25,24 @@ _SCAN_CHARS = 5
 _GARBLED = re.compile(r"\(cid:\d+\)|[\ue000-\uf8ff\ufffd]")
 _GARBLED_SHARE = 0.3
 
+# Simplified Chinese CID fonts without ToUnicode (STSong-Light and the like, as Word and WPS write
+# them) decode through Adobe-GB1 and a Unicode-keyed CMap. pdfminer loads each on first use (about
+# 10 MiB of Python objects from its JSON files); the screening pool's template loads them once,
+# so its workers share them instead of each growing by them with its first such PDF.
+PRELOADED_CMAPS = ("UniGB-UCS2-H", "UniGB-UTF16-H")
+PRELOADED_UNICODE_MAPS = ("Adobe-GB1",)
+
+
+def preload_cmaps() -> None:
+    """Load :data:`PRELOADED_CMAPS` and :data:`PRELOADED_UNICODE_MAPS` into pdfminer's caches."""
+    from pdfminer.cmapdb import CMapDB
+
+    for name in PRELOADED_CMAPS:
+        CMapDB.get_cmap(name)
+    for name in PRELOADED_UNICODE_MAPS:
+        CMapDB.get_unicode_map(name, vertical=False)
+        CMapDB.get_unicode_map(name, vertical=True)
+
 
 def garbled(page_text: str) -> bool:
     """True when most of a page's text layer is glyphs without Unicode (not readable text)."""

@@ -11,3 +11,6 @@ import xlrd  # noqa: F401
 from lxml import etree  # noqa: F401
 
 from . import registry, sandbox  # noqa: F401
+from .pdf import preload_cmaps
+
+preload_cmaps()
