@@ -49,7 +49,7 @@ from .models import Page, PatrolRun, WorkUnit
 log = logging.getLogger(__name__)
 
 MAX_AUTO = 4  # crawl processes chosen by default: one per core, at most this many
-# requests per second one crawl process keeps up with on real sites (make bench: 250–290 pages/s
+# requests per second one crawl process keeps up with on real sites (make bench: 200–290 pages/s
 # on loopback, where pages are small and answers instant)
 ONE_PROCESS_RATE = 150.0
 TOTAL_REQUESTS = 32  # concurrent requests of the whole machine (one process: scrapy_settings)
