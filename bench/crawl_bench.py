@@ -169,20 +169,20 @@ def main() -> int:
         f"floor {floor} = {first['structural']} structural pages + {first['hosts']} robots.txt; "
         f"requests/floor = {second['requests'] / max(1, floor):.3f} (target 1.000: {ok(second['requests'] <= floor)})"
     )
-    sfirst, ssecond = one_stats[0], one_stats[1]
-    spages = sfirst["pages"] + sfirst["attachments"]
-    srate = spages / wallo1
-    ssql = sfirst["sql"] / max(1, sfirst["requests"])
-    sfloor = sfirst["structural"] + sfirst["hosts"]
+    ofirst, osecond = one_stats[0], one_stats[1]
+    opages = ofirst["pages"] + ofirst["attachments"]
+    orate = opages / wallo1
+    osql = ofirst["sql"] / max(1, ofirst["requests"])
+    ofloor = ofirst["structural"] + ofirst["hosts"]
     print(
-        f"one crawl process (crawl.processes: 1): {sfirst['requests']} requests, {spages} "
-        f"pages+attachments in {wallo1:.1f} s = {srate:.0f} pages/s = {srate / base_rate:.2f}x the baseline "
-        f"(target >= 0.70: {ok(srate / base_rate >= 0.7)}); CPU per page "
-        f"{cpuo1 / max(1, spages) / max(1e-9, base_cpu_page):.2f}x; SQL per request {ssql:.2f}; peak PSS "
+        f"one crawl process (crawl.processes: 1): {ofirst['requests']} requests, {opages} "
+        f"pages+attachments in {wallo1:.1f} s = {orate:.0f} pages/s = {orate / base_rate:.2f}x the baseline "
+        f"(target >= 0.70: {ok(orate / base_rate >= 0.7)}); CPU per page "
+        f"{cpuo1 / max(1, opages) / max(1e-9, base_cpu_page):.2f}x; SQL per request {osql:.2f}; peak PSS "
         f"{rsso1['pss'] / 1024:.0f} MiB (target <= 300: {ok(rsso1['pss'] / 1024 <= 300)}); second patrol "
-        f"requests/floor {ssecond['requests'] / max(1, sfloor):.3f}"
+        f"requests/floor {osecond['requests'] / max(1, ofloor):.3f}"
     )
-    assert spages == pages1, f"the one-process patrol stored {spages} pages+attachments, the default {pages1}"
+    assert opages == pages1, f"the one-process patrol stored {opages} pages+attachments, the default {pages1}"
     assert second["requests"] <= 0.10 * first["requests"], (
         "incremental patrol sent more than 10% of the requests"
     )
