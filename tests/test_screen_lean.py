@@ -301,3 +301,34 @@ def test_clean_text_screens_without_importing_jieba(tmp_path):
         [sys.executable, "-c", code], capture_output=True, cwd=ROOT, env=_env(), timeout=120
     )
     assert proc.stdout.decode().split() == ["False", "0"], proc.stderr.decode()[-2000:]
+
+
+_REUSE = """
+import resource, sys
+from screening.screen_cli import keep_freed_memory
+held = keep_freed_memory() if sys.argv[1] == "keep" else None
+def faults_of_a_large_buffer():
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    buf = bytearray(64 << 20)  # zeroed: every page touched
+    del buf
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+faults_of_a_large_buffer()
+print(held, faults_of_a_large_buffer())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
+def test_the_screen_process_reuses_the_large_buffers_it_frees():
+    """``patrol screen`` keeps freed memory (keep_freed_memory): a second large buffer comes
+    back from the heap instead of being faulted in from the kernel page by page again."""
+    pages = (64 << 20) // os.sysconf("SC_PAGE_SIZE")
+    got = {}
+    for mode in ("keep", "default"):
+        out = subprocess.run(
+            [sys.executable, "-c", _REUSE, mode], capture_output=True, env=_env(), cwd=ROOT, check=True
+        )
+        held, faults = out.stdout.decode().split()
+        got[mode] = (held, int(faults))
+    assert got["keep"][0] == "True"
+    assert got["default"][1] > pages // 2  # the default: unmapped when freed, faulted in again
+    assert got["keep"][1] < pages // 10, got

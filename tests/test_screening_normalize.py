@@ -53,6 +53,23 @@ def test_offsets_point_back_to_original_characters():
     assert original[slice(*n.span(0, 2))] == "機 密"
 
 
+def test_every_decimal_digit_is_read_as_its_ascii_digit():
+    import sys
+    import unicodedata
+
+    from screening.engine.normalize import DECIMAL_ZEROS
+
+    # the list is Unicode 14's (Python 3.11); a newer Python's list must be a superset of it
+    zeros = [cp for cp in range(0x80, sys.maxunicode + 1) if unicodedata.decimal(chr(cp), None) == 0]
+    assert set(DECIMAL_ZEROS) <= set(zeros)
+    if unicodedata.unidata_version == "14.0.0":
+        assert sorted(DECIMAL_ZEROS) == zeros
+    table = translation_table()
+    for zero in DECIMAL_ZEROS:
+        assert [table[zero + d] for d in range(10)] == list("0123456789"), hex(zero)
+    assert normalize_text("\u0666\u0661\u0660\U0001d7d7") == "6109"
+
+
 def test_numpy_and_str_translate_agree_on_long_text():
     text = ("機密檔案，ＡＢＣ１２３😀 \u2f42件 普通文字" * 500) + "\ud800"
     assert translate(text) == text.translate(translation_table())

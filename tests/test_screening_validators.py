@@ -135,6 +135,23 @@ def test_labelled_order_number_that_happens_to_validate_is_not_an_id():
     assert kinds_rules(f"申请人身份证号：{ID_A}")[0][0] == "id_number"
 
 
+def test_ids_and_mobiles_in_the_digits_of_other_scripts_are_found_and_masked():
+    # full-width, Arabic-Indic and mathematical bold digits: normalisation reads them as ASCII
+    for zero in (0xFF10, 0x0660, 0x1D7CE):
+
+        def other(s: str, zero: int = zero) -> str:
+            return "".join(chr(zero + int(c)) if c.isdigit() else c for c in s)
+
+        hits = EMPTY.screen(
+            f"姓名：王某，身份证号：{other(ID_A)}。联系人：李某，手机{other('13912345678')}"
+        ).hits
+        assert [(h.kind, h.severity) for h in hits] == [("id_number", "high"), ("mobile", "medium")], hex(
+            zero
+        )
+        assert hits[0].text == other(ID_A[:6]) + "*" * 8 + other(ID_A[-4:])
+        assert other(ID_A) not in hits[0].context
+
+
 def test_spaced_id_groups():
     spaced = f"{ID_A[:6]} {ID_A[6:14]} {ID_A[14:]}"
     assert kinds_rules(f"身份证：{spaced}") == [("id_number", "id:gb11643", "high")]

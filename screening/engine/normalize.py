@@ -25,6 +25,19 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 BRIDGE_CHARS = " \t\u00a0\u3000\u00b7\u30fb\uff65\u2022\u2027\u2219\u22c5_-~|/\\.+^`'"
 BRIDGE = re.escape(BRIDGE_CHARS)
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+# the zero of every run of ten decimal digits (Unicode category Nd, 0-9 in order) besides
+# ASCII's, as of Unicode 14: full-width, Arabic-Indic, Devanagari, mathematical bold ... digits
+# are read as ASCII digits, so an ID number typed or extracted in any of them is still one, and
+# the number patterns (patterns.py) need look only for ASCII digits. A test compares the list
+# with the running Python's unicodedata.
+DECIMAL_ZEROS = (
+    0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6,
+    0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50,
+    0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+    0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650,
+    0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50,
+    0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0,
+)  # fmt: skip
 MAX_BRIDGE = 3
 
 # group 1: a bridge run after a CJK character (the run is dropped, the character kept);
@@ -63,6 +76,9 @@ def translation_table() -> dict[int, str]:
     table.update(_opencc_table())
     for cp in range(0xFF01, 0xFF5F):  # full-width ASCII
         table[cp] = chr(cp - 0xFEE0)
+    for zero in DECIMAL_ZEROS:  # decimal digits of every script
+        for d in range(10):
+            table[zero + d] = str(d)
     table[0x3000] = " "  # ideographic space
     table[0xFF65] = "\u00b7"  # half-width katakana middle dot
     # close the table under composition: a Kangxi radical or compatibility form of a
@@ -149,7 +165,8 @@ def _translate(text: str):
         return text.translate(translation_table()), None
     np, lut = _numpy_lut()
     codes = lut[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
-    return codes.tobytes().decode("utf-32-le", "surrogatepass"), codes
+    # decoded straight from the array's buffer: no bytes copy of it (4 bytes a character)
+    return str(memoryview(codes), "utf-32-le", "surrogatepass"), codes
 
 
 @lru_cache(maxsize=1)

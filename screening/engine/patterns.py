@@ -74,8 +74,10 @@ LEVEL_LIST_BEFORE = re.compile(rf"{LEVEL}{_SP}[、,/或和及与]{_SP}$")
 HEAD_LINES = 10  # a bare level line within this many first non-blank lines is reported as mark:head
 
 # --- personal data -----------------------------------------------------------
-# every number pattern below lies inside one of these runs: a cheap first pass
-NUMBER_RUN = re.compile(r"\d[\d -]{9,}[\dXx]")
+# every number pattern below lies inside one of these runs: a cheap first pass. Normalisation
+# has made every decimal digit an ASCII one (normalize.DECIMAL_ZEROS), so [0-9] finds what \d
+# would, and the regex engine scans for a small character set about twice as fast as for \d.
+NUMBER_RUN = re.compile(r"[0-9][0-9 -]{9,}[0-9Xx]")
 ID18 = re.compile(r"(?<!\d)(\d{6}[ -]?\d{8}[ -]?\d{3}[0-9Xx]|\d{6} \d{4} \d{4} \d{3}[0-9Xx])(?![0-9])")
 ID15 = re.compile(r"(?<!\d)(\d{15})(?![0-9])")
 MOBILE = re.compile(r"(?<!\d)(?:(?:\+|00)?86[ -]?)?(1[3-9]\d(?:\d{8}|-\d{4}-\d{4}| \d{4} \d{4}))(?!\d)")
