@@ -65,6 +65,47 @@ def test_screen_imports_neither_django_nor_scrapy(docs, tmp_path):
     assert [Path(d["source"]).name for d in payload["documents"]] == ["clean.html", "mark.txt"]
 
 
+def test_a_text_file_is_screened_without_importing_the_readers_of_other_formats(docs, tmp_path):
+    # sys.modules at exit (python -X importtime does not see importlib.import_module, which
+    # the registry's deferred readers use)
+    cli = (
+        "import sys, atexit; atexit.register(lambda: print(' '.join(sys.modules), file=sys.stderr)); "
+        "from config.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", cli, "--data", str(tmp_path), "screen", "--format", "json", str(docs / "mark.txt")],
+        capture_output=True, cwd=ROOT, env=_env(), timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr.decode()[-3000:]
+    names = set(proc.stderr.decode().split())
+    assert "screening.extract.text" in names  # the probe works: the reader it needed was imported
+    readers = ("pdf", "docx", "xlsx", "ole", "xls", "rtf", "ocr", "sandbox", "embedded")
+    libraries = (
+        "pdfminer",
+        "olefile",
+        "xlrd",
+        "rapidocr_onnxruntime",
+        "onnxruntime",
+        "multiprocessing",
+        "PIL",
+    )
+    unneeded = sorted(
+        n for n in names if n.split(".")[0] in libraries or n in {f"screening.extract.{r}" for r in readers}
+    )
+    assert unneeded == [], unneeded
+    assert json.loads(proc.stdout)["documents"][0]["flagged"] is True
+
+
+def test_the_pool_template_imports_every_reader_before_it_forks():
+    code = (
+        "import sys, screening.extract.worker; "
+        "print(sorted(m for m in ('pdf', 'docx', 'xlsx', 'ole', 'rtf', 'ocr', 'html', 'text') "
+        "if 'screening.extract.' + m not in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, env=_env(), cwd=ROOT, check=True)
+    assert out.stdout.decode().strip() == "[]", out.stderr.decode()[-2000:]
+
+
 def test_lean_and_django_command_say_the_same(docs, tmp_path):
     """``patrol screen`` (no Django) and ``python -m django screen`` (the management command):
     same bytes on stdout and the same exit status, table and JSON."""

@@ -22,7 +22,6 @@ from typing import BinaryIO
 from .base import MB, Extracted, Limits, Unscreenable, cap_text, too_large_reason
 from .detect import charset_of, detect
 from .registry import get, register, run_extractor
-from .sandbox import run_isolated
 
 __all__ = [
     "Extracted",
@@ -53,6 +52,14 @@ def extract(
     if result.kind == "ole":  # name the format the reviewer knows
         result = Extracted(result.text, result.status, result.reason, _OLE_NAMES.get(hint, "doc"))
     return result
+
+
+def run_isolated(kind: str, data: bytes, limits: Limits, **kwargs: object) -> Extracted:
+    """:func:`screening.extract.sandbox.run_isolated`, imported on first use: screening a text
+    file needs neither multiprocessing nor the sandbox."""
+    from .sandbox import run_isolated as run
+
+    return run(kind, data, limits, **kwargs)
 
 
 _OLE_NAMES = {"doc": "doc", "dot": "doc", "wps": "wps", "xls": "xls", "xlt": "xls", "et": "et", "ppt": "ppt"}

@@ -14,6 +14,7 @@ from typing import Literal
 Status = Literal["screened", "unscreened"]
 
 MB = 1024 * 1024
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file: DOC, WPS, XLS, ET, PPT
 
 
 @dataclass(frozen=True)

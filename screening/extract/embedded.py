@@ -20,8 +20,9 @@ _EMBEDDED = re.compile(r"^(word|xl|ppt)/embeddings/[^/]+$", re.I)
 def embedded_texts(zf: zipfile.ZipFile, limits: Limits, depth: int) -> list[str]:
     if depth > 0:
         return []
+    from .base import OLE_MAGIC
     from .docx import extract_docx
-    from .ole import OLE_MAGIC, extract_ole
+    from .ole import extract_ole
     from .xlsx import extract_xlsx
 
     out: list[str] = []

@@ -31,8 +31,6 @@ from .base import Extracted, Limits, Unscreenable
 from .office_images import with_ole_pictures
 from .xls import extract_xls
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-
 _CONTROL = {
     "\r": "\n",
     "\x07": "\t",

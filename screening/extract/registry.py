@@ -23,10 +23,11 @@ Order matters in one place only: magic bytes are tried in declaration order (PDF
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .base import Extracted, Limits, Unscreenable
+from .base import OLE_MAGIC, Extracted, Limits, Unscreenable
 
 ExtractFn = Callable[..., Extracted]
 
@@ -64,6 +65,29 @@ class Extractor:
     content_types: tuple[str, ...] = ()
     text: bool = False  # a text format: a name or type saying so is trusted without magic
     unsupported: str | None = None  # the ``unscreened`` reason while ``func`` is None
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A reader named by its module (in this package) and function, imported when first called:
+    ``patrol screen`` of a text file never imports the PDF, Word, spreadsheet or OCR readers and
+    their libraries. It pickles by name, so a sandboxed worker imports the reader itself."""
+
+    module: str
+    name: str
+
+    def resolve(self) -> ExtractFn:
+        return getattr(importlib.import_module(f"{__package__}.{self.module}"), self.name)
+
+    def __call__(self, *args: object, **kwargs: object) -> Extracted:
+        return self.resolve()(*args, **kwargs)
+
+
+def load_all() -> None:
+    """Import every deferred reader now (the screening pool's template, before it forks workers)."""
+    for ex in _REGISTRY.values():
+        if isinstance(ex.func, Deferred):
+            ex.func.resolve()
 
 
 _REGISTRY: dict[str, Extractor] = {}
@@ -182,13 +206,13 @@ ZIP_MAGIC = (Magic(b"PK\x03\x04", zip=True), Magic(b"PK\x05\x06", zip=True))
 
 
 def _declare_builtins() -> None:
-    from .docx import extract_docx
-    from .html import extract_html
-    from .ole import OLE_MAGIC, extract_ole
-    from .pdf import extract_pdf
-    from .rtf import extract_rtf
-    from .text import extract_text
-    from .xlsx import extract_xlsx
+    extract_pdf = Deferred("pdf", "extract_pdf")
+    extract_docx = Deferred("docx", "extract_docx")
+    extract_xlsx = Deferred("xlsx", "extract_xlsx")
+    extract_ole = Deferred("ole", "extract_ole")
+    extract_rtf = Deferred("rtf", "extract_rtf")
+    extract_html = Deferred("html", "extract_html")
+    extract_text = Deferred("text", "extract_text")
 
     declare(
         Extractor(
@@ -317,4 +341,4 @@ def _declare_builtins() -> None:
 
 
 _declare_builtins()
-register("image", __import__(f"{__package__}.ocr", fromlist=["_"]).extract_image, isolated=True)
+register("image", Deferred("ocr", "extract_image"), isolated=True)

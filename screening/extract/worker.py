@@ -10,7 +10,8 @@ import pdfminer.pdfpage  # noqa: F401
 import xlrd  # noqa: F401
 from lxml import etree  # noqa: F401
 
-from . import registry, sandbox  # noqa: F401
+from . import registry, sandbox  # noqa: F401  (sandbox: imported for the workers)
 from .pdf import preload_cmaps
 
+registry.load_all()  # the readers are imported when first called (registry.Deferred): all of them here
 preload_cmaps()
