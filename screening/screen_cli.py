@@ -166,17 +166,23 @@ def _dump(o: Any, level: int, out: list[str]) -> None:
             out.append(json.dumps(o, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level))
             return
         inner = "\n" + "  " * (level + 1)
-        sep = "{" + inner
+        parts = []
         for k, v in o.items():
-            out.append(sep)
-            out.append(_encode_str(k))
-            out.append(": ")
-            if type(v) is str:  # most values (a hit's fields): no call for them
-                out.append(_encode_str(v))
+            t = type(v)  # the scalars (a hit's fields) are written here, without a call
+            if t is str:
+                value = _encode_str(v)
+            elif t is int:
+                value = int.__repr__(v)
+            elif t is float and v - v == 0:  # finite
+                value = float.__repr__(v)
+            elif v is None:
+                value = "null"
             else:
-                _dump(v, level + 1, out)
-            sep = "," + inner
-        out.append("\n" + "  " * level + "}")
+                nested: list[str] = []
+                _dump(v, level + 1, nested)
+                value = "".join(nested)
+            parts.append(f"{_encode_str(k)}: {value}")
+        out.append("{" + inner + ("," + inner).join(parts) + "\n" + "  " * level + "}")
     elif isinstance(o, (list, tuple)):
         if not o:
             out.append("[]")

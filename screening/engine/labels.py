@@ -184,20 +184,24 @@ def _geometry(doc: Doc, start: int, end: int) -> tuple[str, str, str, bool]:
     return before, after, line, _at_head_or_foot(raw, line_start, line_end)
 
 
+_ENCLOSING = "".join(dict.fromkeys([*P.LABEL_BRACKETS, *P.LABEL_BRACKETS.values(), *P.LABEL_BOX]))
+
+
 def _enclosure(line: str, start: int, end: int) -> str | None:
-    """The content of the brackets or box around [start, end) on its line, if any."""
-    for i in range(start - 1, -1, -1):
-        ch = line[i]
-        if ch in P.LABEL_BRACKETS.values():
-            break  # a closed pair before us: not enclosed by it
-        if ch in P.LABEL_BRACKETS or ch in P.LABEL_BOX:
-            close = P.LABEL_BRACKETS.get(ch, ch)
-            j = line.find(close, end)
-            if j >= 0:
-                return line[i + 1 : j]
-            if ch in P.LABEL_BOX and not line[end:].strip():
-                return line[i + 1 :]  # ■内部资料 at the end of its line
-            return None
+    """The content of the brackets or box around [start, end) on its line, if any: the nearest
+    bracket or box character before the marker decides (a closing bracket: not enclosed)."""
+    i = max(line.rfind(ch, 0, start) for ch in _ENCLOSING)
+    if i < 0:
+        return None
+    ch = line[i]
+    if ch in P.LABEL_BRACKETS.values():
+        return None  # a closed pair before us: not enclosed by it
+    close = P.LABEL_BRACKETS.get(ch, ch)
+    j = line.find(close, end)
+    if j >= 0:
+        return line[i + 1 : j]
+    if ch in P.LABEL_BOX and not line[end:].strip():
+        return line[i + 1 :]  # ■内部资料 at the end of its line
     return None
 
 
