@@ -343,6 +343,11 @@ def test_200mb_file_refused_from_its_size_without_reading_it(hostile):
 def test_read_limited_stops_at_the_limit():
     assert read_limited(io.BytesIO(b"a" * 100), 100) == b"a" * 100
     assert read_limited(io.BytesIO(b"a" * 101), 100) is None
+    # a first read of the size on disk: the whole file at once, or more when it grew since
+    assert read_limited(io.BytesIO(b"a" * 100), 100, first=101) == b"a" * 100
+    assert read_limited(io.BytesIO(b"ab" * 50), 1000, chunk=7, first=11) == b"ab" * 50
+    assert read_limited(io.BytesIO(b"a" * 101), 100, chunk=7, first=51) is None
+    assert read_limited(io.BytesIO(b""), 100, first=1) == b""
 
 
 def test_parser_that_hangs_is_killed_at_the_timeout():

@@ -78,20 +78,25 @@ def extract_path(
         kind, _ = detect(head, name, content_type)
         return Extracted.unscreened(too_large_reason(size, limits.max_bytes), kind)
     with open(name, "rb") as fh:
-        data = read_limited(fh, limits.max_bytes)
+        data = read_limited(fh, limits.max_bytes, first=size + 1)
     if data is None:  # grew while we read it
         return Extracted.unscreened(too_large_reason(None, limits.max_bytes), "unknown")
     return extract(data, name, content_type, limits)
 
 
-def read_limited(fh: BinaryIO, limit: int, chunk: int = 1 * MB) -> bytes | None:
-    """Read at most ``limit`` bytes; ``None`` when the stream holds more (the rest unread)."""
+def read_limited(fh: BinaryIO, limit: int, chunk: int = 1 * MB, first: int = 0) -> bytes | None:
+    """Read at most ``limit`` bytes; ``None`` when the stream holds more (the rest unread).
+
+    ``first``: the size of the first read (a file's size on disk plus one: the whole file in one
+    read, no second copy of it made by joining chunks)."""
     parts: list[bytes] = []
     total = 0
+    size = min(max(first, chunk), limit + 1)
     while True:
-        block = fh.read(min(chunk, limit + 1 - total))
+        block = fh.read(min(size, limit + 1 - total))
+        size = chunk
         if not block:
-            return b"".join(parts)
+            return parts[0] if len(parts) == 1 else b"".join(parts)
         parts.append(block)
         total += len(block)
         if total > limit:
