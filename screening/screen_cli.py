@@ -268,6 +268,10 @@ def main(argv: list[str]) -> int:
     opts = vars(parser.parse_args(argv))
     utf8_stdout(sys.stdout)
     keep_freed_memory()
+    # numpy (the normalisation of long texts) starts OpenBLAS with a spinning thread per core,
+    # about 60 ms of CPU time here, for linear algebra the screen never does (OCR's models run in
+    # onnxruntime, which has its own threads); a setting of the user's own is kept
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     # a short-lived process that allocates many small objects and frees them acyclically:
     # keep the collector off the modules just imported and let it run less often
     threshold = gc.get_threshold()

@@ -373,3 +373,25 @@ def test_the_screen_process_reuses_the_large_buffers_it_frees():
     assert got["keep"][0] == "True"
     assert got["default"][1] > pages // 2  # the default: unmapped when freed, faulted in again
     assert got["keep"][1] < pages // 10, got
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc")
+def test_the_screen_of_a_long_text_starts_no_blas_threads(tmp_path):
+    """numpy, imported for a long text's normalisation, would start OpenBLAS's spinning threads
+    (one per core): ``patrol screen`` asks for none; a user's own setting is kept."""
+    long_text = tmp_path / "long.txt"
+    long_text.write_text("县政府召开常务会议，研究部署春季农业生产工作。\n" * 2000, "utf-8")
+    cli = (
+        "import sys, atexit; atexit.register(lambda: print([l.split()[1] for l in open('/proc/self/status') "
+        "if l.startswith('Threads:')][0], 'numpy' in sys.modules, file=sys.stderr)); "
+        "from config.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    env = {k: v for k, v in _env().items() if k != "OPENBLAS_NUM_THREADS"}
+    proc = subprocess.run(
+        [sys.executable, "-c", cli, "--data", str(tmp_path), "screen", "--format", "json", str(long_text)],
+        capture_output=True, cwd=ROOT, env=env, timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+    threads, numpy_loaded = proc.stderr.decode().split()[-2:]
+    assert numpy_loaded == "True"  # the probe works: numpy was there to start them
+    assert threads == "1"
