@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from screening.engine import default_screener
 from screening.engine.dictionary import N_BUCKETS, DictStore, lazy_tokenizer, write_store
@@ -395,3 +397,39 @@ def test_the_screen_of_a_long_text_starts_no_blas_threads(tmp_path):
     threads, numpy_loaded = proc.stderr.decode().split()[-2:]
     assert numpy_loaded == "True"  # the probe works: numpy was there to start them
     assert threads == "1"
+
+
+def _jieba_ends(tk, block: str) -> tuple[int, ...]:
+    at, ends = 0, []
+    for word in tk.cut(block, HMM=False):
+        at += len(word)
+        ends.append(at)
+    return tuple(ends)
+
+
+def test_dag_ends_cut_every_block_of_real_prose_as_jieba_does():
+    """matcher.dag_ends is jieba's DAG route, recomputed in one function: the same token ends as
+    ``Tokenizer.cut(HMM=False)`` for every jieba block of real government prose, with the
+    lexicon's words added and without."""
+    import re
+
+    from screening.engine.matcher import _HAN_CLASS, dag_ends, lexicon_tokenizer
+
+    files = sorted(REAL_TEXT.rglob("*.txt")) if REAL_TEXT.exists() else []
+    text = "".join(f.read_text("utf-8", "replace") for f in files)[:400_000]
+    text += "有机密封材料耐高温。要坚决杜绝密切关系人违规插手工程项目。GB11643-1999 第3.2条 a1b2 X光机 2024年5G基站"
+    blocks = set(re.findall(_HAN_CLASS + "+", text))
+    assert len(blocks) > 1000
+    for tk in (lexicon_tokenizer(default_screener().lexicon.entries.values()), lazy_tokenizer()):
+        for block in blocks:
+            assert dag_ends(tk, block) == _jieba_ends(tk, block), block
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(list("中国人民政府秘密机绝内部资料文件有封杜切关系的了是在ab1Z9.-_%#&+")), min_size=1, max_size=40).map("".join))  # fmt: skip
+def test_dag_ends_of_random_blocks_are_jiebas(block):
+    from screening.engine.matcher import base_tokenizer as full_tokenizer
+    from screening.engine.matcher import dag_ends
+
+    tk = full_tokenizer()
+    assert dag_ends(tk, block) == _jieba_ends(tk, block)

@@ -124,9 +124,12 @@ def _str_list(value, where: str) -> list[str]:
     return [normalize_text(v.strip()) for v in value]
 
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML was built with it
+
+
 def _merge_file(lex: Lexicon, path: Path) -> None:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         raise LexiconError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(data, dict):
