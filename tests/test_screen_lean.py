@@ -81,8 +81,9 @@ def test_a_text_file_is_screened_without_importing_the_readers_of_other_formats(
     assert proc.returncode == 1, proc.stderr.decode()[-3000:]
     names = set(proc.stderr.decode().split())
     assert "screening.extract.text" in names  # the probe works: the reader it needed was imported
-    readers = ("pdf", "docx", "xlsx", "ole", "xls", "rtf", "ocr", "sandbox", "embedded")
+    readers = ("pdf", "docx", "xlsx", "ole", "xls", "rtf", "ocr", "sandbox", "embedded", "html")
     libraries = (
+        "lxml",
         "pdfminer",
         "olefile",
         "xlrd",

@@ -75,6 +75,23 @@ def test_numpy_and_str_translate_agree_on_long_text():
     assert translate(text) == text.translate(translation_table())
 
 
+def test_the_16_bit_way_agrees_and_gives_way_where_it_cannot_hold_the_result():
+    from screening.engine.normalize import _translate
+
+    table = translation_table()
+    bmp = "機密檔案，ＡＢＣ１２３\u0663 \u2f42件 普通文字\n" * 500  # the Basic Multilingual Plane alone
+    out, codes = _translate(bmp)
+    assert codes.itemsize == 2 and out == bmp.translate(table)
+    beyond = next(k for k, v in sorted(table.items()) if k < 0x10000 and ord(v) >= 0x10000)
+    # a character becoming a supplementary one; U+FFFF (the 16-bit way's mark for that); two
+    # lone surrogates of the text that UTF-16 would read as one character
+    for text in (bmp + chr(beyond), bmp + "\uffff", bmp + "\ud83d\ude00"):
+        out, codes = _translate(text)
+        assert codes.itemsize == 4 and out == text.translate(table), ascii(text[-2:])
+    out, codes = _translate("\ud800" + bmp)  # a lone surrogate alone stays one character
+    assert out == ("\ud800" + bmp).translate(table)
+
+
 _ALPHABET = st.sampled_from(
     list("秘密机绝涉国家內資料文件有封 \t·・_-/.*★\n\u200b\u200dＡ１，。：abc0123") + ["\u3000", "\u2f42"]
 )

@@ -159,13 +159,38 @@ def translate(text: str) -> str:
     return _translate(text)[0]
 
 
+@lru_cache(maxsize=1)
+def _numpy_lut16():
+    """The table for the Basic Multilingual Plane in 16 bits; a character it maps beyond the
+    plane (OpenCC maps some to CJK Extension B-G) reads ``BEYOND_BMP``."""
+    np, lut = _numpy_lut()
+    bmp = lut[:0x10000].copy()
+    bmp[bmp >= 0x10000] = BEYOND_BMP
+    return bmp.astype(np.uint16)
+
+
+BEYOND_BMP = 0xFFFF  # a noncharacter: text holding it only takes the 32-bit way
+
+
 def _translate(text: str):
-    """(translated text, its code points as a numpy array, or None for a short text)."""
+    """(translated text, its code points as a numpy array, or None for a short text).
+
+    A text of the Basic Multilingual Plane alone (nearly every Chinese text: its UTF-16 has two
+    bytes a character) is looked up in 16 bits, half the memory of UTF-32; any other text, or
+    one a character of which becomes a supplementary one, in 32."""
     if len(text) < 4096 or _numpy_lut() is None:
         return text.translate(translation_table()), None
     np, lut = _numpy_lut()
+    data = text.encode("utf-16-le", "surrogatepass")
+    if len(data) == 2 * len(text):
+        codes = _numpy_lut16()[np.frombuffer(data, dtype=np.uint16)]
+        if not (codes == BEYOND_BMP).any():
+            # decoded straight from the array's buffer: no bytes copy of it
+            out = str(memoryview(codes), "utf-16-le", "surrogatepass")
+            if len(out) == len(text):  # not so where two lone surrogates of the text made a pair
+                return out, codes
+    del data
     codes = lut[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
-    # decoded straight from the array's buffer: no bytes copy of it (4 bytes a character)
     return str(memoryview(codes), "utf-32-le", "surrogatepass"), codes
 
 

@@ -113,6 +113,18 @@ def sniff_decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     return best_text, best_enc
 
 
+_HTMLISH = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|title|div|p|table)\b", re.IGNORECASE)
+
+
+def looks_like_html(head: bytes) -> bool:
+    """The first bytes hold an HTML tag (here, not in html.py: sniffing needs no lxml)."""
+    found = bom_encoding(head)
+    if found:
+        enc, skip = found
+        head = head[skip:].decode(enc, errors="ignore").encode("ascii", errors="ignore")
+    return bool(_HTMLISH.search(head[:2048]))
+
+
 def looks_binary(head: bytes) -> bool:
     """True for data that is not text in any of the encodings above (NULs, control bytes)."""
     if not head:

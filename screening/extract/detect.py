@@ -18,8 +18,7 @@ import os
 import re
 
 from . import registry
-from .codec import looks_binary
-from .html import looks_like_html
+from .codec import looks_binary, looks_like_html
 
 
 def extension(name: str | None) -> str:

@@ -13,7 +13,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .base import Extracted, Limits
-from .codec import bom_encoding, sniff_decode
+from .codec import looks_like_html, sniff_decode  # noqa: F401  (looks_like_html: where callers found it)
 
 SKIP = {"script", "style", "template", "head", "object", "embed", "svg", "math"}
 BLOCK = {
@@ -64,15 +64,6 @@ CELL = {"td", "th"}
 META_NAMES = {"keywords", "description"}
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
-_HTMLISH = re.compile(rb"<\s*(!doctype\s+html|html|head|body|meta|title|div|p|table)\b", re.IGNORECASE)
-
-
-def looks_like_html(head: bytes) -> bool:
-    found = bom_encoding(head)
-    if found:
-        enc, skip = found
-        head = head[skip:].decode(enc, errors="ignore").encode("ascii", errors="ignore")
-    return bool(_HTMLISH.search(head[:2048]))
 
 
 def decode_html(data: bytes, charset: str | None = None) -> str:
