@@ -340,3 +340,24 @@ def test_card_rows_far_below_the_header_count_when_they_pass_luhn():
 
 def test_miji_field_with_ji_suffix():
     assert kinds_rules("密级：秘密级\n") == [("classified_mark", "mark:field", "high")]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["工作", "商业", "技术", "绝密", "机密", "秘密", "★", "*", " ", "1", "年", "长期", "国", "\n", "a"]), max_size=14).map("".join))  # fmt: skip
+def test_mark_patterns_with_the_lookbehind_after_the_level_word_read_as_written_before_it(text):
+    """mark:star and mark:term check what precedes the level word after matching it (the engine
+    then scans for the words); they match exactly where the plain form, lookbehind first, does."""
+    import re
+
+    from screening.engine import patterns as P
+
+    plain = {
+        "mark:star": rf"(?<!工作)(?<!商业)(?<!技术){P.LEVEL}{P._SP}{P.STAR}+(?:{P._SP}{P.TERM})?",
+        "mark:term": rf"(?<![{P.HAN}]){P.LEVEL}{P._SP}(?:\d{{1,2}}{P._SP}年|长期)(?![{P.HAN}\d])",
+    }
+    for rule, pattern in plain.items():
+        fast = P.MARK_PATTERNS[rule][2]
+        for pos in (0, len(text) // 2):
+            assert [m.span() for m in fast.finditer(text, pos)] == [
+                m.span() for m in re.compile(pattern).finditer(text, pos)
+            ], (rule, text, pos)

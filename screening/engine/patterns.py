@@ -21,21 +21,25 @@ TERM = (
     rf"|(?:解密(?:时间|日期)?{_SP}:?{_SP})?\d{{4}}{_SP}年(?:{_SP}\d{{1,2}}{_SP}月(?:{_SP}\d{{1,2}}{_SP}日)?)?前?)"
 )
 
-# name -> (kind, severity, regex); ordered; flags are part of the regex
+# name -> (kind, severity, regex); ordered; flags are part of the regex. A pattern begins with
+# its words, not with a lookbehind: what must not come before the level word is checked right
+# after it, two characters further back ("..": the level word itself), so the regex engine can
+# skip ahead to the words' first characters instead of trying a match at every character
+# (mark:star over 20 MB: 170 -> 45 ms)
 MARK_PATTERNS: dict[str, tuple[str, str, re.Pattern[str]]] = {
     # 秘密★1年, 机密 ☆ 长期, 绝密*, 秘密★★
     # (工作秘密★, 商业秘密★ are no 密级: the first is an internal marker, the second a trade secret)
     "mark:star": (
         "classified_mark",
         "high",
-        re.compile(rf"(?<!工作)(?<!商业)(?<!技术){LEVEL}{_SP}{STAR}+(?:{_SP}{TERM})?"),
+        re.compile(rf"{LEVEL}(?<!工作..)(?<!商业..)(?<!技术..){_SP}{STAR}+(?:{_SP}{TERM})?"),
     ),
     # 机密 5年, 绝密长期 (no star, period right after; not followed by more prose, not the end
     # of a longer word: 保守商业秘密 3年 is a sentence)
     "mark:term": (
         "classified_mark",
         "high",
-        re.compile(rf"(?<![{HAN}]){LEVEL}{_SP}(?:\d{{1,2}}{_SP}年|长期)(?![{HAN}\d])"),
+        re.compile(rf"{LEVEL}(?<![{HAN}]..){_SP}(?:\d{{1,2}}{_SP}年|长期)(?![{HAN}\d])"),
     ),
     # 密级：秘密 / 密级 机密 (spaces between CJK are already bridged)
     "mark:field": (
