@@ -361,3 +361,14 @@ def test_mark_patterns_with_the_lookbehind_after_the_level_word_read_as_written_
             assert [m.span() for m in fast.finditer(text, pos)] == [
                 m.span() for m in re.compile(pattern).finditer(text, pos)
             ], (rule, text, pos)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789Xx -*a", max_size=24), st.integers(0, 7), st.integers(0, 5))
+def test_masking_a_bare_number_the_short_way_masks_as_the_long_way(s, lead, trail):
+    from screening.engine.masking import _mask_digits, mask_digits
+
+    assert mask_digits(s, lead, trail) == _mask_digits(s, lead, trail)
+    digits = "".join(c for c in s if c.isdigit())
+    assert mask_digits(digits, lead, trail) == _mask_digits(digits, lead, trail)
+    assert mask_digits(digits + "X", lead, trail) == _mask_digits(digits + "X", lead, trail)

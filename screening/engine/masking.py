@@ -13,6 +13,17 @@ _BREAKS = re.compile(r"[\r\n\t]+")
 
 def mask_digits(s: str, lead: int, trail: int) -> str:
     """Replace the digits (and a trailing X) of ``s`` by '*', keeping the first and last few."""
+    if s.isdigit() or (s[:-1].isdigit() and s[-1] in "Xx"):  # a bare number, as most hits are
+        n = len(s)
+        if n <= lead + trail:
+            lead, trail = min(lead, n // 3), min(trail, n // 3)
+        if n - lead - trail <= 0:
+            return s
+        return s[:lead] + "*" * (n - lead - trail) + s[n - trail :]
+    return _mask_digits(s, lead, trail)
+
+
+def _mask_digits(s: str, lead: int, trail: int) -> str:
     idx = [i for i, ch in enumerate(s) if ch.isdigit() or ch in "Xx"]
     if len(idx) <= lead + trail:
         lead, trail = min(lead, len(idx) // 3), min(trail, len(idx) // 3)
@@ -43,12 +54,18 @@ def _mask_other_numbers(s: str) -> str:
 
 
 def snippet(
-    original: str, start: int, end: int, personal: list[tuple[int, int, str]], width: int = CONTEXT_CHARS
+    original: str,
+    start: int,
+    end: int,
+    personal: list[tuple[int, int, str]],
+    width: int = CONTEXT_CHARS,
+    masked: dict[tuple[int, int, str], str] | None = None,
 ) -> str:
     """``width`` characters either side of [start, end) with personal data masked.
 
     ``personal`` lists (start, end, kind) spans of personal-data hits in the original text;
-    any other run of 11+ digits in the snippet is masked too.
+    any other run of 11+ digits in the snippet is masked too. ``masked``: the masked text of
+    personal spans already masked (a document's hits mask each span once).
     """
     a, b = max(0, start - width), min(len(original), end + width)
     spans = sorted(p for p in personal if p[0] < b and a < p[1])
@@ -59,7 +76,8 @@ def snippet(
         if s < pos:
             continue
         out.append(_mask_other_numbers(original[pos:s]))
-        out.append(mask_hit_text(k, original[s:e]))
+        got = masked.get((s, e, k)) if masked is not None else None
+        out.append(got if got is not None else mask_hit_text(k, original[s:e]))
         pos = e
     out.append(_mask_other_numbers(original[pos:b]))
     return _BREAKS.sub(" ", "".join(out))

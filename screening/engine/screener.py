@@ -100,6 +100,7 @@ class Screener:
         personal = [(s, e, c.kind) for c, s, e in spans if c.kind in PERSONAL_KINDS]
         starts = [p[0] for p in personal]
         original = doc.original
+        masked = {(s, e, c.kind): mask_hit_text(c.kind, original[s:e]) for c, s, e in spans}
         hits = []
         for c, s, e in spans:
             # only the personal spans near this hit matter for its snippet
@@ -112,8 +113,8 @@ class Screener:
                     severity=c.severity,
                     start=s,
                     end=e,
-                    text=mask_hit_text(c.kind, original[s:e]),
-                    context=snippet(original, s, e, personal[lo:hi]),
+                    text=masked[s, e, c.kind],
+                    context=snippet(original, s, e, personal[lo:hi], masked=masked),
                     confidence=round(c.confidence, 3),
                 )
             )
