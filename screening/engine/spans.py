@@ -57,15 +57,44 @@ class SpanIndex:
 
 
 def greedy(items: list, key) -> list:
-    """Keep items (tuples starting with start, end) in ``key`` order, skipping overlaps with kept ones."""
+    """Keep items (tuples starting with start, end: non-empty spans, as hits are) in ``key``
+    order (ties: in the order given), skipping overlaps with kept ones; the kept items in
+    (start, end) order.
+
+    Only items that overlap, directly or through others, can take each other's place: the
+    items are cut into such clusters in one sweep, an item alone in its cluster is kept as it
+    is, and the key order is followed within each cluster (most hits of a large document stand
+    alone; the result is the same as following the key order over all of them)."""
+    order = sorted(range(len(items)), key=lambda i: (items[i][0], items[i][1]))
+    out: list = []
+    cluster: list[int] = []
+    reach = None  # the furthest end in the current cluster
+    for i in order:
+        it = items[i]
+        if reach is not None and it[0] < reach:
+            cluster.append(i)
+            reach = max(reach, it[1])
+            continue
+        _settle(items, cluster, key, out)
+        cluster = [i]
+        reach = it[1]
+    _settle(items, cluster, key, out)
+    return out
+
+
+def _settle(items: list, cluster: list[int], key, out: list) -> None:
+    if len(cluster) == 1:
+        out.append(items[cluster[0]])
+        return
     kept = DisjointSpans()
-    out = []
-    for it in sorted(items, key=key):
+    chosen = []
+    for i in sorted(sorted(cluster), key=lambda i: key(items[i])):  # given order, then key order
+        it = items[i]
         if not kept.overlaps(it[0], it[1]):
             kept.add(it[0], it[1])
-            out.append(it)
-    out.sort(key=lambda t: (t[0], t[1]))
-    return out
+            chosen.append(it)
+    chosen.sort(key=lambda t: (t[0], t[1]))
+    out.extend(chosen)
 
 
 __all__ = ["DisjointSpans", "Covering", "SpanIndex", "greedy", "insort"]
