@@ -372,3 +372,19 @@ def test_masking_a_bare_number_the_short_way_masks_as_the_long_way(s, lead, trai
     digits = "".join(c for c in s if c.isdigit())
     assert mask_digits(digits, lead, trail) == _mask_digits(digits, lead, trail)
     assert mask_digits(digits + "X", lead, trail) == _mask_digits(digits + "X", lead, trail)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=0, max_size=24))
+def test_luhn_is_the_textbook_check(number):
+    def textbook(n: str) -> bool:
+        if len(n) < 2:
+            return False
+        total = 0
+        for i, c in enumerate(reversed(n)):
+            d = int(c) * (2 if i % 2 else 1)
+            total += d - 9 if d > 9 else d
+        return total % 10 == 0
+
+    assert luhn_valid(number) == textbook(number)
+    assert not luhn_valid(number + "a")

@@ -22,6 +22,8 @@ from .types import Candidate
 
 
 def digits_of(s: str) -> str:
+    if s.isdigit():  # a bare number, as most matches are
+        return s
     return "".join(c for c in s if c.isdigit() or c in "Xx").upper()
 
 
@@ -65,15 +67,12 @@ def valid_id15(s: str) -> bool:
 def luhn_valid(number: str) -> bool:
     if not number.isdigit() or len(number) < 2:
         return False
-    total = 0
-    for i, c in enumerate(reversed(number)):
-        d = int(c)
-        if i % 2 == 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
+    rev = number[::-1]
+    total = sum(map(int, rev[0::2])) + sum(_LUHN_DOUBLED[int(c)] for c in rev[1::2])
     return total % 10 == 0
+
+
+_LUHN_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # a digit doubled, its two digits summed
 
 
 def valid_mobile(s: str) -> bool:
@@ -86,7 +85,10 @@ def is_masked_at(text: str, start: int, end: int) -> bool:
     after = text[end : end + 1]
     if (before and before in P.MASK_CHARS) or (after and after in P.MASK_CHARS):
         return True
-    return bool(P.MASKED_X.match(text, end)) or bool(re.search(r"[Xx]{3}$", text[max(0, start - 3) : start]))
+    return bool(P.MASKED_X.match(text, end)) or bool(_X_RUN_END.search(text, max(0, start - 3), start))
+
+
+_X_RUN_END = re.compile(r"[Xx]{3}$")
 
 
 # ---------------------------------------------------------------- detectors
