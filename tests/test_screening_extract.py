@@ -71,6 +71,11 @@ def test_txt_any_chinese_encoding(encoding):
     assert result.text == ZH
 
 
+def test_txt_line_ends_of_windows_and_old_macs_become_newlines():
+    for data, want in ((b"a\r\nb\rc\n", "a\nb\nc\n"), (b"a\nb", "a\nb"), (b"\r\r\n", "\n\n")):
+        assert extract(data, "a.txt").text == want
+
+
 def test_txt_big5_is_sniffed_not_read_as_gbk():
     trad = "縣人民政府關於做好防汛工作的通知，請各鄉鎮認真落實值班制度。"
     result = extract(trad.encode("big5"), "a.txt")
