@@ -379,6 +379,7 @@ class Worker:
         self.leases: dict[int, Lease] = {}  # unit id → what this process knows of its lease
         self.taken = 0
         self.stopping = False
+        self.ended = False  # the reactor was told to stop
         self.idle_since = time.monotonic()
         self.last_reap = 0.0
         self.queue_down_since: float | None = None
@@ -457,8 +458,15 @@ class Worker:
         self.stopping = True
         self.say(f"停止（{why}），交还 {len(self.running)} 个进行中的单元")
         for crawler, _ in list(self.running.values()):
-            self._close(crawler, "shutdown")
+            self._close(crawler, "shutdown")  # a crawl with nothing in flight ends right here
         if self._may_end():
+            self._end()
+
+    def _end(self) -> None:
+        """Stop the reactor, once: a stopping worker is asked from several places (its crawls
+        ending, its poll), and a crawl may end inside ``stop`` itself."""
+        if not self.ended:
+            self.ended = True
             self.reactor.stop()
 
     def _may_end(self) -> bool:
@@ -607,7 +615,7 @@ class Worker:
             log.exception("settling unit %s failed", unit.pk)
             self.say(f"单元 #{unit.pk} 收尾失败：{traceback.format_exc(limit=3)[-300:]}")
         if self.stopping and self._may_end():
-            self.reactor.stop()
+            self._end()
 
     def settle(self, unit: WorkUnit, crawler, token: str, result) -> None:
         from twisted.python.failure import Failure
@@ -642,7 +650,11 @@ class Worker:
         with transaction.atomic():
             still = WorkUnit.objects.select_for_update().filter(pk=unit.pk, owner=token, state="running")
             if not still.exists():
-                self.say(f"单元 #{unit.pk} 已不属于本进程，不收尾")
+                # its lease ran out while this process was frozen or cut off, and the crawl ended
+                # before anything told it so (nothing left to fetch or to write): said here
+                if lease is not None:
+                    lease.lost = True
+                self.say(f"单元 #{unit.pk} 的租约已过期，单元已交回队列或由其他工作进程接手：本进程不收尾")
                 return
             run = PatrolRun.objects.get(pk=unit.run_id)
             if ok:

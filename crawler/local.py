@@ -334,7 +334,7 @@ class Supervisor(distributed.Worker):
         self.split.reap_children()
         if self.stopping:
             if self._may_end():
-                self.reactor.stop()
+                self._end()
             return
         super().poll()
         self._progress()

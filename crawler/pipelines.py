@@ -236,6 +236,15 @@ class ScreenPipeline:
     def _done(self, target, future, url: str, page_url: str, site_id: str = "") -> None:
         self.pending -= 1
         try:
+            self._apply(target, future, url, page_url, site_id)
+        finally:  # whatever became of this result, a crawl closing waits for no result that is done
+            if self.pending == 0:
+                waiters, self._waiters = self._waiters, []
+                for d in waiters:
+                    d.callback(None)
+
+    def _apply(self, target, future, url: str, page_url: str, site_id: str) -> None:
+        try:
             result = future.result()
         except Exception as exc:  # noqa: BLE001 - the pool promises results; never lose a document
             from screening.service import DocResult
@@ -250,12 +259,12 @@ class ScreenPipeline:
             self.store.apply_site_finding(site_id, "watch_name", url, {"hits": checks["watch"]})
         if checks.get("error"):
             log.warning("inspection checks of %s failed: %s", url, checks["error"])
-        if self.store.due and not self.crawler.patrol_store_pipeline.lost:
-            self.crawler.patrol_store_pipeline.flush()
-        if self.pending == 0:
-            waiters, self._waiters = self._waiters, []
-            for d in waiters:
-                d.callback(None)
+        writer = self.crawler.patrol_store_pipeline
+        if self.store.due and not writer.lost:
+            try:
+                writer.flush()
+            except Exception:  # noqa: BLE001 - flush said why and is closing the crawl; not raised
+                pass  # into the reactor's callFromThread (a traceback per result, nothing more)
 
     def drained(self) -> defer.Deferred:
         if self.pending == 0:

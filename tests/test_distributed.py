@@ -285,9 +285,10 @@ def test_two_workers_and_a_kill_give_the_one_process_patrol(tmp_path, pg_db):
         assert {u[0] for u in a_running} <= {u[0] for u in taken_over}, (a_running, units)
         assert set(frozen) <= {u[0] for u in taken_over}, (frozen, units)
         if frozen:  # the frozen worker saw it had lost them and gave up its crawls
-            assert "租约" in (tmp_path / "b.log").read_text(encoding="utf-8") or "收回" in (
-                tmp_path / "b.log"
-            ).read_text(encoding="utf-8")
+            said = (tmp_path / "b.log").read_text(encoding="utf-8")
+            assert "租约" in said or "收回" in said, said[-6000:]
+        for name in ("b", "c"):  # leaving cleanly: nothing raised into the reactor
+            assert "Traceback" not in (tmp_path / f"{name}.log").read_text(encoding="utf-8"), name
         got = _reports(data, cfg, env)
         assert got["counts_2012"] == want["counts_2012"]
         assert got["counts_all"] == want["counts_all"]
@@ -782,3 +783,86 @@ def _written_before_the_freeze(crawler) -> socket.socket:
     near.close()
     far.settimeout(2)
     return far
+
+
+class _OnceReactor:
+    """Twisted's rule: a reactor stopped twice raises ReactorNotRunning."""
+
+    def __init__(self):
+        self.stops = 0
+
+    def stop(self):
+        from twisted.internet.error import ReactorNotRunning
+
+        self.stops += 1
+        if self.stops > 1:
+            raise ReactorNotRunning("Can't stop reactor that isn't running.")
+
+
+def _worker(**kw):
+    import io
+
+    from config.patrolconf import parse
+    from crawler.distributed import Worker
+
+    conf = parse(
+        'sites:\n  - {id: a, name: 某局, tier: department, url: "http://a.example.cn/",'
+        ' scope: ["http://a.example.cn/"]}\ncrawl: {}\n'
+    )
+    w = Worker("p.yaml", conf=conf, stream=io.StringIO(), queue=_FakeQueue(), **kw)
+    w.reactor = _OnceReactor()
+    return w
+
+
+def test_a_crawl_that_ends_inside_stop_stops_the_reactor_once():
+    from types import SimpleNamespace
+
+    w = _worker()
+    unit, crawler = SimpleNamespace(pk=7), object()
+    w.running[unit.pk] = (crawler, "tok")
+    w.settle = lambda *a: None  # the unit's settle is not what is checked here
+
+    def close(c, reason):  # nothing in flight: the crawl's engine closes at once, finished() runs
+        assert reason == "shutdown"
+        w.finished(None, unit, c, "tok")
+
+    w._close = close
+    w.stop("收到停止信号")
+    assert w.reactor.stops == 1 and not w.running
+    w.stop("收到停止信号")  # a second signal
+    assert w.reactor.stops == 1
+
+
+@pytest.mark.django_db
+def test_a_crawl_ending_on_a_unit_taken_over_meanwhile_says_the_lease_and_writes_nothing():
+    """A worker frozen past its lease wakes with a crawl that has nothing left to fetch or write:
+    no request meets the lease guard and no flush meets the fence. Its settle finds the unit
+    another worker's, settles nothing, and says why in the worker's log."""
+    from types import SimpleNamespace
+
+    from crawler.lease import Lease
+    from crawler.models import PatrolRun, WorkUnit
+
+    w = _worker()
+    run = PatrolRun.objects.create(sites=["a"], stats={"queue": {"units": 1}})
+    unit = WorkUnit.objects.create(
+        run=run, key="a", sites=["a"], state="running", owner="other/1", attempts=2
+    )
+    stats = {"finish_reason": "finished", "downloader/request_count": 3}
+    spider = SimpleNamespace(
+        counters={"list_pages": 1, "details": 2, "new_items": 0},
+        store=SimpleNamespace(findings=0, flushes=0),
+        state={},
+        moves={},
+    )
+    crawler = SimpleNamespace(
+        spider=spider, stats=SimpleNamespace(get_stats=lambda: stats), patrol_lease=Lease()
+    )
+    w.running[unit.pk] = (crawler, "mine/1")
+    w.finished(None, unit, crawler, "mine/1")
+    unit.refresh_from_db()
+    assert (unit.state, unit.owner, unit.stats) == ("running", "other/1", {})
+    assert crawler.patrol_lease.lost and unit.pk not in w.running
+    assert "租约已过期" in w.stream.getvalue()
+    run.refresh_from_db()
+    assert run.status == "running"

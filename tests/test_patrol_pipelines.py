@@ -137,6 +137,35 @@ def test_a_page_keeps_its_attachments_due_until_they_are_stored_or_the_crawl_goe
     assert spider.store.attachments_due(["a"]) == []
 
 
+@pytest.mark.django_db
+def test_a_lease_lost_at_the_last_screen_result_still_lets_the_crawl_close(pipes, monkeypatch, caplog):
+    """A worker frozen past its lease wakes to its last screening result: the flush it triggers
+    finds the unit gone (LeaseLost). The crawl must still close (its close waits for the pool to
+    be drained) and nothing is written or raised into the reactor."""
+    from crawler.lease import LeaseLost
+
+    spider, s, sc, calls = pipes
+    url = "http://a.example.cn/gk/9.html"
+    detail = DetailPage(
+        "a", url, url, 200, {}, ID_PAGE.encode(), "text/html; charset=utf-8", None, screen=True
+    )
+    sc.process_item(s.process_item(detail))
+    assert sc.pending == 1
+    closed = _close(s, sc)
+    assert not closed.called
+
+    def fence():
+        raise LeaseLost("unit 1 is no longer this worker's")
+
+    spider.store.fence = fence
+    monkeypatch.setattr(store, "FLUSH_SECONDS", 0)  # the result's flush is due at once
+    for f, a in calls:
+        f(*a)  # would raise LeaseLost out of the reactor's call, and leave the close waiting
+    assert sc.pending == 0 and closed.called
+    assert s.lost and Page.objects.count() == 0 and Finding.objects.count() == 0
+    assert "no longer this worker's" in caplog.text
+
+
 def test_scrapy_finds_no_generator_returning_a_value_among_the_spider_callbacks():
     """Scrapy warns on every patrol about a callback that is a generator with ``return value``
     (it reads the source): ``emits`` wraps plain methods that return lists in a generator, and
