@@ -520,3 +520,31 @@ def test_the_workers_template_holds_the_chinese_cmaps_before_any_pdf():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['UniGB-UCS2-H', 'UniGB-UTF16-H'] ['Adobe-GB1']"
+
+
+def test_a_workers_resident_size_is_its_own_after_a_fork():
+    """The size a worker reports after each job (and retires on) is read from a file kept open;
+    a forked worker must read its own, not the process's it was forked from."""
+    import mmap
+
+    from screening import pool
+
+    def fresh() -> int:  # the child's size read the plain way
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    pool._rss()  # the file is open in this process now
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        before = fresh()
+        blob = mmap.mmap(-1, 96 << 20)  # fresh pages, each touched: resident in the child only
+        for i in range(0, len(blob), 4096):
+            blob[i] = 1
+        os.write(w, f"{before} {pool._rss()} {fresh()}".encode())
+        os._exit(0)
+    os.close(w)
+    before, got, after = map(int, os.read(r, 128).split())
+    os.waitpid(pid, 0)
+    assert got - before >= 90 << 20, (before, got, after)
+    assert abs(got - after) < 8 << 20

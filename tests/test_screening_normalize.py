@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -129,3 +131,28 @@ def test_any_normalised_span_comes_from_an_original_span_that_normalises_to_it(t
 def test_normalisation_is_idempotent(text):
     once = normalize_text(text)
     assert normalize_text(once) == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXT, _TEXT)
+def test_the_last_text_is_normalised_once_and_never_answers_for_another(a, b):
+    """The screen and the inspection checks normalise the same string object: the second call
+    reuses the first's result; any other string (equal or not) is normalised for itself."""
+    mod = importlib.import_module("screening.engine.normalize")
+
+    first = normalize(a)
+    assert normalize(a) is first
+    copy = "".join(list(b))  # b's text in a new object when b is not empty
+    got = normalize(copy)
+    assert got.original is copy and got.text == mod._normalize(copy).text
+    assert got.offsets.to_list() == mod._normalize(copy).offsets.to_list()
+
+
+def test_a_large_text_is_not_kept_alive_by_the_memo():
+    mod = importlib.import_module("screening.engine.normalize")
+
+    big = "秘密" * (mod.MEMO_CHARS // 2 + 1)
+    normalize(big)
+    assert mod._memo is None
+    small = "机密文件"
+    assert normalize(small) is normalize(small)

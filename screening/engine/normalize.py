@@ -247,8 +247,25 @@ def _drop_spans(text: str, codes=None):
                 yield z.span()
 
 
+# The last text normalised, and its result: a worker screens a document's text and then runs the
+# inspection checks (wording, watched names) on the very same string object — normalised once.
+# Only a text up to this many characters is remembered (a large one is not kept alive after).
+MEMO_CHARS = 1 << 18
+_memo: tuple[str, Normalized] | None = None
+
+
 def normalize(text: str) -> Normalized:
     """Return the normalised text and the map back to ``text``."""
+    global _memo
+    memo = _memo
+    if memo is not None and memo[0] is text:  # the same object (a str never changes)
+        return memo[1]
+    out = _normalize(text)
+    _memo = (text, out) if len(text) <= MEMO_CHARS else None
+    return out
+
+
+def _normalize(text: str) -> Normalized:
     translated, codes = _translate(text)
     pieces: list[str] = []
     starts = [0]
