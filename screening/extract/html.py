@@ -77,35 +77,32 @@ def decode_html(data: bytes, charset: str | None = None) -> str:
 
 
 def _walk(root: etree._Element, out: list[str]) -> None:
-    stack: list[tuple[etree._Element, bool]] = [(root, True)]
-    while stack:
-        el, opening = stack.pop()
-        tag = el.tag if isinstance(el.tag, str) else None
-        name = tag.lower() if tag else None
-        if opening:
-            stack.append((el, False))
-            if name is None or name in SKIP:
+    """The text of ``root`` in document order, blocks and cells separated. lxml's ``iterwalk``
+    walks the tree in C (a skipped element still ends, so its tail is kept); comments and
+    processing instructions come as events of their own, and only their tails are text."""
+    app = out.append
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, el in walker:
+        if event == "start":
+            name = el.tag.lower()
+            if name in SKIP:
+                walker.skip_subtree()
                 continue
             if name in BLOCK:
-                out.append("\n")
+                app("\n")
             elif name in CELL:
-                out.append("\t")
+                app("\t")
             if el.text:
-                out.append(el.text)
-            if (
-                name in ("input",)
-                and el.get("type", "text").lower() in ("text", "hidden")
-                and el.get("value")
-            ):
-                out.append(" " + el.get("value") + " ")
-            if name == "img" and el.get("alt"):
-                out.append(" " + el.get("alt") + " ")
-            stack.extend((child, True) for child in reversed(list(el)))
-        else:
-            if name in BLOCK:
-                out.append("\n")
-            if el.tail:
-                out.append(el.tail)
+                app(el.text)
+            if name == "input" and el.get("type", "text").lower() in ("text", "hidden") and el.get("value"):
+                app(" " + el.get("value") + " ")
+            elif name == "img" and el.get("alt"):
+                app(" " + el.get("alt") + " ")
+            continue
+        if event == "end" and el.tag.lower() in BLOCK:
+            app("\n")
+        if el.tail:
+            app(el.tail)
 
 
 _BLANK_LINES = re.compile(r"[ \t\r\f\v]*\n[\s]*\n")
