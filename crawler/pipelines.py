@@ -26,7 +26,7 @@ from scrapy import signals
 from twisted.internet import defer, reactor, task
 
 from . import items as it
-from . import snapshots, takedown
+from . import takedown
 
 log = logging.getLogger(__name__)
 
@@ -221,10 +221,11 @@ class ScreenPipeline:
 
         self.pending += 1
         snap = getattr(target, "snapshot", None)
-        if snap is not None and snap.sha256:  # the worker reads the file, once it is written
+        if snap is not None and snap.sha256:  # written by the store already: the worker reads the file
+            from .snapshots import file_of
+
             size = len(body) if body is not None else snap.size
-            path, ready = snapshots.file_of(snap.sha256), snapshots.pending(snap.sha256)
-            where = {"data": b"", "path": path, "size": size, "ready": ready}
+            where = {"data": b"", "path": file_of(snap.sha256), "size": size}
         else:
             where = {"data": body}
         job = ScreenJob(key=None, name=name, content_type=ctype, url=url, checks=self._checks(item), **where)

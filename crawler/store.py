@@ -544,7 +544,7 @@ class PatrolStore:
 
     def _snapshot(self, data: bytes) -> Snapshot:
         """The file is written now (content-addressed, renamed into place); its row at the flush."""
-        sha = snapshots.write_behind(data)
+        sha = snapshots.write(data)
         snap = self._snapshots.get(sha)
         if snap is None:
             snap = self._snapshots[sha] = Snapshot(sha256=sha, size=len(data))
@@ -555,7 +555,6 @@ class PatrolStore:
         """Write everything queued, in one transaction, with bulk statements."""
         if not self._ops:
             return
-        snapshots.drain()  # the files on disk before any row refers to them
         ops, self._ops = self._ops, []
         by: dict[str, list] = defaultdict(list)
         for kind, payload in ops:

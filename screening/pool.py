@@ -40,7 +40,6 @@ calling thread for a future already resolved when ``submit`` returns (pool close
 from __future__ import annotations
 
 import collections
-import contextlib
 import ctypes
 import gc
 import itertools
@@ -101,25 +100,10 @@ class ScreenJob:
     # is their length (the oversize check without reading them)
     path: str | None = None
     size: int | None = None
-    # the write of ``path`` while it may be under way (crawler.snapshots writes files behind the
-    # crawl): anything whose ``result()`` returns once the file is there. Waited for before the
-    # job is sent or read, and never pickled (it stays in this process)
-    ready: Any = field(default=None, compare=False, repr=False)
-
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "ready": None}
 
 
 def job_size(job: ScreenJob) -> int:
     return job.size if job.path is not None and job.size is not None else len(job.data)
-
-
-def wait_written(job: ScreenJob, timeout: float = 120) -> None:
-    """Wait until the job's file is written (when its writer said it might not be yet). A write
-    that failed leaves the file missing: reading it then says so, as for any missing file."""
-    if job.ready is not None:
-        with contextlib.suppress(Exception):
-            job.ready.result(timeout)
 
 
 def job_data(job: ScreenJob) -> bytes:
@@ -127,7 +111,6 @@ def job_data(job: ScreenJob) -> bytes:
     sha256 name; ``ValueError`` when the file no longer holds those bytes)."""
     if job.path is None:
         return job.data
-    wait_written(job)
     import hashlib
 
     with open(job.path, "rb") as fh:
@@ -797,7 +780,6 @@ class ScreenPool:
             if entry is None:
                 return
             w.state, w.entry, w.started = "busy", entry, False
-            wait_written(entry.job)  # its file written behind the crawl: on disk before it is read
             w.deadline = time.monotonic() + hard_limit(self.limits.timeout_s)
             try:
                 w.conn.send(("job", entry.id, entry.job))

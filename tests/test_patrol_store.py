@@ -3,7 +3,6 @@ nothing is written before a flush, and a later patrol's index sees exactly what 
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pytest
@@ -209,41 +208,3 @@ def test_a_snapshot_is_written_once_whoever_made_its_folder(settings, tmp_path):
     assert snapshots.write(b"<html>one</html>") == sha
     assert open(path, "rb").read() == b"<html>one</html>"
     assert not [n for n in os.listdir(os.path.dirname(path)) if n.endswith(".tmp")]
-
-
-@pytest.mark.django_db
-def test_a_snapshot_written_behind_is_on_disk_before_any_row_refers_to_it(
-    settings, tmp_path, conf, monkeypatch
-):
-    """The crawl hashes a page and goes on; its file is written on a thread of its own. The
-    flush waits for the files first: a write that fails fails the flush, and no row is written."""
-    import threading
-
-    from crawler import snapshots
-
-    settings.DATA_DIR = tmp_path
-    st, _ = _store(conf)
-    gate, original = threading.Event(), snapshots._write_file
-
-    def slow(*args):
-        gate.wait(10)
-        original(*args)
-
-    monkeypatch.setattr(snapshots, "_write_file", slow)
-    st.apply_structural("a", "http://a.example.cn/", "home", 200, {}, b"<html>home</html>")
-    sha = next(iter(st._snapshots))
-    assert snapshots.pending(sha) is not None and not os.path.exists(snapshots.file_of(sha))
-    threading.Timer(0.3, gate.set).start()
-    st.flush()  # waits for the file, then writes the rows
-    assert snapshots.pending(sha) is None and os.path.exists(snapshots.file_of(sha))
-    assert Page.objects.get(url="http://a.example.cn/").snapshot.sha256 == sha
-
-    def full(*args):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(snapshots, "_write_file", full)
-    st.apply_structural("a", "http://a.example.cn/gk/", "entry", 200, {}, b"<html>gk</html>")
-    with pytest.raises(OSError):
-        st.flush()
-    assert not Page.objects.filter(url="http://a.example.cn/gk/").exists()
-    assert Snapshot.objects.count() == 1

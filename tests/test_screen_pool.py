@@ -9,7 +9,6 @@ extractor for ``#POOLTEST:`` text files installed in the workers through ``initi
 from __future__ import annotations
 
 import ctypes
-import dataclasses
 import io
 import os
 import pickle
@@ -268,30 +267,6 @@ def test_a_snapshot_file_that_no_longer_holds_its_bytes_is_unscreened_not_misrea
     os.unlink(gone.path)
     result = pool.submit(gone).result(timeout=300)
     assert result.status == "unscreened" and "FileNotFoundError" in result.reason
-
-
-def test_a_job_whose_file_is_still_being_written_waits_for_it(pool, tmp_path):
-    """The patrol writes snapshot files behind the crawl: a job may reach the pool before its
-    file is on disk. It carries the write and is sent only once it is done (never unpickled
-    with it: the write stays in this process)."""
-    import threading
-    from concurrent.futures import Future
-
-    job = _samples()[1]
-    by_path = _by_path(job, tmp_path)
-    data = Path(by_path.path).read_bytes()
-    os.unlink(by_path.path)
-    written: Future = Future()
-    late = dataclasses.replace(by_path, ready=written)
-
-    def write():
-        Path(late.path).write_bytes(data)
-        written.set_result(None)
-
-    threading.Timer(0.5, write).start()
-    result = pool.submit(late).result(timeout=300)
-    assert written.done() and result == _inline(job)
-    assert pickle.loads(pickle.dumps(late)).ready is None
 
 
 def test_results_survive_pickling():
