@@ -1,5 +1,6 @@
-"""screening.extract.html's text walk (lxml's iterwalk) held to the plain stack walk it replaced:
-the same text, character for character, on generated markup and on every real page."""
+"""The two text walks, screening.extract.html's and crawler.extract.dom.text_lines (both lxml's
+iterwalk now), held to the plain walks they replaced: the same text, character for character,
+on generated markup and on every real page."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
+from crawler.extract import patterns as P
+from crawler.extract.dom import parse_html, text_lines
 from screening.extract.html import BLOCK, CELL, SKIP, _walk, decode_html
 
 SHARED = Path(os.environ.get("PATROL_SHARED") or Path(__file__).resolve().parents[2] / "shared")
@@ -111,3 +114,48 @@ def test_the_walk_reads_every_real_page_as_the_stack_walk_does():
     for page in pages:
         root = lxml_html.document_fromstring(decode_html(page.read_bytes()))
         assert walked(root) == reference(root), page.name
+
+
+def reference_lines(el) -> list[str]:
+    """text_lines as it was written first: a recursive walk."""
+    import re
+
+    parts: list[str] = []
+    ws = re.compile(r"\s+")
+
+    def walk(node) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        block, cell = tag in P.BLOCK_TAGS, tag in P.CELL_TAGS
+        parts.append("\n" if block else "\x1f" if cell else "")
+        if node.text and tag:
+            parts.append(ws.sub(" ", node.text))
+        for child in node:
+            walk(child)
+            if child.tail:
+                parts.append(ws.sub(" ", child.tail))
+        parts.append("\n" if block else "\x1f" if cell else "")
+
+    walk(el)
+    lines = []
+    for line in "".join(parts).split("\n"):
+        line = "\t".join(c for c in (c.strip() for c in line.split("\x1f")) if c)
+        if line:
+            lines.append(line)
+    return lines
+
+
+@settings(max_examples=400, deadline=None)
+@given(_markup(), st.integers(0, 6))
+def test_text_lines_reads_generated_markup_as_the_recursive_walk_does(body, pick):
+    root = parse_html(f"<html><head><title>t</title></head><body>{body}</body></html>")
+    elements = [root, *root.iter()]
+    el = elements[pick % len(elements)]  # the whole page or one element in it (its tail not its text)
+    assert text_lines(el) == reference_lines(el)
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real-pages is not beside the project")
+def test_text_lines_reads_every_real_page_as_the_recursive_walk_does():
+    for page in sorted(p for p in REAL.iterdir() if p.is_file()):
+        root = parse_html(decode_html(page.read_bytes()))
+        for el in (root, *root.iter("table", "div")):
+            assert text_lines(el) == reference_lines(el), page.name

@@ -14,6 +14,7 @@ from . import patterns as P
 
 PAGER_MARK = "data-patrol-pager"
 _WS_BREAK_RE = re.compile(r"[ \xa0]*[\r\n\t\f\v]+[\s]*")
+_WS_RUN_RE = re.compile(r"\s+")
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # browsers ignore </body> and </html> (server-side includes often emit them mid-page); libxml2
 # stops reading there, so they are removed before parsing
@@ -207,30 +208,30 @@ class Doc:
 
 
 def text_lines(el: etree._Element) -> list[str]:
-    """Visible text as lines: block elements break lines, table cells are separated by a tab."""
+    """Visible text as lines: block elements break lines, table cells are separated by a tab.
+
+    Walked by lxml's ``iterwalk`` (in C) in document order: an element's text after its start,
+    its tail after its end (``el``'s own tail is not its text); comments and processing
+    instructions come as events of their own, and only their tails are text."""
+    if not isinstance(el.tag, str):  # a comment holds no visible text
+        return []
     parts: list[str] = []
-    ws = re.compile(r"\s+")
-
-    def walk(node: etree._Element) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        block = tag in P.BLOCK_TAGS
-        cell = tag in P.CELL_TAGS
-        if block:
-            parts.append("\n")
-        elif cell:
-            parts.append("\x1f")
-        if node.text and tag:
-            parts.append(ws.sub(" ", node.text))
-        for child in node:
-            walk(child)
-            if child.tail:
-                parts.append(ws.sub(" ", child.tail))
-        if block:
-            parts.append("\n")
-        elif cell:
-            parts.append("\x1f")
-
-    walk(el)
+    app, sub = parts.append, _WS_RUN_RE.sub
+    for event, node in etree.iterwalk(el, events=("start", "end", "comment", "pi")):
+        if event == "start" or event == "end":
+            tag = node.tag
+            if tag in P.BLOCK_TAGS:
+                app("\n")
+            elif tag in P.CELL_TAGS:
+                app("\x1f")
+            if event == "start":
+                if node.text:
+                    app(sub(" ", node.text))
+                continue
+            if node is el:
+                continue
+        if node.tail:
+            app(sub(" ", node.tail))
     lines = []
     for line in "".join(parts).split("\n"):
         cells = [c.strip() for c in line.split("\x1f")]
