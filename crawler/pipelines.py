@@ -65,29 +65,41 @@ class StorePipeline:
     def _tick(self) -> None:
         if self.store.due:
             try:
-                self.flush()
+                written = self.flush()
             except Exception:  # noqa: BLE001 - flush logged it and closes the spider
-                self._loop.stop()  # not raised into the LoopingCall: no "Unhandled error in Deferred"
+                written = False  # not raised into the LoopingCall: no "Unhandled error in Deferred"
+            if not written:
+                self._loop.stop()
 
-    def flush(self) -> None:
-        """Write the queue; a store that cannot write ends the patrol as failed (the index would
-        otherwise believe rows stored that are not: nothing may be lost silently)."""
+    def flush(self) -> bool:
+        """Write the queue. A store that cannot write ends the patrol as failed and raises (the
+        index would otherwise believe rows stored that are not: nothing may be lost silently).
+        A worker whose unit went to another worker (its lease lost) writes nothing more: that is
+        said once, the crawl is closed, and False is returned instead of raising, so that no
+        caller (a result callback, the close, a takedown check) carries it into the reactor."""
+        if self.lost:
+            return False
+        from .lease import LeaseLost
+
         try:
             self.store.flush()
+        except LeaseLost as exc:  # expected when a worker was frozen past its lease: one line
+            log.warning("%s: its crawl here stops and writes nothing more", exc)
+            self.lost = True
+            self._fail(exc)
+            return False
         except Exception as exc:
-            from .lease import LeaseLost
-
-            if isinstance(exc, LeaseLost):  # a worker's unit went elsewhere: expected, one line
-                log.warning("%s: its crawl here stops and writes nothing more", exc)
-                self.lost = True
-            else:
-                log.exception("the store could not write: the patrol stops")
-            self.crawler.stats.set_value("store/failed", f"{type(exc).__name__}: {exc}"[:500])
-            if self.crawler.engine is not None and self.crawler.engine.running:
-                from scrapy.utils.defer import deferred_from_coro
-
-                deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_failed"))
+            log.exception("the store could not write: the patrol stops")
+            self._fail(exc)
             raise
+        return True
+
+    def _fail(self, exc: Exception) -> None:
+        self.crawler.stats.set_value("store/failed", f"{type(exc).__name__}: {exc}"[:500])
+        if self.crawler.engine is not None and self.crawler.engine.running:
+            from scrapy.utils.defer import deferred_from_coro
+
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_failed"))
 
     def process_item(self, item):
         if self.lost:
@@ -125,14 +137,10 @@ class StorePipeline:
         elif isinstance(item, it.MessageSeen):
             store.apply_message(item)
         elif isinstance(item, it.TakedownCheck):
-            self.flush()  # the judge reads findings and listings as the store holds them now
-            takedown.judge(self.spider, item.response)
+            if self.flush():  # the judge reads findings and listings as the store holds them now
+                takedown.judge(self.spider, item.response)
         if store.due:
-            try:
-                self.flush()
-            except Exception:
-                if not self.lost:
-                    raise
+            self.flush()
         return item
 
     async def close_spider(self):
@@ -145,7 +153,8 @@ class StorePipeline:
             return
         for item in self.spider.closing_items():
             self.process_item(item)
-        self.flush()
+        if not self.flush():  # the unit went to another worker meanwhile: it finishes the patrol
+            return
         takedown.finish(self.spider)  # findings still served: no longer listed, or not fixed
 
 
@@ -259,10 +268,9 @@ class ScreenPipeline:
             self.store.apply_site_finding(site_id, "watch_name", url, {"hits": checks["watch"]})
         if checks.get("error"):
             log.warning("inspection checks of %s failed: %s", url, checks["error"])
-        writer = self.crawler.patrol_store_pipeline
-        if self.store.due and not writer.lost:
+        if self.store.due:
             try:
-                writer.flush()
+                self.crawler.patrol_store_pipeline.flush()
             except Exception:  # noqa: BLE001 - flush said why and is closing the crawl; not raised
                 pass  # into the reactor's callFromThread (a traceback per result, nothing more)
 

@@ -4,6 +4,7 @@ are tied to the snapshot they came from, and closing waits until screening is dr
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from scrapy.utils.test import get_crawler
@@ -164,6 +165,46 @@ def test_a_lease_lost_at_the_last_screen_result_still_lets_the_crawl_close(pipes
     assert sc.pending == 0 and closed.called
     assert s.lost and Page.objects.count() == 0 and Finding.objects.count() == 0
     assert "no longer this worker's" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_lease_lost_at_the_closing_flush_or_a_takedown_check_ends_quietly(pipes, monkeypatch, caplog):
+    """The unit goes to another worker while nothing is being screened: the flush of a takedown
+    check, and the last flush of the close, find it gone. Neither may raise (Scrapy would print a
+    traceback per crawl, "Scraper close failure"), judge, or finish the takedown checks: the
+    worker that holds the unit now does all of that."""
+    from twisted.internet.defer import Deferred
+
+    from crawler import takedown
+    from crawler.items import TakedownCheck
+    from crawler.lease import LeaseLost
+
+    spider, s, sc, calls = pipes
+    closed = []
+
+    async def close_spider_async(reason):
+        closed.append(reason)
+
+    s.crawler.engine = SimpleNamespace(running=True, close_spider_async=close_spider_async)
+    url = "http://a.example.cn/gk/8.html"
+    s.process_item(DetailPage("a", url, url, 200, {}, b"<p>x</p>", "text/html", None))
+    judged, finished = [], []
+    monkeypatch.setattr(takedown, "judge", lambda sp, r: judged.append(r))
+    monkeypatch.setattr(takedown, "finish", lambda sp: finished.append(sp))
+    s.process_item(TakedownCheck("a response"))  # the lease still held: flushed, then judged
+    assert judged == ["a response"] and Page.objects.filter(url=url).exists()
+
+    def fence():
+        raise LeaseLost("unit 1 is no longer this worker's")
+
+    spider.store.fence = fence
+    s.process_item(DetailPage("a", url + "?2", url + "?2", 200, {}, b"<p>y</p>", "text/html", None))
+    assert s.process_item(TakedownCheck("another")) is not None  # nothing raised
+    assert judged == ["a response"] and s.lost and closed == ["store_failed"]
+    closing = Deferred.fromCoroutine(s.close_spider())
+    assert closing.called and closing.result is None  # closed without a failure
+    assert finished == [] and not Page.objects.filter(url=url + "?2").exists()
+    assert caplog.text.count("no longer this worker's") == 1  # said once
 
 
 def test_scrapy_finds_no_generator_returning_a_value_among_the_spider_callbacks():
