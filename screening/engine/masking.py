@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from . import registry
 
 CONTEXT_CHARS = 30
 _LONG_NUMBER = re.compile(r"\d(?:[ -]?\d){10,}[Xx]?")
 _BREAKS = re.compile(r"[\r\n\t]+")
+_REWRITE = re.compile(r"[\r\n\t]|\d(?:[ -]?\d){10,}")  # what a snippet rewrites, if anything
+_REACH = 200  # no personal span is longer: how far back to look for one that overlaps a window
 
 
 def mask_digits(s: str, lead: int, trail: int) -> str:
@@ -68,7 +71,46 @@ def snippet(
     personal spans already masked (a document's hits mask each span once).
     """
     a, b = max(0, start - width), min(len(original), end + width)
-    spans = sorted(p for p in personal if p[0] < b and a < p[1])
+    return _window(original, a, b, sorted(p for p in personal if p[0] < b and a < p[1]), masked)
+
+
+def snippets(
+    original: str,
+    spans: list[tuple[int, int]],
+    personal: list[tuple[int, int, str]],
+    masked: dict[tuple[int, int, str], str],
+    width: int = CONTEXT_CHARS,
+) -> list[str]:
+    """``snippet`` of each (start, end) in ``spans`` at once: a document's thousands of hits.
+
+    ``personal`` is sorted and spans no more than ``_REACH`` characters each; ``masked``
+    holds the masked text of every personal span. Same text as ``snippet`` for each span.
+    """
+    n = len(original)
+    starts = [p[0] for p in personal]
+    out = []
+    for start, end in spans:
+        a, b = max(0, start - width), min(n, end + width)
+        lo, hi = bisect_left(starts, start - _REACH), bisect_right(starts, end + _REACH)
+        near = [p for p in personal[lo:hi] if p[0] < b and a < p[1]]
+        if near:
+            out.append(_window(original, a, b, near, masked))
+        else:
+            text = original[a:b]
+            # most windows hold no long number and no line break: nothing to rewrite
+            out.append(text if _REWRITE.search(text) is None else _BREAKS.sub(" ", _mask_other_numbers(text)))
+    return out
+
+
+def _window(
+    original: str,
+    a: int,
+    b: int,
+    spans: list[tuple[int, int, str]],
+    masked: dict[tuple[int, int, str], str] | None,
+) -> str:
+    """original[a:b] widened to whole personal ``spans`` (sorted), those masked, with any other
+    long number masked and line breaks flattened."""
     for s, e, _ in spans:  # never cut a personal value in half
         a, b = min(a, s), max(b, e)
     out, pos = [], a
