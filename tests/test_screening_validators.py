@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from screening.engine import Screener
 from screening.engine.document import Doc
 from screening.engine.lexicon import Lexicon
-from screening.engine.masking import mask_hit_text, snippet
+from screening.engine.masking import mask_hit_text, snippet, snippets
 from screening.engine.patterns import PROVINCES
 from screening.engine.validators import (
     BankCards,
@@ -322,6 +322,34 @@ def test_snippet_masks_every_personal_value_and_long_numbers():
     out = snippet(text, s, s + 11, spans, width=60)
     assert "13812341234" not in out and ID_A not in out and ID_A[:17] not in out
     assert "138****1234" in out
+
+
+def test_snippets_of_a_document_are_each_hits_snippet():
+    # a document's snippets in one pass: the same text as snippet() span by span, with windows
+    # that hold a personal value, only another long number, only a line break, or nothing
+    text = (
+        f"开头\n姓名张三\t电话13812341234 身份证{ID_A}\r\n其他号码{ID_A[:17]}0 结束"
+        + "。" * 80
+        + "普通文字没有号码" * 5
+        + "\n\n换行后"
+        + "。" * 80
+        + "卡号6222 0212 3456 7890 尾"
+    )
+    personal = sorted(
+        (text.index(v), text.index(v) + len(v), k)
+        for v, k in [("13812341234", "mobile"), (ID_A, "id_number")]
+    )
+    masked = {p: mask_hit_text(p[2], text[p[0] : p[1]]) for p in personal}
+    spans = [(p[0], p[1]) for p in personal]
+    spans += [
+        (text.index(w), text.index(w) + len(w)) for w in ("开头", "其他号码", "普通文字", "换行后", "卡号")
+    ]
+    spans += [(len(text) - 1, len(text)), (0, 0)]
+    got = snippets(text, spans, personal, masked)
+    assert got == [snippet(text, s, e, personal, masked=masked) for s, e in spans]
+    assert "13812341234" not in "".join(got) and ID_A not in "".join(got)
+    assert not any(ch in "".join(got) for ch in "\r\n\t")
+    assert any("普通文字" in g and "*" not in g for g in got)
 
 
 def test_amounts_and_round_numbers_are_not_mobiles():
