@@ -217,6 +217,8 @@ _LISTING_FIELDS = ["title", "row_date", "partial_date", "pinned", "last_seen_run
 class PatrolStore:
     """The index and write buffer of one patrol (see the module docstring)."""
 
+    DUE_BATCH = 200  # detail pages whose due attachments one query looks up
+
     def __init__(self, run: PatrolRun, conf: PatrolConf, sites: dict[str, Site]):
         self.run, self.conf, self.sites = run, conf, sites
         self._index: dict[str, SiteIndex] = {}
@@ -502,11 +504,22 @@ class PatrolStore:
             .order_by("pk")
         )
         out = []
-        for page in pages:
-            urls = [u for u, _ in page.attachments_due]
-            mine = Q(page=page) | Q(run_id=page.run_id)
-            stored = set(Attachment.objects.filter(mine, url__in=urls).values_list("url", flat=True))
-            out.append((page, [[u, n] for u, n in page.attachments_due if u not in stored]))
+        for i in range(0, len(pages), self.DUE_BATCH):  # one query per batch of pages, not per page
+            batch = pages[i : i + self.DUE_BATCH]
+            urls = {u for page in batch for u, _ in page.attachments_due}
+            runs = {page.run_id for page in batch}
+            mine = Q(page__in=batch) | Q(run_id__in=runs - {None})
+            if None in runs:  # a page whose run was deleted: as run_id=None, attachments of none
+                mine |= Q(run__isnull=True)
+            stored: defaultdict[tuple[str, int | None], set[str]] = defaultdict(set)
+            for url, page_id, run_id in Attachment.objects.filter(mine, url__in=urls).values_list(
+                "url", "page_id", "run_id"
+            ):
+                stored["page", page_id].add(url)
+                stored["run", run_id].add(url)
+            for page in batch:
+                have = stored.get(("page", page.pk), set()) | stored.get(("run", page.run_id), set())
+                out.append((page, [[u, n] for u, n in page.attachments_due if u not in have]))
         return out
 
     def apply_site_finding(self, site_id: str, kind: str, url: str, detail: dict) -> None:

@@ -219,3 +219,36 @@ def test_scrapy_finds_no_generator_returning_a_value_among_the_spider_callbacks(
     assert "on_error" in names and len(names) > 4
     flagged = [n for n in names if is_generator_with_return_value(getattr(PatrolSpider, n))]
     assert flagged == []
+
+
+@pytest.mark.django_db
+def test_attachments_due_after_a_kill_are_looked_up_a_batch_of_pages_per_query(pipes, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    spider, s, sc, calls = pipes
+    base = "http://a.example.cn/gk/"
+    shared = [base + "shared.txt", "共用.txt"]
+    due = {
+        1: [[base + "a1.txt", "一.txt"], shared],
+        2: [shared],
+        3: [shared, [base + "a3.txt", "三.txt"]],
+        4: [shared],
+        5: [[base + "a5.txt", "五.txt"]],
+    }
+    for n, urls in due.items():
+        url = f"{base}{n}.html"
+        s.process_item(DetailPage("a", url, url, 200, {}, b"<p>x</p>", "text/html", None, attachments=len(urls), attachment_urls=urls))  # fmt: skip
+    s.flush()
+    for n, (att_url, name) in ((1, due[1][0]), (2, shared)):  # page 2 stores the shared file
+        page_url = f"{base}{n}.html"
+        s.process_item(AttachmentFile("a", page_url, page_url, att_url, name, 200, {}, "无".encode(), "text/plain"))  # fmt: skip
+    s.flush()
+    Page.objects.filter(url=f"{base}4.html").update(run=PatrolRun.objects.create())  # an older run's page
+    monkeypatch.setattr(store.PatrolStore, "DUE_BATCH", 2)
+    with CaptureQueriesContext(connection) as queries:
+        got = [(p.url.rsplit("/", 1)[1], missing) for p, missing in spider.store.attachments_due(["a"])]
+    # page 1 has its own file and the shared one its run stored for page 2; page 3 the shared
+    # one only; page 4's run stored nothing; page 2 has all it asked for and is not due
+    assert got == [("1.html", []), ("3.html", [due[3][1]]), ("4.html", [shared]), ("5.html", due[5])]
+    assert len(queries) == 1 + 2  # the due pages, then one query per two pages
