@@ -10,7 +10,7 @@ A mixin of :class:`crawler.spider.PatrolSpider`. Per site:
   fetched once per patrol (a page waits until its sheets have come), never a link's target.
   One ``hidden_link`` finding per page, its hits in ``detail.hits``.
 * **Wording and watched names** — run in the screening workers on the text extracted for the
-  screen, pages and attachments alike (``screening.pool.inspection_checks``; stored by
+  screen, pages and attachments alike (``screening.jobs.inspection_checks``; stored by
   crawler.pipelines as ``wording_error`` / ``watch_name`` with the suggestion and severity).
 * **互动回应** — the homepage's 互动交流 links (one level) and the homepage itself name the 政务咨询
   columns (县长信箱, 咨询, 问政 …; not 在线访谈, 意见征集, 信访, 纪检); their list pages are walked

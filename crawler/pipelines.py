@@ -226,7 +226,7 @@ class ScreenPipeline:
         return conf.get("wording_lexicon"), conf.get("watch_names"), published
 
     def _submit(self, item, target, body: bytes, name: str, ctype: str, url: str, page_url: str) -> None:
-        from screening.pool import ScreenJob
+        from screening.jobs import ScreenJob
 
         self.pending += 1
         snap = getattr(target, "snapshot", None)
@@ -290,14 +290,14 @@ class ScreenPipeline:
 
 
 # A long-lived ``patrol worker`` runs many crawls in one process: it sets one pool here, which
-# every crawl's pipeline uses and none closes (crawler/distributed.py).
+# every crawl's pipeline uses and none closes (crawler/worker.py).
 SHARED_POOL = None
 
 
 def make_pool(conf, workers: int | None = None):
     """The screening pool for this patrol: worker processes, or this process when 0 workers."""
     from screening.extract import Limits
-    from screening.pool import configured_workers
+    from screening.jobs import configured_workers
 
     n = configured_workers(conf.screening) if workers is None else workers
     kwargs = {
@@ -321,7 +321,7 @@ class InlinePool:
     def submit(self, job):
         from concurrent.futures import Future
 
-        from screening.pool import screen_inline
+        from screening.jobs import screen_inline
 
         fut: Future = Future()
         fut.set_result(screen_inline(job, **self.kwargs))

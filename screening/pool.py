@@ -32,6 +32,11 @@ workers. The template reports each worker's exit status, so a death is named
 by a cross-process lock, and a worker killed while idle breaks the whole pool ("All workers
 expired", every queued task fails); one killed while holding the lock hangs it.
 
+Modules: this one is the parent side (``ScreenPool`` and its supervisor); the template and
+worker processes are :mod:`screening.workers`; the job and the screen a worker runs on it
+(``ScreenJob``, ``screen_inline``, the failure reasons) are :mod:`screening.jobs`, which a
+crawl that screens in its own process imports without the pool.
+
 Threads: ``submit`` and ``close`` may be called from any thread; future callbacks run in the
 supervisor thread (keep them short; from Twisted use ``reactor.callFromThread``), or in the
 calling thread for a future already resolved when ``submit`` returns (pool closed, oversize).
@@ -40,13 +45,10 @@ calling thread for a future already resolved when ``submit`` returns (pool close
 from __future__ import annotations
 
 import collections
-import ctypes
-import gc
 import itertools
 import logging
 import multiprocessing
 import os
-import resource
 import signal
 import socket
 import threading
@@ -54,13 +56,26 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
-from functools import lru_cache
 from multiprocessing import connection, reduction
 from typing import Any
 
 from .extract.base import MB, Limits
-from .extract.sandbox import deadline_remaining, document_deadline, hard_limit
+from .extract.sandbox import deadline_remaining, hard_limit
+from .jobs import (
+    EXIT_MEMORY,
+    ScreenFuture,
+    ScreenJob,
+    configured_workers,
+    death_reason,
+    default_workers,
+    job_data,
+    job_size,
+    patrol_screener,
+    screen_inline,
+    timeout_reason,
+)
 from .service import DocResult, unreadable
+from .workers import _Config, _template_main
 
 __all__ = [
     "ScreenJob",
@@ -71,6 +86,7 @@ __all__ = [
     "screen_inline",
     "deadline_remaining",
     "default_workers",
+    "configured_workers",
     "patrol_screener",
 ]
 
@@ -81,365 +97,6 @@ START_FAILURES = 5  # consecutive worker or template deaths before start-up: the
 TEMPLATE_START_S = 300.0  # loading the lexicon and parsers (seconds, a loaded machine included)
 WORKER_START_S = 60.0  # from the fork request to the worker's "ready"
 MAX_ATTEMPTS = 2  # a job whose worker was lost through no fault of its own is tried again once
-EXIT_MEMORY = 86  # a worker's exit code: it ran out of memory receiving a job
-
-
-@dataclass(frozen=True)
-class ScreenJob:
-    key: object  # the caller's key, untouched; also on the future (``future.key``)
-    data: bytes
-    name: str  # file name or URL (type hint for detection); the result's ``source``
-    content_type: str | None = None
-    url: str | None = None
-    # inspection checks on the same extracted text (issue 10): (wording lexicon path or None,
-    # watch list path or None, the page's publish date as ISO or None); None: no checks
-    checks: tuple[str | None, str | None, str | None] | None = None
-    # the bytes as a content-addressed file (``…/<sha256>``, crawler.snapshots) instead of ``data``:
-    # the worker reads them itself (nothing big is pickled through the supervisor or held in the
-    # queue) and checks them against the name, so it screens exactly the bytes written; ``size``
-    # is their length (the oversize check without reading them)
-    path: str | None = None
-    size: int | None = None
-
-
-def job_size(job: ScreenJob) -> int:
-    return job.size if job.path is not None and job.size is not None else len(job.data)
-
-
-def job_data(job: ScreenJob) -> bytes:
-    """The job's bytes: ``data``, or the content-addressed file at ``path`` (checked by its
-    sha256 name; ``ValueError`` when the file no longer holds those bytes)."""
-    if job.path is None:
-        return job.data
-    import hashlib
-
-    with open(job.path, "rb") as fh:
-        data = fh.read()
-    if hashlib.sha256(data).hexdigest() != os.path.basename(job.path):
-        raise ValueError(f"snapshot {os.path.basename(job.path)[:12]}… does not hold the bytes fetched")
-    return data
-
-
-class ScreenFuture(Future):
-    """A future of a :class:`DocResult` that carries its job's ``key``."""
-
-    def __init__(self, key: object):
-        super().__init__()
-        self.key = key
-
-
-def default_workers() -> int:
-    return max(1, min(2, os.cpu_count() or 1))
-
-
-def configured_workers(screening: dict) -> int:
-    """A patrol's screening workers: ``PATROL_SCREEN_WORKERS`` over ``screening.workers``."""
-    workers = os.environ.get("PATROL_SCREEN_WORKERS")
-    return int(workers) if workers not in (None, "") else int(screening.get("workers", 2))
-
-
-# ------------------------------------------------------------------ the screen itself
-
-SCREENER_BUILDS: dict[int, int] = {}  # pid → Screeners built in that process (inherited by forks)
-
-
-@lru_cache(maxsize=4)
-def patrol_screener(private_lexicon: str | None, threshold: str) -> Any:
-    """The patrol's screener: the default lexicons plus the private one, at ``threshold``
-    (built once per process and key; the pool's template builds it for every worker)."""
-    from .engine import Screener, load_lexicon
-    from .engine.lexicon import default_lexicon_paths
-
-    paths = list(default_lexicon_paths())
-    if private_lexicon:
-        paths.append(private_lexicon)
-    screener = Screener(load_lexicon(paths), threshold=threshold)
-    SCREENER_BUILDS[os.getpid()] = SCREENER_BUILDS.get(os.getpid(), 0) + 1
-    return screener
-
-
-def screen_inline(
-    job: ScreenJob,
-    *,
-    private_lexicon: str | None = None,
-    threshold: str = "medium",
-    limits: Limits | None = None,
-) -> DocResult:
-    """Screen one job in this process, every extractor inline, under the soft deadline.
-
-    The same function the pool's workers run; it never raises (a failure is ``unscreened``)."""
-    from .extract import extract
-    from .service import screen_extracted
-
-    limits = (limits or Limits()).with_(isolation="inline")
-    try:
-        with document_deadline(limits.timeout_s):
-            data = job_data(job)
-            extracted = extract(data, name=job.name, content_type=job.content_type, limits=limits)
-            del data
-            screener = patrol_screener(private_lexicon, threshold) if extracted.text.strip() else None
-            result = screen_extracted(extracted, job.name, url=job.url, screener=screener)
-            if job.checks is not None and extracted.text.strip():
-                result.checks = inspection_checks(extracted.text, *job.checks)
-            return result
-    except MemoryError:
-        return unreadable(job.name, memory_reason(limits))
-    except Exception as exc:  # a broken document or lexicon must never stop the patrol
-        return unreadable(job.name, f"screening failed: {type(exc).__name__}: {exc}"[:300])
-
-
-def inspection_checks(text: str, wording: str | None, watch: str | None, published: str | None) -> dict:
-    """Wording errors and watched names in a document's text (inspection.checks; the lexicons are
-    loaded once per worker). Plain dicts, ``{"wording": [...], "watch": [...]}``; a failure of the
-    checks is reported in ``error`` and never costs the document its screen."""
-    import datetime as dt
-
-    try:
-        wording_lex, watch_list = _inspection_lists(wording, watch)
-        from inspection.checks import check_watch, check_wording
-
-        out: dict = {"wording": [], "watch": []}
-        for h in check_wording(text, wording_lex):
-            out["wording"].append(
-                {
-                    "text": h.text,
-                    "suggestion": h.suggestion,
-                    "severity": h.severity,
-                    "context": h.context,
-                    "note": h.note,
-                }
-            )
-        if watch_list.entries:
-            day = dt.date.fromisoformat(published) if published else None
-            for w in check_watch(text, day, watch_list):
-                out["watch"].append(
-                    {"text": w.text, "context": w.context, "since": w.since.isoformat(), "note": w.note}
-                )
-        return out
-    except Exception as exc:  # noqa: BLE001 - the screen result stands
-        return {"wording": [], "watch": [], "error": f"{type(exc).__name__}: {exc}"[:300]}
-
-
-@lru_cache(maxsize=4)
-def _inspection_lists(wording: str | None, watch: str | None):
-    from inspection.checks import load_watch, load_wording
-
-    return load_wording([wording] if wording else None), load_watch([watch] if watch else None)
-
-
-def memory_reason(limits: Limits) -> str:
-    return f"memory limit ({limits.memory_mb} MB) exceeded"
-
-
-def death_reason(code: int | None, limits: Limits) -> str:
-    """Why a worker died, from its exit status (negative: the signal that killed it)."""
-    if code is None:
-        return "screening worker lost (exit status unknown)"
-    if code == EXIT_MEMORY:
-        return memory_reason(limits)
-    if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        return f"parser crashed ({name}); memory limit {limits.memory_mb} MB"
-    return f"parser failed (exit code {code})"
-
-
-# ------------------------------------------------------------------ template and workers
-
-
-def _die_with_parent(parent: int | None = None) -> None:
-    """SIGKILL this process when its parent dies (Linux), so no worker outlives the patrol."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if parent is not None and os.getppid() != parent:  # it died before the line above
-        os._exit(1)
-
-
-def _vm_size() -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def _os_threads() -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("Threads:"):
-                return int(line.split()[1])
-    return 1
-
-
-_STATM: tuple[int, int] | None = None  # (pid, fd of its /proc/self/statm): read after every job
-
-
-def _rss() -> int:
-    """This process's resident size, by one ``pread`` of a file kept open (a forked process
-    opens its own: the file answers for the process that opened it)."""
-    global _STATM
-    pid = os.getpid()
-    if _STATM is None or _STATM[0] != pid:
-        _STATM = (pid, os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC))
-    return int(os.pread(_STATM[1], 128, 0).split()[1]) * _PAGE
-
-
-_PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _limit_memory(base: int, memory_mb: int) -> None:
-    """RLIMIT_AS: the worker's size after start-up (``base`` bytes) plus the document's share."""
-    try:
-        limit = base + memory_mb * MB
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard == resource.RLIM_INFINITY or limit < hard:
-            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ValueError, OSError):
-        pass
-
-
-@dataclass(frozen=True)
-class _Config:
-    """What the template and its workers are started with."""
-
-    private_lexicon: str | None
-    threshold: str
-    limits: Limits
-    max_jobs: int
-    max_rss: int
-    initializer: Callable[..., Any] | None  # in the template, before the forks (imports, data)
-    initargs: tuple
-    worker_initializer: Callable[[], Any] | None  # in each worker after its fork (OCR models)
-
-
-def _template_main(ctl, cfg: _Config) -> None:
-    """The template process: load everything once, then fork workers on request."""
-    _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        from .extract import worker  # noqa: F401  (every parser imported)
-
-        if cfg.initializer is not None:
-            cfg.initializer(*cfg.initargs)
-        # jieba and the lexicon's tokenizer now, once for every fork (the dictionary's buckets load
-        # on demand: a worker reads only what its documents need)
-        patrol_screener(cfg.private_lexicon, cfg.threshold).preload()
-    except BaseException as exc:  # noqa: BLE001 - reported to the pool, which marks itself broken
-        ctl.send(("error", f"{type(exc).__name__}: {exc}"[:300]))
-        return
-    gc.collect()
-    gc.freeze()  # keep the collector off the shared pages
-    wake_r, wake_w = os.pipe()
-    os.set_blocking(wake_w, False)
-    signal.set_wakeup_fd(wake_w)
-    signal.signal(signal.SIGCHLD, lambda *_: None)
-    ctl.send(("ready", os.getpid(), dict(SCREENER_BUILDS), _os_threads()))
-    children: set[int] = set()
-    running = True
-    while running or children:
-        ready = connection.wait([ctl, wake_r] if running else [wake_r], timeout=None if running else 0.2)
-        if wake_r in ready:
-            os.read(wake_r, 512)
-        if running and ctl in ready:
-            try:
-                msg = ctl.recv()
-            except (EOFError, OSError):
-                msg = ("quit",)
-            if msg[0] == "fork":
-                fd = reduction.recv_handle(ctl)
-                template = os.getpid()
-                pid = os.fork()
-                if pid == 0:
-                    code = 1
-                    try:
-                        ctl.close()
-                        os.close(wake_r)
-                        os.close(wake_w)
-                        code = _worker_main(fd, template, cfg)
-                    finally:
-                        os._exit(code)
-                os.close(fd)
-                children.add(pid)
-                ctl.send(("forked", pid))
-            elif msg[0] == "kill":
-                if msg[1] in children:
-                    try:
-                        os.kill(msg[1], msg[2])
-                    except ProcessLookupError:
-                        pass
-            elif msg[0] == "quit":
-                running = False
-        while children:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            children.discard(pid)
-            if running:
-                try:
-                    ctl.send(("exited", pid, os.waitstatus_to_exitcode(status)))
-                except OSError:
-                    running = False
-
-
-def _worker_main(fd: int, template: int, cfg: _Config) -> int:
-    """One worker: answer jobs on its own socket until told to stop, or retire (exit) after
-    ``cfg.max_jobs`` jobs or a job that left it bigger than ``cfg.max_rss`` bytes (a big
-    document's memory goes back to the system with the process)."""
-    limits = cfg.limits
-    signal.set_wakeup_fd(-1)
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    _die_with_parent(template)
-    conn = connection.Connection(fd)
-    if cfg.worker_initializer is not None:
-        cfg.worker_initializer()
-    base = _vm_size()
-    _limit_memory(base, limits.memory_mb)
-    conn.send(("ready", os.getpid(), dict(SCREENER_BUILDS), base))
-    done = 0
-    while True:
-        try:
-            msg = conn.recv()
-        except (EOFError, OSError):
-            return 0
-        except MemoryError:
-            return EXIT_MEMORY
-        if msg[0] != "job":
-            return 0
-        _, job_id, job = msg
-        conn.send(("started", job_id))  # from here on, a death is this document's
-        source = job.name
-        result = screen_inline(
-            job, private_lexicon=cfg.private_lexicon, threshold=cfg.threshold, limits=limits
-        )
-        del job, msg
-        done += 1
-        rss = _rss()
-        retire = None
-        if memory_reason(limits) in (result.reason or ""):
-            retire = "memory"
-        elif cfg.max_rss and rss > cfg.max_rss:
-            retire = "rss"
-        elif cfg.max_jobs and done >= cfg.max_jobs:
-            retire = "jobs"
-        info = {"jobs": done, "builds": dict(SCREENER_BUILDS), "base_vm": base, "rss": rss, "retired": retire}
-        try:
-            conn.send(("done", job_id, result, info, bool(retire)))
-        except (MemoryError, TypeError, ValueError, AttributeError) as exc:  # unpicklable or too big
-            reason = memory_reason(limits) if isinstance(exc, MemoryError) else "result could not be sent"
-            conn.send(("done", job_id, unreadable(source, reason), info, True))
-            return 0
-        if retire:
-            return 0
-
-
-# ------------------------------------------------------------------ the parent side
 
 
 @dataclass(eq=False)
@@ -938,10 +595,6 @@ class ScreenPool:
             os.close(self._wake_r)
             os.close(self._wake_w)
             self._wake_r = self._wake_w = -1
-
-
-def timeout_reason(limits: Limits) -> str:
-    return f"timed out after {limits.timeout_s:g} s"
 
 
 def _timeval(seconds: float) -> bytes:

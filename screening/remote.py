@@ -23,7 +23,7 @@ import socket
 import threading
 from multiprocessing import connection
 
-from .pool import ScreenFuture, ScreenJob
+from .jobs import ScreenFuture, ScreenJob
 from .service import unreadable
 
 log = logging.getLogger(__name__)

@@ -527,13 +527,13 @@ def test_a_workers_resident_size_is_its_own_after_a_fork():
     a forked worker must read its own, not the process's it was forked from."""
     import mmap
 
-    from screening import pool
+    from screening import workers
 
     def fresh() -> int:  # the child's size read the plain way
         with open("/proc/self/statm") as fh:
             return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
-    pool._rss()  # the file is open in this process now
+    workers._rss()  # the file is open in this process now
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
@@ -541,7 +541,7 @@ def test_a_workers_resident_size_is_its_own_after_a_fork():
         blob = mmap.mmap(-1, 96 << 20)  # fresh pages, each touched: resident in the child only
         for i in range(0, len(blob), 4096):
             blob[i] = 1
-        os.write(w, f"{before} {pool._rss()} {fresh()}".encode())
+        os.write(w, f"{before} {workers._rss()} {fresh()}".encode())
         os._exit(0)
     os.close(w)
     before, got, after = map(int, os.read(r, 128).split())

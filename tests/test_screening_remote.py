@@ -10,7 +10,7 @@ import threading
 import time
 from concurrent.futures import Future
 
-from screening.pool import ScreenJob
+from screening.jobs import ScreenJob
 from screening.remote import PoolServer, RemotePool, pair
 from screening.service import DocResult
 
