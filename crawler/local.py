@@ -45,6 +45,7 @@ from config.patrolconf import PatrolConf
 
 from . import distributed
 from .models import Page, PatrolRun, WorkUnit
+from .worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +178,7 @@ class Split:
         self.host = socket.gethostname()
         # one screening pool, this process's, served to the others over a socket each
         # (screening/remote.py); none when screening runs inside each crawl process (0 workers)
-        from screening.pool import configured_workers
+        from screening.jobs import configured_workers
 
         self.screen_workers = configured_workers(conf.screening)
         self.pairs: list = []
@@ -231,7 +232,7 @@ class Split:
                         mine = client_end
                     elif not client_end.closed:
                         client_end.close()  # another's: its death must reach the server as EOF
-                code = self._worker(distributed.Worker, mine).run()
+                code = self._worker(Worker, mine).run()
             except BaseException:  # noqa: BLE001 - said, then the exit status tells the parent
                 traceback.print_exc()
             finally:
@@ -323,7 +324,7 @@ class Split:
         distributed.finish_if_complete(self.run_id, self.conf)
 
 
-class Supervisor(distributed.Worker):
+class Supervisor(Worker):
     """The patrol's own process: a crawl process like the others, which also watches them, and
     ends only when no unit is left to crawl and they have all ended."""
 

@@ -803,7 +803,7 @@ def _worker(**kw):
     import io
 
     from config.patrolconf import parse
-    from crawler.distributed import Worker
+    from crawler.worker import Worker
 
     conf = parse(
         'sites:\n  - {id: a, name: 某局, tier: department, url: "http://a.example.cn/",'

@@ -24,10 +24,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **opts):
         from crawler import distributed
+        from crawler.worker import Worker
 
         try:
             distributed.queue_url()
-            worker = distributed.Worker(
+            worker = Worker(
                 settings.PATROL_CONFIG,
                 slots=opts["slots"],
                 idle_exit=opts["idle_exit"],
