@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import os
 import posixpath
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import unquote
 
@@ -491,3 +497,46 @@ def test_whatever_the_guard_admits_every_server_reading_of_the_path_is_inside(be
     readings = [path, once, twice, path.replace("\\", "/"), once.replace("\\", "/")]
     readings.append("/".join(seg.split(";")[0] for seg in once.split("/")))
     assert all(_under_a(r) for r in readings), (url, path)
+
+
+def test_the_patrols_scrapy_components_leave_out_what_it_switched_off(tmp_path):
+    """A crawl process builds its components from scrapy_settings: the ones the patrol switches
+    off (cookies, remote control, telnet) are not listed at all, so Scrapy never imports them
+    (aiohttp, tldextract); the scope guard and Scrapy's own kept components are built."""
+    code = textwrap.dedent(
+        """
+        import json, sys
+        from pathlib import Path
+        import django
+
+        django.setup()
+        from scrapy.utils.test import get_crawler
+        from scrapy.core.downloader.middleware import DownloaderMiddlewareManager
+        from scrapy.extension import ExtensionManager
+        from config.patrolconf import load
+        from crawler.runner import scrapy_settings
+
+        settings = scrapy_settings(load(Path("config/patrol.yaml")))
+        crawler = get_crawler(settings_dict=settings)
+        mws = DownloaderMiddlewareManager.from_crawler(crawler).middlewares
+        exts = ExtensionManager.from_crawler(crawler).middlewares
+        names = [type(m).__module__ + "." + type(m).__name__ for m in [*mws, *exts]]
+        print(json.dumps({"names": names, "modules": sorted(m for m in ("aiohttp", "tldextract") if m in sys.modules)}))
+        """
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PATROL_DATA": str(tmp_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        check=True,
+    ).stdout
+    got = json.loads(out.strip().splitlines()[-1])
+    assert got["modules"] == []
+    names = got["names"]
+    assert "crawler.scope.ScopeGuard" in names and "crawler.revalidate.RevalidateMiddleware" in names
+    assert "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware" in names
+    assert "scrapy.extensions.corestats.CoreStats" in names
+    assert not any("Cookies" in n or "RemoteControl" in n or "Telnet" in n for n in names)
