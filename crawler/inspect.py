@@ -7,7 +7,10 @@ A mixin of :class:`crawler.spider.PatrolSpider`. Per site:
 * **Hidden links (暗链)** — every HTML page the patrol parses (homepage, column-tree and list pages,
   detail pages): a page with links out of every scope and off ``.gov.cn`` is checked against its
   inline styles, ``<style>`` blocks and the site's own stylesheets; the stylesheets in scope are
-  fetched once per patrol (a page waits until its sheets have come), never a link's target.
+  fetched once per patrol (a page waits until its sheets have come), never a link's target, and
+  kept: a page unchanged since the last patrol is checked against the kept copies, so a second
+  patrol of an unchanged network asks for no stylesheet (a sheet edited on its own is read again
+  once a page that uses it changes, or by a full patrol).
   One ``hidden_link`` finding per page, its hits in ``detail.hits``.
 * **Wording and watched names** — run in the screening workers on the text extracted for the
   screen, pages and attachments alike (``screening.jobs.inspection_checks``; stored by
@@ -56,11 +59,24 @@ def check_lists(conf) -> None:
     load_watch([ins["watch_names"]] if ins.get("watch_names") else None)
 
 
+def _decode_css(body: bytes, headers: dict[str, str]) -> str:
+    """A stylesheet's text, in the charset its Content-Type names (UTF-8 when it names none, or
+    one Python does not know)."""
+    ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), "").lower()
+    charset = ctype.split("charset=", 1)[1].split(";")[0].strip() if "charset=" in ctype else ""
+    try:
+        return body.decode(charset or "utf-8", errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
+
+
 class InspectionMixin:
     # -- set-up ----------------------------------------------------------------------------------
     def _inspection_init(self) -> None:
         self.css: dict[str, str | None] = {}  # stylesheet URL → text ("" failed; None requested)
-        self.css_waiting: list[tuple[str, str, str]] = []  # pages waiting for sheets: (site, url, html)
+        self.css_kept: dict[str, str | None] = {}  # stylesheet URL → its stored copy's text (None: none)
+        # pages waiting for sheets: (site, url, html, checked against stored copies)
+        self.css_waiting: list[tuple[str, str, str, bool]] = []
         self.consult_seen: set[str] = set()
         self.message_pages = 0
 
@@ -191,8 +207,15 @@ class InspectionMixin:
         yield it.MessageSeen(st.conf.id, column, name, row.url, row.title, asked, replied, state)
 
     # -- every HTML page: hidden links; detail pages: wording ------------------------------------
-    def _inspect_page(self, st, url: str, html: str):
-        """Hidden links of one page (requests for the stylesheets it still needs)."""
+    def _inspect_page(self, st, url: str, html: str, response: Response | None = None):
+        """Hidden links of one page (requests for the stylesheets it still needs).
+
+        ``response``: the page's own, for a page that may be unchanged since the last patrol
+        (answered 304, or the same bytes as its stored copy): such a page is checked against the
+        stored copies of its stylesheets, and a stylesheet is requested only for a page that
+        changed (or one never stored) — a second patrol of an unchanged network asks for no
+        stylesheet. A stylesheet edit alone is seen once a page that uses it changes, or by a
+        full patrol (which keeps no copies)."""
         from inspection.checks import is_gov_host, outside_links
 
         hosts = {h.lower() for h in _ABSOLUTE_HREF.findall(html)}
@@ -201,14 +224,26 @@ class InspectionMixin:
             return  # every absolute link stays on this host or on government hosts: parse nothing
         if not outside_links(url, html, self._in_scope):
             return  # nothing leads out: no hidden link possible, no stylesheet needed
-        missing = self._sheets_missing(url, html)
+        revalidation = getattr(self, "revalidation", None)
+        kept = response is not None and revalidation is not None and revalidation.unchanged(response)
+        missing = self._sheets_missing(url, html, kept)
         if not missing:
-            self._hidden(st.conf.id, url, html)
+            self._hidden(st.conf.id, url, html, kept)
             return
-        self.css_waiting.append((st.conf.id, url, html))
+        self.css_waiting.append((st.conf.id, url, html, kept))
         yield from self._css_requests(st, missing)
 
-    def _sheets(self, url: str, html: str) -> list[str]:
+    def _sheet(self, u: str, kept: bool) -> str | None:
+        """A stylesheet's text: fetched in this patrol, else (for an unchanged page) its stored copy."""
+        text = self.css.get(u)
+        if text is None and kept:
+            if u not in self.css_kept:
+                copy = self.revalidation.copy(u)
+                self.css_kept[u] = None if copy is None else _decode_css(copy[1], copy[0]) or " "
+            text = self.css_kept[u]
+        return text
+
+    def _sheets(self, url: str, html: str, kept: bool = False) -> list[str]:
         from inspection.checks import stylesheet_imports, stylesheet_urls
 
         out, todo = [], [u for u in stylesheet_urls(url, html) if self._in_scope(u)]
@@ -217,13 +252,13 @@ class InspectionMixin:
             if u in out:
                 continue
             out.append(u)
-            text = self.css.get(u)
+            text = self._sheet(u, kept)
             if text:
                 todo += [i for i in stylesheet_imports(u, text) if self._in_scope(i) and i not in out]
         return out
 
-    def _sheets_missing(self, url: str, html: str) -> list[str]:
-        return [u for u in self._sheets(url, html) if self.css.get(u) is None]
+    def _sheets_missing(self, url: str, html: str, kept: bool = False) -> list[str]:
+        return [u for u in self._sheets(url, html, kept) if self._sheet(u, kept) is None]
 
     def _css_requests(self, st, urls: list[str]):
         for u in urls:
@@ -234,7 +269,8 @@ class InspectionMixin:
                 u,
                 callback=self.parse_css,
                 errback=self.on_error,
-                meta={"site": st.conf.id, "css": u},
+                # conditional, like a structural page: a 304 is answered from the stored copy
+                meta={"site": st.conf.id, "css": u, "revalidate": True},
                 priority=4,
             )
 
@@ -242,26 +278,30 @@ class InspectionMixin:
         url = response.meta["css"]
         text = ""
         if response.status == 200:
-            text = response.body.decode(_charset(response) or "utf-8", errors="replace")
+            text = _decode_css(response.body, headers_of(response))
+            if REVALIDATED not in response.flags:  # kept: the next patrol's unchanged pages read it
+                yield it.StructuralPage(
+                    response.meta["site"], response.url, "style", 200, headers_of(response), response.body
+                )
         yield from self._css_arrived(url, text or " ")
 
     def _css_arrived(self, url: str, text: str):
         """A stylesheet came (or failed: empty): check the pages that were waiting for it."""
         self.css[url] = text
         waiting, self.css_waiting = self.css_waiting, []
-        for site_id, page_url, html in waiting:
-            missing = self._sheets_missing(page_url, html)
+        for site_id, page_url, html, kept in waiting:
+            missing = self._sheets_missing(page_url, html, kept)
             if missing:
-                self.css_waiting.append((site_id, page_url, html))
+                self.css_waiting.append((site_id, page_url, html, kept))
                 yield from self._css_requests(self.state[site_id], missing)
             else:
-                self._hidden(site_id, page_url, html)
+                self._hidden(site_id, page_url, html, kept)
         yield from self._drain()
 
-    def _hidden(self, site_id: str, url: str, html: str) -> None:
+    def _hidden(self, site_id: str, url: str, html: str, kept: bool = False) -> None:
         from inspection.checks import hidden_links
 
-        sheets = {u: self.css[u] for u in self._sheets(url, html) if self.css.get(u)}
+        sheets = {u: text for u in self._sheets(url, html, kept) if (text := self._sheet(u, kept))}
         hits = hidden_links(url, html, sheets, self._in_scope)
         if hits:
             detail = {"hits": [{"target": h.target, "how": h.how, "text": h.text[:200]} for h in hits]}

@@ -15,11 +15,12 @@ from typing import Any
 
 @dataclass
 class StructuralPage:
-    """A homepage or a column-tree / first list page fetched fresh (kept for revalidation)."""
+    """A homepage, a column-tree / first list page or a stylesheet fetched fresh (kept for
+    revalidation)."""
 
     site_id: str
     url: str
-    kind: str  # home | list
+    kind: str  # home | list | style
     status: int
     headers: dict[str, str]
     body: bytes

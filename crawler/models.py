@@ -180,9 +180,10 @@ class Snapshot(models.Model):
 
 
 class Page(models.Model):
-    """One fetch of a detail page (or homepage) whose bytes were kept."""
+    """One fetch of a detail page (or homepage, column-tree or list page, or a stylesheet the
+    hidden-link check read) whose bytes were kept."""
 
-    KINDS = [("detail", "详情页"), ("home", "首页"), ("list", "列表页")]
+    KINDS = [("detail", "详情页"), ("home", "首页"), ("list", "列表页"), ("style", "样式表")]
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="pages")
     item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.CASCADE, related_name="pages")
     url = models.URLField(max_length=2000)

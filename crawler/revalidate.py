@@ -1,20 +1,25 @@
 """Revalidation of structural pages as a downloader middleware, backed by the stored snapshots.
 
 A request with ``meta["revalidate"] = True`` (homepage, column-tree pages, a column's first list
-page) gets ``If-None-Match`` / ``If-Modified-Since`` from the newest stored 200 fetch of its URL
-(and ``Cache-Control: max-age=0``); a 304 answer is replaced by that stored copy — status 200,
-the stored headers and bytes, flag ``"revalidated"`` — so callbacks parse one kind of response.
-A 304 for which no stored copy can be read is asked again without validators.
+page, a stylesheet the hidden-link check reads) gets ``If-None-Match`` / ``If-Modified-Since``
+from the newest stored 200 fetch of its URL (and ``Cache-Control: max-age=0``); a 304 answer is
+replaced by that stored copy — status 200, the stored headers and bytes, flag ``"revalidated"`` —
+so callbacks parse one kind of response. A 304 for which no stored copy can be read is asked
+again without validators.
 
 The validators of every stored structural page are read once, when the spider opens (one
-query), and kept current as fresh copies are stored (``remember``). A full patrol
-(``crawl.full`` or ``--full``) sends no validators. Registered in DOWNLOADER_MIDDLEWARES after
+query): the copies as they were before this patrol. ``unchanged`` tells a callback whether a
+response holds those bytes (a 304, or the same bytes sent again by a server without
+validators); ``copy`` reads a stored copy (crawler.inspect checks an unchanged page against the
+stored copies of its stylesheets). A full patrol (``crawl.full`` or ``--full``) sends no
+validators and reads no copies. Registered in DOWNLOADER_MIDDLEWARES after
 HttpCompressionMiddleware (590) on the way in, so the stored bytes — kept decompressed — are
 never decompressed again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from scrapy import signals
@@ -45,8 +50,19 @@ class RevalidateMiddleware:
         self.stored = {} if self.full else last_structural_pages(sites or None)
         spider.revalidation = self  # the spider tells it about the copies it stores
 
-    def remember(self, url: str, headers: dict[str, str], sha256: str) -> None:
-        self.stored[url] = {"headers": headers, "sha256": sha256}
+    def copy(self, url: str) -> tuple[dict[str, str], bytes] | None:
+        """The newest stored copy of ``url`` (headers, bytes), if one can be read."""
+        stored = self.stored.get(url)
+        body = _read(stored["sha256"]) if stored else None
+        return None if body is None else (stored["headers"], body)
+
+    def unchanged(self, response: Response) -> bool:
+        """True when ``response`` holds the bytes of the newest stored copy of its URL: answered
+        304 from it, or sent again in full by a server that gives no validators."""
+        if FLAG in response.flags:
+            return True
+        stored = self.stored.get(response.url)
+        return stored is not None and hashlib.sha256(response.body).hexdigest() == stored["sha256"]
 
     def process_request(self, request: Request):
         if not request.meta.get("revalidate") or self.full:

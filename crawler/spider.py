@@ -269,7 +269,7 @@ class PatrolSpider(ListWalkMixin, InspectionMixin, scrapy.Spider):
         self._note_redirect(st, response)
         st.template_images |= set(image_urls(response.url, html))  # logos and banners: no documents
         yield from self._inspect_home(st, response.url, html)  # identity, the way to 政务咨询 columns
-        yield from self._inspect_page(st, response.url, html)  # hidden links
+        yield from self._inspect_page(st, response.url, html, response)  # hidden links
         entry = self._choose_entry(st, response.url, html)
         # Site-wide navigation is not part of the column tree, except links below the entry's own
         # folder when that folder is deeper than the homepage's (a homepage menu may list the
@@ -426,7 +426,7 @@ class PatrolSpider(ListWalkMixin, InspectionMixin, scrapy.Spider):
                 }
                 yield self._conditional(target, {**meta, "stub_hops": hops + 1}, self.parse_node, priority=9)
             return
-        yield from self._inspect_page(st, response.url, html)
+        yield from self._inspect_page(st, response.url, html, response)
         st.template_images |= set(image_urls(response.url, html))
         yield from self._node(
             st,

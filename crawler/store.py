@@ -126,9 +126,10 @@ def _partial(text: str) -> tuple[int, int] | None:
 
 
 def last_structural_pages(urls_of_sites: list[Site] | None = None) -> dict[str, dict]:
-    """The newest stored 200 fetch of every homepage / tree / first list page: its validators
-    and snapshot (crawler.revalidate answers a 304 from it). One query."""
-    newest = Page.objects.filter(kind__in=("home", "list"), status=200, snapshot__isnull=False)
+    """The newest stored 200 fetch of every homepage / tree / first list page and of every
+    stylesheet the hidden-link check read: its validators and snapshot (crawler.revalidate answers
+    a 304 from it; crawler.inspect checks an unchanged page against it). One query."""
+    newest = Page.objects.filter(kind__in=("home", "list", "style"), status=200, snapshot__isnull=False)
     if urls_of_sites is not None:
         newest = newest.filter(site__in=urls_of_sites)
     ids = newest.values("url").annotate(last=Max("id")).values("last")

@@ -93,7 +93,7 @@ class ListWalkMixin:
         if self._refused(st, response, "列表页", html, column=column.url):
             yield from self._skip_page(st, column, response.meta, url)
             return
-        yield from self._inspect_page(st, response.url, html)
+        yield from self._inspect_page(st, response.url, html, response)
         # script-driven rows are named after the column, whichever page lists them
         parsed = extract.parse_list(url, html, st.conf.overrides or None, column_url=column.url)
         page = self._scripted(st, url, html, parsed)

@@ -79,3 +79,41 @@ def test_a_wrong_line_in_the_wording_lexicon_stops_the_patrol_before_any_request
     proc = patrol(tmp_path / "data", cfg, "crawl", "--quiet", check=False)
     assert proc.returncode != 0
     assert "wording.yaml:2" in proc.stderr
+
+
+def test_an_unchanged_page_is_checked_against_its_stored_stylesheet_and_asks_for_none(tmp_path):
+    """The second patrol of an unchanged network asks for no stylesheet (this server sends no
+    validators: the pages come again in full, with the bytes stored), yet the hidden link that
+    only the stylesheet hides is found again; once the page changes, its sheet is fetched again."""
+    from tests.inspectnet.network import IPS
+
+    net = InspectNetwork().start()
+    try:
+        cfg = net.write_config(tmp_path / "patrol.yaml")
+        data = tmp_path / "data"
+
+        def hidden_links() -> list[str]:
+            out = patrol(data, cfg, "report", "inspection", "--as-of", AS_OF, "--format", "json").stdout
+            found = [f for f in json.loads(out)["findings"] if f["kind"] == "hidden_link"]
+            return sorted(json.dumps(f, ensure_ascii=False, sort_keys=True) for f in found)
+
+        def sheets_asked() -> list[tuple[str, str]]:
+            asked = [r for r in net.requests if r[1].endswith(".css")]
+            net.requests.clear()
+            return asked
+
+        patrol(data, cfg, "crawl", "--quiet")
+        first = hidden_links()
+        assert any("/bet/" in f for f in first)  # hidden by the stylesheet's .ft-ad{display:none}
+        assert sheets_asked() == [(IPS["hx"], "/css/main.css")]
+        patrol(data, cfg, "crawl", "--quiet")
+        assert sheets_asked() == []
+        assert hidden_links() == first
+        status, headers, body = net.pages[(IPS["hx"], "/")]
+        assert "友情链接：" in body
+        net.pages[(IPS["hx"], "/")] = (status, headers, body.replace("友情链接：", "友情链接（更新）："))
+        patrol(data, cfg, "crawl", "--quiet")
+        assert sheets_asked() == [(IPS["hx"], "/css/main.css")]
+        assert hidden_links() == first
+    finally:
+        net.stop()
