@@ -239,7 +239,11 @@ class InspectionMixin:
         if text is None and kept:
             if u not in self.css_kept:
                 copy = self.revalidation.copy(u)
-                self.css_kept[u] = None if copy is None else _decode_css(copy[1], copy[0]) or " "
+                if copy is None:  # never kept: asked for
+                    self.css_kept[u] = None
+                else:  # a sheet that failed then is read as empty, as it was then
+                    status, headers, body = copy
+                    self.css_kept[u] = (_decode_css(body, headers) if status == 200 else "") or " "
             text = self.css_kept[u]
         return text
 
@@ -269,8 +273,9 @@ class InspectionMixin:
                 u,
                 callback=self.parse_css,
                 errback=self.on_error,
-                # conditional, like a structural page: a 304 is answered from the stored copy
-                meta={"site": st.conf.id, "css": u, "revalidate": True},
+                # conditional, like a structural page: a 304 is answered from the stored copy;
+                # 4xx/5xx come to parse_css, so that a sheet that failed is kept as failed
+                meta={"site": st.conf.id, "css": u, **REVALIDATE},
                 priority=4,
             )
 
@@ -279,10 +284,17 @@ class InspectionMixin:
         text = ""
         if response.status == 200:
             text = _decode_css(response.body, headers_of(response))
-            if REVALIDATED not in response.flags:  # kept: the next patrol's unchanged pages read it
-                yield it.StructuralPage(
-                    response.meta["site"], response.url, "style", 200, headers_of(response), response.body
-                )
+        # kept, a failure too: the next patrol's unchanged pages read it
+        if REVALIDATED not in response.flags:
+            ok = response.status == 200
+            yield it.StructuralPage(
+                response.meta["site"],
+                url,
+                "style",
+                response.status,
+                headers_of(response),
+                response.body if ok else None,
+            )
         yield from self._css_arrived(url, text or " ")
 
     def _css_arrived(self, url: str, text: str):

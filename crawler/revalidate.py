@@ -50,11 +50,16 @@ class RevalidateMiddleware:
         self.stored = {} if self.full else last_structural_pages(sites or None)
         spider.revalidation = self  # the spider tells it about the copies it stores
 
-    def copy(self, url: str) -> tuple[dict[str, str], bytes] | None:
-        """The newest stored copy of ``url`` (headers, bytes), if one can be read."""
+    def copy(self, url: str) -> tuple[int, dict[str, str], bytes] | None:
+        """The newest stored fetch of ``url`` (status, headers, bytes; no bytes when it failed),
+        None when there is none or its bytes cannot be read."""
         stored = self.stored.get(url)
-        body = _read(stored["sha256"]) if stored else None
-        return None if body is None else (stored["headers"], body)
+        if stored is None:
+            return None
+        if stored["sha256"] is None:
+            return stored.get("status") or 0, stored["headers"], b""
+        body = _read(stored["sha256"])
+        return None if body is None else (stored.get("status") or 200, stored["headers"], body)
 
     def unchanged(self, response: Response) -> bool:
         """True when ``response`` holds the bytes of the newest stored copy of its URL: answered
@@ -62,13 +67,14 @@ class RevalidateMiddleware:
         if FLAG in response.flags:
             return True
         stored = self.stored.get(response.url)
-        return stored is not None and hashlib.sha256(response.body).hexdigest() == stored["sha256"]
+        sha = stored and stored["sha256"]
+        return bool(sha) and hashlib.sha256(response.body).hexdigest() == sha
 
     def process_request(self, request: Request):
         if not request.meta.get("revalidate") or self.full:
             return None
         copy = self.stored.get(request.url)
-        if copy is None:
+        if copy is None or copy["sha256"] is None:  # none kept (a stylesheet that failed)
             return None
         headers = copy["headers"]
         etag = headers.get("ETag") or headers.get("Etag")

@@ -126,18 +126,21 @@ def _partial(text: str) -> tuple[int, int] | None:
 
 
 def last_structural_pages(urls_of_sites: list[Site] | None = None) -> dict[str, dict]:
-    """The newest stored 200 fetch of every homepage / tree / first list page and of every
-    stylesheet the hidden-link check read: its validators and snapshot (crawler.revalidate answers
-    a 304 from it; crawler.inspect checks an unchanged page against it). One query."""
-    newest = Page.objects.filter(kind__in=("home", "list", "style"), status=200, snapshot__isnull=False)
+    """The newest stored 200 fetch of every homepage / tree / first list page, and the newest
+    fetch of every stylesheet the hidden-link check read (one that failed included: ``status``,
+    no ``sha256``): validators and snapshot (crawler.revalidate answers a 304 from it;
+    crawler.inspect checks an unchanged page against it). One query."""
+    newest = Page.objects.filter(
+        Q(kind__in=("home", "list"), status=200, snapshot__isnull=False) | Q(kind="style")
+    )
     if urls_of_sites is not None:
         newest = newest.filter(site__in=urls_of_sites)
     ids = newest.values("url").annotate(last=Max("id")).values("last")
     out: dict[str, dict] = {}
-    for url, headers, sha in Page.objects.filter(id__in=ids).values_list(
-        "url", "headers", "snapshot__sha256"
+    for url, headers, sha, status in Page.objects.filter(id__in=ids).values_list(
+        "url", "headers", "snapshot__sha256", "status"
     ):
-        out[url] = {"headers": headers or {}, "sha256": sha}
+        out[url] = {"headers": headers or {}, "sha256": sha, "status": status}
     return out
 
 

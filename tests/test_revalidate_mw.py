@@ -75,3 +75,21 @@ def test_a_304_without_a_readable_copy_is_asked_again_without_validators(mw):
     assert b"If-None-Match" not in again.headers and again.dont_filter
     assert again.meta["revalidate"] is False
     assert mw.process_request(again) is None and b"If-None-Match" not in again.headers
+
+
+def test_unchanged_is_a_304_or_the_stored_bytes_sent_again_and_copy_reads_the_stored_fetch(mw):
+    req = Request(URL, meta={"revalidate": True})
+    assert mw.unchanged(mw.process_response(req, Response(URL, status=304, request=req)))
+    assert mw.unchanged(HtmlResponse(URL, status=200, body=BODY, request=req))  # no validators sent
+    assert not mw.unchanged(HtmlResponse(URL, status=200, body=BODY + b" ", request=req))
+    assert not mw.unchanged(HtmlResponse("http://a.example.cn/other/", status=200, body=BODY))
+    status, headers, body = mw.copy(URL)
+    assert (status, body, headers["ETag"]) == (200, BODY, '"v1"')
+    assert mw.copy("http://a.example.cn/other/") is None
+    sheet = "http://a.example.cn/css/gone.css"  # a stylesheet that failed: kept without bytes
+    mw.stored[sheet] = {"headers": {}, "sha256": None, "status": 404}
+    assert mw.copy(sheet) == (404, {}, b"")
+    gone = Request(sheet, meta={"revalidate": True})
+    mw.process_request(gone)
+    assert b"If-None-Match" not in gone.headers and b"Cache-Control" not in gone.headers
+    assert not mw.unchanged(Response(sheet, status=404, request=gone))
