@@ -238,14 +238,20 @@ def test_two_workers_and_a_kill_give_the_one_process_patrol(tmp_path, pg_db):
         a = _cli(cfg, data, env, "worker", "--slots", "3", log=tmp_path / "a.log")
         b = _cli(cfg, data, env, "worker", "--slots", "3", "--idle-exit", "30", log=tmp_path / "b.log")
         procs += [a, b]
-        # halfway: some units done, and the first worker holding units → SIGKILL it
+        # halfway: some units done, and the first worker holding units → SIGKILL it. It is stopped
+        # first and its units read then (a statement it had sent is let through): the units it
+        # holds when it dies, not a moment before — one it settled in between is rightly done
         deadline = time.monotonic() + 300
         while True:
             units = _units(pg_db)
             done = sum(u[1] == "done" for u in units)
-            a_running = [u for u in units if u[1] == "running" and f":{a.pid}:" in u[2]]
-            if done >= 3 and a_running:
-                break
+            if done >= 3 and [u for u in units if u[1] == "running" and f":{a.pid}:" in u[2]]:
+                a.send_signal(signal.SIGSTOP)
+                time.sleep(0.2)
+                a_running = [u for u in _units(pg_db) if u[1] == "running" and f":{a.pid}:" in u[2]]
+                if a_running:
+                    break
+                a.send_signal(signal.SIGCONT)
             assert waiter.poll() is None, (tmp_path / "wait.log").read_text()
             assert time.monotonic() < deadline, f"no halfway point: {units}"
             time.sleep(0.2)
