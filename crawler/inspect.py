@@ -59,6 +59,9 @@ def check_lists(conf) -> None:
     load_watch([ins["watch_names"]] if ins.get("watch_names") else None)
 
 
+GONE = (404, 410)  # a stylesheet answered so is kept as gone (read as empty while its page is unchanged)
+
+
 def _decode_css(body: bytes, headers: dict[str, str]) -> str:
     """A stylesheet's text, in the charset its Content-Type names (UTF-8 when it names none, or
     one Python does not know)."""
@@ -241,7 +244,7 @@ class InspectionMixin:
                 copy = self.revalidation.copy(u)
                 if copy is None:  # never kept: asked for
                     self.css_kept[u] = None
-                else:  # a sheet that failed then is read as empty, as it was then
+                else:  # a sheet gone then is read as empty, as it was then
                     status, headers, body = copy
                     self.css_kept[u] = (_decode_css(body, headers) if status == 200 else "") or " "
             text = self.css_kept[u]
@@ -274,7 +277,7 @@ class InspectionMixin:
                 callback=self.parse_css,
                 errback=self.on_error,
                 # conditional, like a structural page: a 304 is answered from the stored copy;
-                # 4xx/5xx come to parse_css, so that a sheet that failed is kept as failed
+                # 4xx/5xx come to parse_css, so that a sheet that is gone is kept as gone
                 meta={"site": st.conf.id, "css": u, **REVALIDATE},
                 priority=4,
             )
@@ -284,8 +287,9 @@ class InspectionMixin:
         text = ""
         if response.status == 200:
             text = _decode_css(response.body, headers_of(response))
-        # kept, a failure too: the next patrol's unchanged pages read it
-        if REVALIDATED not in response.flags:
+        # kept, and a sheet that is gone (404, 410) too: the next patrol's unchanged pages read it;
+        # any other failure (a server error, a refusal) is asked again by the next patrol
+        if REVALIDATED not in response.flags and response.status in (200, *GONE):
             ok = response.status == 200
             yield it.StructuralPage(
                 response.meta["site"],

@@ -23,7 +23,7 @@ class StructuralPage:
     kind: str  # home | list | style
     status: int
     headers: dict[str, str]
-    body: bytes | None  # None: a stylesheet that failed (kept without bytes)
+    body: bytes | None  # None: a stylesheet that is gone, 404/410 (kept without bytes)
 
 
 @dataclass

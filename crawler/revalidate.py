@@ -48,7 +48,7 @@ class RevalidateMiddleware:
         self.full = bool(getattr(spider, "full", False))
         sites = [st.site for st in getattr(spider, "state", {}).values()]
         self.stored = {} if self.full else last_structural_pages(sites or None)
-        spider.revalidation = self  # the spider tells it about the copies it stores
+        spider.revalidation = self  # callbacks ask it whether a page is unchanged, and read copies
 
     def copy(self, url: str) -> tuple[int, dict[str, str], bytes] | None:
         """The newest stored fetch of ``url`` (status, headers, bytes; no bytes when it failed),
@@ -74,7 +74,7 @@ class RevalidateMiddleware:
         if not request.meta.get("revalidate") or self.full:
             return None
         copy = self.stored.get(request.url)
-        if copy is None or copy["sha256"] is None:  # none kept (a stylesheet that failed)
+        if copy is None or copy["sha256"] is None:  # no bytes kept (a stylesheet that is gone)
             return None
         headers = copy["headers"]
         etag = headers.get("ETag") or headers.get("Etag")

@@ -127,7 +127,7 @@ def _partial(text: str) -> tuple[int, int] | None:
 
 def last_structural_pages(urls_of_sites: list[Site] | None = None) -> dict[str, dict]:
     """The newest stored 200 fetch of every homepage / tree / first list page, and the newest
-    fetch of every stylesheet the hidden-link check read (one that failed included: ``status``,
+    fetch of every stylesheet the hidden-link check read (one gone, 404/410, included: ``status``,
     no ``sha256``): validators and snapshot (crawler.revalidate answers a 304 from it;
     crawler.inspect checks an unchanged page against it). One query."""
     newest = Page.objects.filter(

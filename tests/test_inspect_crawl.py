@@ -84,7 +84,7 @@ def test_a_wrong_line_in_the_wording_lexicon_stops_the_patrol_before_any_request
 def test_an_unchanged_page_is_checked_against_its_stored_stylesheet_and_asks_for_none(tmp_path):
     """The second patrol of an unchanged network asks for no stylesheet (this server sends no
     validators: the pages come again in full, with the bytes stored), yet the hidden link that
-    only the stylesheet hides is found again; a sheet that failed is kept as failed; once the
+    only the stylesheet hides is found again; a sheet that is gone (404) is kept as gone; once the
     page changes, its sheets are fetched again."""
     from tests.inspectnet.network import IPS
 
@@ -123,3 +123,29 @@ def test_an_unchanged_page_is_checked_against_its_stored_stylesheet_and_asks_for
         assert hidden_links() == first
     finally:
         net.stop()
+
+
+@pytest.mark.parametrize(
+    ("status", "kept"),
+    [(200, (200, b"a{}")), (404, (404, None)), (410, (410, None)), (503, None), (403, None)],
+)
+def test_a_stylesheet_is_kept_when_it_came_or_is_gone_and_asked_again_after_any_other_failure(status, kept):
+    from scrapy import Request
+    from scrapy.http import Response
+
+    from crawler.inspect import InspectionMixin
+    from crawler.items import StructuralPage
+
+    class Spider(InspectionMixin):
+        def __init__(self):
+            self._inspection_init()
+            self.state = {}
+
+        def _drain(self):
+            return iter(())
+
+    url = "http://a.example.cn/css/main.css"
+    req = Request(url, meta={"css": url, "site": "a"})
+    out = list(Spider().parse_css(Response(url, status=status, body=b"a{}", request=req)))
+    pages = [(p.status, p.body) for p in out if isinstance(p, StructuralPage) and p.kind == "style"]
+    assert pages == ([kept] if kept else [])

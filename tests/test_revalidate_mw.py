@@ -86,7 +86,7 @@ def test_unchanged_is_a_304_or_the_stored_bytes_sent_again_and_copy_reads_the_st
     status, headers, body = mw.copy(URL)
     assert (status, body, headers["ETag"]) == (200, BODY, '"v1"')
     assert mw.copy("http://a.example.cn/other/") is None
-    sheet = "http://a.example.cn/css/gone.css"  # a stylesheet that failed: kept without bytes
+    sheet = "http://a.example.cn/css/gone.css"  # a stylesheet that is gone: kept without bytes
     mw.stored[sheet] = {"headers": {}, "sha256": None, "status": 404}
     assert mw.copy(sheet) == (404, {}, b"")
     gone = Request(sheet, meta={"revalidate": True})
