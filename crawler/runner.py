@@ -87,16 +87,10 @@ def scrapy_settings(conf: PatrolConf) -> dict:
             # Scrapy's meta refresh, without decoding every page to rule one out
             "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
             "crawler.scope.ByteCheckedMetaRefreshMiddleware": scope.META_REFRESH_ORDER,
-            # ETag/Last-Modified on structural pages; a 304 answered from the stored snapshot
+            # ETag/Last-Modified on structural pages and stylesheets; a 304 answered from the stored copy
             "crawler.revalidate.RevalidateMiddleware": revalidate.ORDER,
             "crawler.render.RenderMiddleware": 950,  # list pages only a browser can draw (crawler/render.py)
         },
-        # every request and item a callback yields passes each spider middleware's async
-        # generator: off what the patrol never uses. DepthMiddleware only counts depths (no
-        # DEPTH_LIMIT; the column tree has its own, max_column_depth); MetaCopyDetection warns
-        # developers about copied meta keys. Kept: HttpError (statuses the callbacks do not
-        # handle), Referer (some sites refuse attachments without one), UrlLength (a trap's
-        # ever-longer URLs); the scope guard is a downloader middleware and stays.
         # components the patrol keeps switched off, left out of Scrapy's base lists: Scrapy imports
         # every component it lists, even one set to None, before it finds it is not configured —
         # RemoteControl imports aiohttp (0.13 s of CPU in every crawl process), CookiesMiddleware
@@ -105,6 +99,12 @@ def scrapy_settings(conf: PatrolConf) -> dict:
         "DOWNLOADER_MIDDLEWARES_BASE": _without(
             default_settings.DOWNLOADER_MIDDLEWARES_BASE, UNUSED_COMPONENTS
         ),
+        # every request and item a callback yields passes each spider middleware's async
+        # generator: off what the patrol never uses. DepthMiddleware only counts depths (no
+        # DEPTH_LIMIT; the column tree has its own, max_column_depth); MetaCopyDetection warns
+        # developers about copied meta keys. Kept: HttpError (statuses the callbacks do not
+        # handle), Referer (some sites refuse attachments without one), UrlLength (a trap's
+        # ever-longer URLs); the scope guard is a downloader middleware and stays.
         "SPIDER_MIDDLEWARES": {
             "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
             "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
