@@ -36,7 +36,7 @@ from scrapy.http import Response
 from config.patrolconf import site_for_url
 from crawler import extract
 from crawler import items as it
-from crawler.responses import HANDLED, headers_of
+from crawler.responses import HANDLED, charset_in, headers_of
 from crawler.responses import charset_of as _charset
 from crawler.revalidate import FLAG as REVALIDATED
 
@@ -65,8 +65,7 @@ GONE = (404, 410)  # a stylesheet answered so is kept as gone (read as empty whi
 def _decode_css(body: bytes, headers: dict[str, str]) -> str:
     """A stylesheet's text, in the charset its Content-Type names (UTF-8 when it names none, or
     one Python does not know)."""
-    ctype = next((v for k, v in headers.items() if k.lower() == "content-type"), "").lower()
-    charset = ctype.split("charset=", 1)[1].split(";")[0].strip() if "charset=" in ctype else ""
+    charset = charset_in(next((v for k, v in headers.items() if k.lower() == "content-type"), ""))
     try:
         return body.decode(charset or "utf-8", errors="replace")
     except LookupError:

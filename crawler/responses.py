@@ -37,7 +37,12 @@ def emits(method):
 
 
 def charset_of(response: Response) -> str | None:
-    ctype = content_type_of(response)
+    return charset_in(content_type_of(response))
+
+
+def charset_in(content_type: str) -> str | None:
+    """The charset a Content-Type value names, lower-cased, or None."""
+    ctype = content_type.lower()
     if "charset=" in ctype:
         return ctype.split("charset=", 1)[1].split(";")[0].strip() or None
     return None
