@@ -97,6 +97,9 @@ START_FAILURES = 5  # consecutive worker or template deaths before start-up: the
 TEMPLATE_START_S = 300.0  # loading the lexicon and parsers (seconds, a loaded machine included)
 WORKER_START_S = 60.0  # from the fork request to the worker's "ready"
 MAX_ATTEMPTS = 2  # a job whose worker was lost through no fault of its own is tried again once
+# a job handed to a worker that was already dead (killed while idle, its death not yet seen) never
+# reached it: tried again without counting as an attempt, up to this many times
+MAX_UNDELIVERED = 8
 
 
 @dataclass(eq=False)
@@ -105,6 +108,7 @@ class _Entry:
     job: ScreenJob
     future: Future
     attempts: int = 0
+    undelivered: int = 0  # handed to workers that died before acknowledging it
     running: bool = False
 
 
@@ -500,16 +504,21 @@ class ScreenPool:
                 self._failures += 1
         if entry is None:
             return
-        if code is None or code == 0 or (not w.started and code != EXIT_MEMORY):
+        if not w.started and code != EXIT_MEMORY:
+            self._requeue(entry, delivered=False)  # the worker never had it: not an attempt
+        elif code is None or code == 0:
             self._requeue(entry)  # lost before its document could be the cause
         else:
             self._resolve(entry, unreadable(entry.job.name, death_reason(code, self.limits)))
         if self._failures >= START_FAILURES and not self.error:
             self.error = f"screening workers could not start ({death_reason(code, self.limits)})"
 
-    def _requeue(self, entry: _Entry) -> None:
-        entry.attempts += 1
-        if entry.attempts >= MAX_ATTEMPTS:
+    def _requeue(self, entry: _Entry, delivered: bool = True) -> None:
+        if delivered:
+            entry.attempts += 1
+        else:
+            entry.undelivered += 1
+        if entry.attempts >= MAX_ATTEMPTS or entry.undelivered > MAX_UNDELIVERED:
             self._resolve(entry, unreadable(entry.job.name, death_reason(None, self.limits)))
             return
         with self._lock:
