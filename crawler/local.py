@@ -53,6 +53,10 @@ MAX_AUTO = 4  # crawl processes chosen by default: one per core, at most this ma
 # requests per second one crawl process keeps up with on real sites (make bench: 200–290 pages/s
 # on loopback, where pages are small and answers instant)
 ONE_PROCESS_RATE = 150.0
+# parts per crawl process, claimed one at a time, heaviest first: a process that ends its part
+# early takes the next (a first patrol deals the sites blind, one request each, and the patrol's
+# own process also serves the screening pool), so the processes end together
+PARTS_PER_PROCESS = 4
 TOTAL_REQUESTS = 32  # concurrent requests of the whole machine (one process: scrapy_settings)
 # what the crawl processes share, imported before they are forked (not the reactor: each installs its own)
 SHARED_MODULES = (
@@ -146,11 +150,22 @@ def parts(
         loads[j] += weight(groups[i])
         members[j].append(i)
     out = []
-    for idx in sorted((sorted(m) for m in members if m), key=lambda m: m[0]):
+    # heaviest part first (ties: the configured order): the crawl processes claim them in this order
+    for j in sorted((j for j in range(n) if members[j]), key=lambda j: (-loads[j], min(members[j]))):
+        idx = sorted(members[j])
         sites = [sid for i in idx for sid in groups[i][1]]
         hosts = [h for i in idx for h in groups[i][2]]
         out.append((groups[idx[0]][0], sites, hosts))
     return out
+
+
+def plan(
+    groups: list[tuple[str, list[str], list[str]]], n: int, weights: dict[str, int]
+) -> tuple[int, list[tuple[str, list[str], list[str]]]]:
+    """The crawl processes of a split patrol (at most one per host group) and the parts they
+    claim: :data:`PARTS_PER_PROCESS` per process where there are groups enough, heaviest first."""
+    n = max(1, min(n, len(groups)))
+    return n, parts(groups, n * PARTS_PER_PROCESS, weights)
 
 
 def run_split(
@@ -163,9 +178,9 @@ def run_split(
 ) -> int:
     """The patrol of ``site_ids`` by ``n`` crawl processes; returns the PatrolRun id."""
     ids = distributed.checked_sites(conf, site_ids)
-    cut = parts(distributed.host_groups(conf, ids), n, latest_requests())
-    run = distributed.open_units(conf, ids, cut, trigger, full, {"local": True, "processes": len(cut)})
-    return Split(conf, run.pk, len(cut), quiet=quiet).run()
+    n, cut = plan(distributed.host_groups(conf, ids), n, latest_requests())
+    run = distributed.open_units(conf, ids, cut, trigger, full, {"local": True, "processes": n})
+    return Split(conf, run.pk, n, quiet=quiet).run()
 
 
 class Split:

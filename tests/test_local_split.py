@@ -16,7 +16,7 @@ import psutil
 import pytest
 
 from crawler.distributed import host_groups
-from crawler.local import parts, processes
+from crawler.local import PARTS_PER_PROCESS, parts, plan, processes
 from demo.province import Province
 from tests.test_distributed import CONCURRENCY, InFlight, _first_difference, _reports, _rows_sqlite, patrol
 
@@ -39,8 +39,13 @@ def test_parts_deal_whole_groups_heaviest_first_to_the_lightest_part():
             assert set(g[1]) <= set(sites) or not set(g[1]) & set(sites)
         assert sites == sorted(sites, key=[s for g in groups for s in g[1]].index)
         assert key == hosts[0]
-    # parts come in the order of their first group (the configured order)
+    # equal parts come in the order of their first group (the configured order)
     assert [p[0] for p in got] == sorted((p[0] for p in got), key="abcde".index)
+    # otherwise the heaviest first: the crawl processes claim them in this order, so the one that
+    # would finish last starts first
+    light = {"a1": 1, "a2": 1, "b1": 1, "c1": 5, "d1": 9, "e1": 2}
+    got = parts(groups, 3, light)  # d 9 | c 5 | a 2 + e 2 + b 1 = 5, which ties with c and comes first
+    assert [p[1] for p in got] == [["d1"], ["a1", "a2", "b1", "e1"], ["c1"]], got
 
 
 def test_parts_without_history_weigh_one_per_site_and_unknown_sites_the_median():
@@ -52,6 +57,19 @@ def test_parts_without_history_weigh_one_per_site_and_unknown_sites_the_median()
     # never more parts than groups, never an empty part
     assert len(parts(groups, 9, {})) == 4
     assert parts(groups[:1], 2, {}) == [("a", ["a1"], ["a"])]
+
+
+def test_a_split_patrol_has_more_parts_than_processes_to_claim_one_after_another():
+    # a process that ends its part early takes the next one: the processes end together
+    groups = _groups(*((f"h{i}", [f"s{i}"]) for i in range(20)))
+    n, cut = plan(groups, 2, {f"s{i}": 10 * i for i in range(20)})
+    assert n == 2 and len(cut) == 2 * PARTS_PER_PROCESS > 2
+    loads = [sum(10 * int(s[1:]) for s in p[1]) for p in cut]
+    assert loads == sorted(loads, reverse=True)
+    assert sorted(s for p in cut for s in p[1]) == sorted(f"s{i}" for i in range(20))
+    # never more processes, nor parts, than host groups
+    assert plan(groups[:3], 4, {}) == (3, parts(groups[:3], 3, {})) and len(plan(groups[:3], 4, {})[1]) == 3
+    assert plan(groups[:1], 2, {})[0] == 1
 
 
 def test_processes_come_from_the_environment_over_the_config(monkeypatch):
