@@ -3,12 +3,13 @@
 A patrol's main process is one core: Scrapy's reactor, parsing and the store's writes all run on
 its one thread, so on a machine of several cores the crawl waits for that core while the others
 idle (``make bench``: the patrol process at 100 % of a core, its screening workers at a quarter).
-Here the patrol's sites are cut into as many *parts* as there are crawl processes, and each part
-is crawled by a process of its own, with the same machinery as scale-out (crawler/distributed.py):
-the parts are :class:`~crawler.models.WorkUnit` rows of the run, a forked ``Worker`` claims one
-with a conditional UPDATE, crawls it with the patrol's own spider, pipelines and store (its lease
-renewed in every write transaction), and settles it; the worker that settles the last part
-finishes the run. The database is the queue (no Redis).
+Here the patrol's sites are cut into *parts* (:data:`PARTS_PER_PROCESS` per crawl process), and
+the crawl processes take them one after another, with the same machinery as scale-out
+(crawler/distributed.py): the parts are :class:`~crawler.models.WorkUnit` rows of the run, made
+heaviest first; a ``Worker`` (this process's, or a forked one's) claims the first one queued with
+a conditional UPDATE, crawls it with the patrol's own spider, pipelines and store (its lease
+renewed in every write transaction), settles it and claims the next; the worker that settles the
+last part finishes the run. The database is the queue (no Redis).
 
 Parts never share a host: they are made of whole host groups (sites that share a host), so each
 host's politeness (``concurrency_per_site``, delays, robots.txt) is kept by the one crawler that
