@@ -50,9 +50,12 @@ def _child(cmd: list[str], env: dict) -> tuple[float, float, dict]:
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = {"rss": 0, "pss": 0, "main": 0}
+    parts = ""  # the processes' shares at the PSS peak, printed with it
+    roles: dict[int, str] = {}
     root = psutil.Process(proc.pid)
     while proc.poll() is None:
         rss = pss = 0
+        shares: list[tuple[str, int]] = []
         try:
             procs = [root, *root.children(recursive=True)]
         except psutil.Error:
@@ -64,10 +67,17 @@ def _child(cmd: list[str], env: dict) -> tuple[float, float, dict]:
                 info = p.memory_full_info()
                 rss += info.rss
                 pss += getattr(info, "pss", info.rss)
+                if p.pid not in roles:
+                    roles[p.pid] = _role(p, root)
+                shares.append((roles[p.pid], getattr(info, "pss", info.rss)))
                 if p.pid == root.pid:
                     peak["main"] = max(peak["main"], info.rss)
             except psutil.Error:
                 pass
+        if pss > peak["pss"]:
+            parts = f"at {time.perf_counter() - t0:.1f} s: " + ", ".join(
+                f"{role} {size >> 20}" for role, size in sorted(shares, key=lambda rs: -rs[1])
+            )
         peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
         time.sleep(0.3)
     out, err = proc.communicate()
@@ -76,7 +86,27 @@ def _child(cmd: list[str], env: dict) -> tuple[float, float, dict]:
     if proc.returncode != 0:
         raise AssertionError(f"{' '.join(cmd[-2:])} failed: {err[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, {k: v // 1024 for k, v in peak.items()}
+    return wall, cpu, {**{k: v // 1024 for k, v in peak.items()}, "parts": parts}
+
+
+def _role(p, root) -> str:
+    """What a process of the patrol's tree is, for the memory line: the patrol process, a crawl
+    process it forked, the screening pool's template or one of its workers, or another helper."""
+    if p.pid == root.pid:
+        return "patrol"
+    line = " ".join(p.cmdline())
+    if "config.cli" in line:
+        return "crawl"
+    if "spawn_main" in line:
+        return "worker" if "spawn_main" in " ".join(_parent_cmdline(p)) else "template"
+    return "helper"
+
+
+def _parent_cmdline(p) -> list[str]:
+    try:
+        return p.parent().cmdline()
+    except Exception:  # noqa: BLE001 - gone meanwhile
+        return []
 
 
 def main() -> int:
@@ -172,7 +202,8 @@ def main() -> int:
     peak = max(rss1["pss"], rss2["pss"]) / 1024
     print(
         f"peak memory, patrol + screening workers: PSS {rss1['pss'] / 1024:.0f} MiB (RSS summed "
-        f"{rss1['rss'] / 1024:.0f} MiB, the patrol process alone {rss1['main'] / 1024:.0f} MiB); second patrol "
+        f"{rss1['rss'] / 1024:.0f} MiB, the patrol process alone {rss1['main'] / 1024:.0f} MiB; PSS by process, "
+        f"MiB, {rss1['parts']}); second patrol "
         f"PSS {rss2['pss'] / 1024:.0f} MiB (target <= 300 MiB PSS: {ok(peak <= 300)})"
     )
     print(
@@ -191,7 +222,7 @@ def main() -> int:
         f"pages+attachments in {wallo1:.1f} s = {orate:.0f} pages/s = {orate / base_rate:.2f}x the baseline "
         f"(target >= 0.70: {ok(orate / base_rate >= 0.7)}); CPU per page "
         f"{cpuo1 / max(1, opages) / max(1e-9, base_cpu_page):.2f}x; SQL per request {osql:.2f}; peak PSS "
-        f"{rsso1['pss'] / 1024:.0f} MiB (target <= 300: {ok(rsso1['pss'] / 1024 <= 300)}); second patrol "
+        f"{rsso1['pss'] / 1024:.0f} MiB (target <= 300: {ok(rsso1['pss'] / 1024 <= 300)}; {rsso1['parts']}); second patrol "
         f"requests/floor {osecond['requests'] / max(1, ofloor):.3f}"
     )
     assert opages == pages1, f"the one-process patrol stored {opages} pages+attachments, the default {pages1}"
@@ -219,7 +250,9 @@ def _first_patrols(cmd: list[str], env: dict, data: Path) -> tuple[float, float,
     by_wall = sorted(runs, key=lambda r: r[0])
     cpus = sorted(r[1] for r in runs)
     wall = by_wall[len(runs) // 2][0]
-    peaks = {k: max(r[2][k] for r in runs) for k in runs[0][2]}  # memory: the highest of all runs
+    peaks = {k: max(r[2][k] for r in runs) for k in ("rss", "pss", "main")}  # the highest of all runs
+    highest = max(range(len(runs)), key=lambda i: runs[i][2]["pss"])
+    peaks["parts"] = f"run {highest + 1} {runs[highest][2]['parts']}"
     said = ", ".join(f"{w:.1f} s wall / {c:.1f} s CPU" for w, c, _ in runs)
     return wall, cpus[len(runs) // 2], peaks, said
 
