@@ -92,8 +92,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     if rest[0] not in _NO_DB_VERBS and migrations_pending():
+        from django.db import connection
+
+        from config import schema_cache
+
         with _migration_lock():
-            call_command("migrate", verbosity=0, interactive=False)
+            # a new SQLite store: a copy of the first one these migrations made (config/schema_cache.py)
+            if not (schema_cache.restore(connection) and not migrations_pending()):
+                was_new = schema_cache.is_new(connection)
+                call_command("migrate", verbosity=0, interactive=False)
+                if was_new:
+                    schema_cache.save(connection)
     try:
         execute_from_command_line(["patrol", *rest])
     except SystemExit as exc:  # management commands report their exit status this way
