@@ -307,9 +307,12 @@ def make_pool(conf, workers: int | None = None):
     }
     if n <= 0:
         return InlinePool(**kwargs)
+    from screening.jobs import preload_checks
     from screening.pool import ScreenPool
 
-    return ScreenPool(workers=n, **kwargs)
+    ins = conf.inspection or {}
+    checks = (ins.get("wording_lexicon"), ins.get("watch_names"))  # as ScreenPipeline._checks sends them
+    return ScreenPool(workers=n, initializer=preload_checks, initargs=checks, **kwargs)
 
 
 class InlinePool:

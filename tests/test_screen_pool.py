@@ -419,6 +419,72 @@ def test_a_broken_private_lexicon_answers_every_job_with_the_reason(tmp_path):
         assert "bad.yaml" in r.reason
 
 
+def _wording_list(path: Path) -> Path:
+    path.write_text(
+        "- {wrong: 示范县错写词, right: 示范县正写词, severity: serious, note: 测试}\n", encoding="utf-8"
+    )
+    return path
+
+
+def test_the_template_loads_the_inspection_lists_once_for_every_worker(tmp_path):
+    from screening.jobs import preload_checks
+
+    lexicon = str(_wording_list(tmp_path / "wording.yaml"))
+    checks = (lexicon, None, None)
+    # two documents a worker: five documents are screened by three fresh forks of the template
+    with ScreenPool(workers=1, max_jobs_per_worker=2, initializer=preload_checks, initargs=checks[:2]) as p:
+        assert p.submit(_job("warm")).result(timeout=300).status == "screened"
+        os.unlink(lexicon)  # read by the template before its forks: no worker reads it again
+        futures = [
+            p.submit(
+                ScreenJob(
+                    i, "本县文件中有示范县错写词一处。".encode(), f"{i}.txt", "text/plain", None, checks
+                )
+            )
+            for i in range(5)
+        ]
+        results = [f.result(timeout=300) for f in futures]
+        forks = len(p.worker_info)  # every worker that ever answered, by pid
+    for r in results:
+        assert r.status == "screened" and not r.checks.get("error"), r.checks
+        assert [h["text"] for h in r.checks["wording"]] == ["示范县错写词"]
+    assert forks >= 3
+
+
+def test_lists_the_template_cannot_load_are_reported_by_each_document_as_before(tmp_path):
+    from screening.jobs import preload_checks
+
+    missing = str(tmp_path / "gone.yaml")
+    with ScreenPool(workers=1, initializer=preload_checks, initargs=(missing, None)) as p:
+        job = ScreenJob(
+            "x", "本县文件，内部资料。".encode(), "x.txt", "text/plain", None, (missing, None, None)
+        )
+        r = p.submit(job).result(timeout=300)
+    assert r.status == "screened" and r.flagged  # the screen itself stands
+    assert "gone.yaml" in r.checks["error"]
+
+
+def test_a_patrols_pool_preloads_the_configured_lists(tmp_path):
+    from config.patrolconf import parse
+    from crawler.pipelines import make_pool
+    from screening.jobs import preload_checks
+
+    lexicon = _wording_list(tmp_path / "wording.yaml")
+    text = (
+        "sites:\n  - {id: a, name: A, tier: county, url: 'http://127.0.0.1:9/'}\n"
+        f"inspection:\n  wording_lexicon: {lexicon.name}\n"
+    )
+    (tmp_path / "patrol.yaml").write_text(text, encoding="utf-8")
+    conf = parse(text, str(tmp_path / "patrol.yaml"))
+    pool = make_pool(conf, workers=1)
+    try:
+        assert pool._config.initializer is preload_checks
+        assert pool._config.initargs == (conf.inspection["wording_lexicon"], None)
+        assert conf.inspection["wording_lexicon"] == str(lexicon)
+    finally:
+        pool.close()
+
+
 def test_deadline_is_visible_in_the_process_sandbox_too():
     assert deadline_remaining() is None
     with document_deadline(5):
