@@ -244,7 +244,7 @@ def _section(path: str, node: yaml.Node, where: str, schema: dict[str, Key]) -> 
             raise _err(path, knode, f"{where}.{name}", f"unknown key{extra}")
         if name in data:
             raise _err(path, knode, f"{where}.{name}", "key given twice")
-        value = yaml.safe_load(yaml.serialize(vnode)) if vnode is not None else None
+        value = node_value(vnode) if vnode is not None else None
         data[name] = _check_value(path, vnode, f"{where}.{name}", schema[name], value)
     for name, key in schema.items():
         if name not in data:
@@ -325,9 +325,30 @@ def _site(path: str, node: yaml.Node, where: str) -> SiteConf:
     )
 
 
+# libyaml's parser where PyYAML was built with it (a C parse: the pure-Python one cost more than
+# the rest of reading a config); the same resolver and safe constructor either way
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def compose(text: str):
+    """The YAML document's node tree, every node with its line (``start_mark``). A text that
+    does not parse is parsed again by PyYAML's own parser, whose error says where and why in the
+    words this product always printed (libyaml's words and, at the end of a text, lines differ)."""
+    try:
+        return yaml.compose(text, Loader=_YAML_LOADER)
+    except yaml.YAMLError:
+        return yaml.compose(text)
+
+
+def node_value(node):
+    """What ``yaml.safe_load`` gives for the part of a document at ``node``: built from the node
+    by PyYAML's safe constructor, not written out and parsed again."""
+    return yaml.constructor.SafeConstructor().construct_document(node)
+
+
 def parse(text: str, path: str = "patrol.yaml") -> PatrolConf:
     try:
-        root = yaml.compose(text)
+        root = compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
@@ -368,7 +389,7 @@ def parse(text: str, path: str = "patrol.yaml") -> PatrolConf:
     rules = None
     if "rules" in nodes:
         rules = _check_value(
-            path, nodes["rules"], "rules", TOP_SCHEMA["rules"], yaml.safe_load(yaml.serialize(nodes["rules"]))
+            path, nodes["rules"], "rules", TOP_SCHEMA["rules"], node_value(nodes["rules"])
         )
         rules = str((Path(path).parent / rules).resolve())
     for key in INSPECTION_PATHS:

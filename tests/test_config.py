@@ -63,3 +63,36 @@ def test_errors_name_the_line(text, line, words):
         parse(text, "patrol.yaml")
     assert f"patrol.yaml:{line}:" in str(err.value)
     assert words in str(err.value)
+
+
+def test_yaml_nodes_give_what_safe_load_gives_and_errors_keep_pyyamls_words():
+    import yaml
+
+    from config.patrolconf import compose, node_value
+
+    text = (
+        "a: 1\nb: [x, 2.5, true, null, 2024-05-01]\nc:\n  d: {e: 是, f: '07'}\n"
+        "  g: &anchor [1, 2]\n  h: *anchor\n"
+    )
+    root = compose(text)
+    assert node_value(root) == yaml.safe_load(text)
+    for key, value in root.value:  # each part, as the config reader takes them
+        assert node_value(value) == yaml.safe_load(text)[key.value]
+    # the lines the config's messages name are those of PyYAML's own parser, node for node
+
+    def marks(node):
+        out = [(node.tag, node.start_mark.line, node.start_mark.column)]
+        for part in node.value if isinstance(node.value, list) else []:
+            for n in part if isinstance(part, tuple) else (part,):
+                out += marks(n)
+        return out
+
+    assert marks(root) == marks(yaml.compose(text, Loader=yaml.SafeLoader))
+    assert root.value[2][1].start_mark.line + 1 == 4  # c's mapping starts on d's line
+    for bad, line, words in [
+        ("a: [1, 2", 1, "expected ',' or ']'"),
+        ("x: 1\na: b: c\n", 2, "not allowed here"),
+    ]:
+        with pytest.raises(yaml.YAMLError) as err:
+            compose(bad)
+        assert err.value.problem_mark.line + 1 == line and words in err.value.problem

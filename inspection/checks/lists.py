@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from config.patrolconf import ConfigError
+from config.patrolconf import ConfigError, compose, node_value
 from screening.engine.normalize import normalize_text
 
 REPO_WORDING = Path(__file__).resolve().parents[2] / "config" / "wording"
@@ -90,7 +90,7 @@ def _items(path: Path) -> list[tuple[int, dict]]:
     except UnicodeDecodeError as exc:
         raise WordingConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
-        root = yaml.compose(text)
+        root = compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
@@ -109,7 +109,7 @@ def _items(path: Path) -> list[tuple[int, dict]]:
         line = node.start_mark.line + 1
         if not isinstance(node, yaml.MappingNode):
             raise WordingConfigError(f"{path}:{line}: expected a mapping (wrong/right/severity/note)")
-        out.append((line, yaml.safe_load(yaml.serialize(node))))
+        out.append((line, node_value(node)))
     return out
 
 
