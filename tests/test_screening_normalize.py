@@ -156,3 +156,19 @@ def test_a_large_text_is_not_kept_alive_by_the_memo():
     assert mod._memo is None
     small = "机密文件"
     assert normalize(small) is normalize(small)
+
+
+def test_the_numpy_lookup_starts_no_blas_threads():
+    # numpy only looks characters up here: its OpenBLAS would start a thread per core at import
+    # (0.1 s of CPU in every screening process); a long text takes the numpy way
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import os; from screening.engine.normalize import normalize; normalize('保密' * 4096); "
+        "import numpy; print(len(os.listdir('/proc/self/task')))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "1", out.stdout
