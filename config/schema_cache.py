@@ -99,6 +99,8 @@ def restore(connection) -> bool:
     connection.close()
     try:
         with closing(sqlite3.connect(f"file:{template}?mode=ro", uri=True)) as src:
+            if src.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("the template does not pass SQLite's quick_check")
             with closing(sqlite3.connect(path)) as dst:
                 src.backup(dst)
                 dst.execute("PRAGMA journal_mode=WAL")  # as settings.py opens every connection

@@ -124,3 +124,8 @@ def test_a_store_holding_anything_is_never_replaced_and_no_template_means_migrat
     assert schema_cache.restore(_Conn(other)) is True
     with closing(sqlite3.connect(other)) as db:
         assert db.execute("SELECT name FROM sqlite_master").fetchall() == [("from_template",)]
+    # a template that is not a sound database is not copied: the store stays empty, to be migrated
+    template.write_bytes(b"SQLite format 3\x00" + b"\x00" * 84 + b"damaged" * 100)
+    third = tmp_path / "third.sqlite3"
+    assert schema_cache.restore(_Conn(third)) is False
+    assert schema_cache.is_new(_Conn(third))
