@@ -388,9 +388,7 @@ def parse(text: str, path: str = "patrol.yaml") -> PatrolConf:
             sections[name] = _section(path, node, name, TOP_SCHEMA[name])
     rules = None
     if "rules" in nodes:
-        rules = _check_value(
-            path, nodes["rules"], "rules", TOP_SCHEMA["rules"], node_value(nodes["rules"])
-        )
+        rules = _check_value(path, nodes["rules"], "rules", TOP_SCHEMA["rules"], node_value(nodes["rules"]))
         rules = str((Path(path).parent / rules).resolve())
     for key in INSPECTION_PATHS:
         if sections["inspection"][key]:
