@@ -103,3 +103,19 @@ def othernet5_first(othernet5, tmp_path_factory):
     patrol(data, cfg, "crawl", "--quiet")
     print(f"\nfirst patrol: {len(net.requests) - n0} requests in {time.monotonic() - t0:.1f}s")
     return data, cfg, len(net.requests) - n0
+
+
+@pytest.fixture
+def upgraded_migrations(tmp_path, monkeypatch, settings):
+    """The inspection app's migrations replaced by a package of the test's own, holding an
+    (empty) 0001_initial, as an upgrade would bring new migration files into the folder."""
+    import sys
+
+    package = tmp_path / "upgraded_migrations"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "0001_initial.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    settings.MIGRATION_MODULES = {"inspection": "upgraded_migrations"}
+    sys.modules.pop("upgraded_migrations", None)
+    return package

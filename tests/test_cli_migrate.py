@@ -25,13 +25,8 @@ def test_a_migrated_store_has_nothing_pending_and_a_missing_record_is_seen():
 
 
 @pytest.mark.django_db
-def test_a_new_migration_file_on_disk_is_pending(tmp_path, monkeypatch, settings):
-    package = tmp_path / "upgraded_migrations"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
-    (package / "0001_initial.py").write_text("")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    settings.MIGRATION_MODULES = {"inspection": "upgraded_migrations"}
+def test_a_new_migration_file_on_disk_is_pending(upgraded_migrations):
+    package = upgraded_migrations
     assert migrations_pending() is False  # inspection.0001_initial is recorded
     (package / "0002_new_field.py").write_text("")  # an upgrade brought a new migration
     (package / "_helpers.py").write_text("")  # not a migration (Django's loader skips it too)

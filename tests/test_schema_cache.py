@@ -71,14 +71,9 @@ def test_a_cache_that_cannot_be_written_leaves_stores_migrated_as_before(tmp_pat
 
 
 @pytest.mark.django_db
-def test_another_migration_file_gets_another_template(tmp_path, monkeypatch, settings):
-    package = tmp_path / "upgraded_migrations"
-    package.mkdir()
-    (package / "__init__.py").write_text("")
+def test_another_migration_file_gets_another_template(upgraded_migrations):
+    package = upgraded_migrations
     (package / "0001_initial.py").write_text("# the first schema\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    settings.MIGRATION_MODULES = {"inspection": "upgraded_migrations"}
-    sys.modules.pop("upgraded_migrations", None)
     before = schema_cache.fingerprint()
     assert schema_cache.fingerprint() == before  # the same migrations: the same template
     (package / "0001_initial.py").write_text("# the first schema, edited\n")
