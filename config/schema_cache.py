@@ -12,9 +12,9 @@ installed apps, the bytes of every migration file, Django's and SQLite's version
 migration, a new one or an upgrade gives another name, so a stale template is never used. It
 lives in the user's cache folder, beside jieba's buckets (``$XDG_CACHE_HOME/portal-patrol``, else
 ``~/.cache/portal-patrol``; ``$PATROL_SCHEMA_CACHE`` names another); where that cannot be
-written, stores are migrated as before.
-Only a store with no table at all is made from it, and the caller checks afterwards that no
-migration is pending (else it migrates). PostgreSQL stores are always migrated.
+written, stores are migrated as before. Only a store with no table at all is made from it, only
+from a file that passes SQLite's quick_check, and the caller checks afterwards that no migration
+is pending (else it migrates). PostgreSQL stores are always migrated.
 """
 
 from __future__ import annotations

@@ -145,7 +145,7 @@ class Normalized:
 @lru_cache(maxsize=1)
 def _numpy_lut():
     # numpy serves table lookups here, never linear algebra: at import its OpenBLAS starts a
-    # thread per core, which cost 0.06-0.09 s of CPU in every process that screens a page (a
+    # thread per core, which cost 0.07-0.14 s of CPU in every process that screens a page (a
     # whole ``patrol screen`` of 20 MB takes 0.8 s). One thread, unless the environment says how many
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
